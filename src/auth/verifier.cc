@@ -1,0 +1,207 @@
+#include "auth/verifier.h"
+
+#include <algorithm>
+
+#include "base/hash.h"
+#include "base/time_format.h"
+
+namespace evoke::auth {
+namespace {
+
+Error SignatureMismatch(const SignatureParams& p, const std::string& string_to_sign,
+                        const std::string& canonical_request) {
+  return MakeError("SignatureDoesNotMatch",
+                   "The request signature we calculated does not match the signature you "
+                   "provided. Check your key and signing method.")
+      .With("AWSAccessKeyId", p.access_key_id)
+      .With("StringToSign", string_to_sign)
+      .With("SignatureProvided", p.signature)
+      .With("CanonicalRequest", canonical_request);
+}
+
+}  // namespace
+
+AuthKind DetectAuthKind(const http::Request& request) {
+  if (request.headers.Has("Authorization")) return AuthKind::kHeader;
+  if (request.query.Has("X-Amz-Signature") || request.query.Has("X-Amz-Credential") ||
+      request.query.Has("X-Amz-Algorithm")) {
+    return AuthKind::kPresigned;
+  }
+  return AuthKind::kAnonymous;
+}
+
+Verifier::Verifier(const CredentialStore& credentials, const Clock& clock, VerifierOptions options)
+    : credentials_(credentials), clock_(clock), options_(std::move(options)) {}
+
+Result<Verified> Verifier::VerifyS3(const http::Request& request) {
+  AuthKind kind = DetectAuthKind(request);
+  if (kind == AuthKind::kAnonymous) return Verified{};
+  std::string payload_hash;
+  auto claimed = request.headers.Get("x-amz-content-sha256");
+  if (kind == AuthKind::kPresigned) {
+    payload_hash = claimed ? std::string(*claimed) : "UNSIGNED-PAYLOAD";
+  } else {
+    if (!claimed) {
+      return MakeError("InvalidRequest",
+                       "Missing required header for this request: x-amz-content-sha256");
+    }
+    payload_hash = std::string(*claimed);
+  }
+  auto mode = ParsePayloadMode(payload_hash);
+  if (!mode) {
+    return MakeError("InvalidArgument",
+                     "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
+                     "STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, "
+                     "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.")
+        .With("ArgumentName", "x-amz-content-sha256")
+        .With("ArgumentValue", payload_hash);
+  }
+  auto verified = Verify(request, payload_hash, PathEncoding::kS3);
+  if (!verified.ok()) return verified;
+  verified->payload_mode = *mode;
+  if (*mode == PayloadMode::kSigned) verified->payload_sha256 = payload_hash;
+  return verified;
+}
+
+Result<Verified> Verifier::VerifyWithBody(const http::Request& request,
+                                          std::string_view body_sha256_hex) {
+  if (DetectAuthKind(request) == AuthKind::kAnonymous) return Verified{};
+  std::string payload_hash(body_sha256_hex);
+  if (auto claimed = request.headers.Get("x-amz-content-sha256")) {
+    // A client that names the hash signs with it; it must still match the body.
+    if (*claimed != body_sha256_hex && *claimed != "UNSIGNED-PAYLOAD") {
+      return MakeError("XAmzContentSHA256Mismatch",
+                       "The provided 'x-amz-content-sha256' header does not match what was "
+                       "computed.");
+    }
+    payload_hash = std::string(*claimed);
+  }
+  return Verify(request, payload_hash, PathEncoding::kDouble);
+}
+
+Result<Verified> Verifier::Verify(const http::Request& request, std::string payload_hash,
+                                  PathEncoding encoding) {
+  AuthKind kind = DetectAuthKind(request);
+  Result<SignatureParams> parsed =
+      kind == AuthKind::kHeader
+          ? ParseAuthorizationHeader(*request.headers.Get("Authorization"), request.headers)
+          : ParsePresignedQuery(request.query);
+  if (!parsed.ok()) return std::move(parsed).error();
+  SignatureParams& p = *parsed;
+  const char* malformed_code =
+      p.presigned ? "AuthorizationQueryParametersError" : "AuthorizationHeaderMalformed";
+
+  // The request time: X-Amz-Date in basic ISO 8601, or an HTTP Date header.
+  if (p.amz_date.empty()) {
+    return MakeError("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+  }
+  std::optional<int64_t> request_time = ParseAmzDate(p.amz_date);
+  if (!request_time && !p.presigned) {
+    request_time = ParseHttpDate(p.amz_date);
+    if (request_time) p.amz_date = FormatAmzDate(*request_time);
+  }
+  if (!request_time) {
+    if (p.presigned) {
+      return MakeError("AuthorizationQueryParametersError",
+                       "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+    }
+    return MakeError("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+  }
+  if (p.scope_date != p.amz_date.substr(0, 8)) {
+    return MakeError(malformed_code, std::string(p.presigned ? "Error parsing the X-Amz-Credential parameter; " : "The authorization header is malformed; ") +
+                                         "Invalid credential date. Date is not the same as X-Amz-Date.");
+  }
+  if (p.region != options_.region) {
+    return MakeError(malformed_code,
+                     std::string(p.presigned ? "Error parsing the X-Amz-Credential parameter; "
+                                             : "The authorization header is malformed; ") +
+                         "the region '" + p.region + "' is wrong; expecting '" + options_.region +
+                         "'")
+        .With("Region", options_.region);
+  }
+
+  int64_t now_s = clock_.NowMs() / 1000;
+  if (p.presigned) {
+    if (now_s > *request_time + p.expires_s) {
+      return MakeError("AccessDenied", "Request has expired")
+          .With("X-Amz-Expires", std::to_string(p.expires_s))
+          .With("Expires", FormatIso8601(*request_time + p.expires_s))
+          .With("ServerTime", FormatIso8601(now_s));
+    }
+    if (*request_time > now_s + options_.max_skew_s) {
+      return MakeError("AccessDenied", "Request is not valid yet");
+    }
+  } else if (std::abs(now_s - *request_time) > options_.max_skew_s) {
+    return MakeError("RequestTimeTooSkewed",
+                     "The difference between the request time and the current time is too large.")
+        .With("RequestTime", p.amz_date)
+        .With("ServerTime", FormatIso8601(now_s))
+        .With("MaxAllowedSkewMilliseconds", std::to_string(options_.max_skew_s * 1000));
+  }
+
+  std::optional<Credential> credential = credentials_.Find(p.access_key_id);
+  if (!credential) {
+    return MakeError("InvalidAccessKeyId",
+                     "The AWS Access Key Id you provided does not exist in our records.")
+        .With("AWSAccessKeyId", p.access_key_id);
+  }
+
+  if (!p.presigned) {
+    // Every x-amz-* header must be covered by the signature.
+    std::string unsigned_headers;
+    for (const auto& [name, value] : request.headers.fields()) {
+      std::string lower = http::ToLower(name);
+      if (!lower.starts_with("x-amz-")) continue;
+      if (std::find(p.signed_headers.begin(), p.signed_headers.end(), lower) !=
+          p.signed_headers.end()) {
+        continue;
+      }
+      if (!unsigned_headers.empty()) unsigned_headers += ',';
+      unsigned_headers += lower;
+    }
+    if (!unsigned_headers.empty()) {
+      return MakeError("AccessDenied",
+                       "There were headers present in the request which were not signed")
+          .With("HeadersNotSigned", unsigned_headers);
+    }
+  }
+
+  std::optional<std::string> canonical = CanonicalRequest(request, p, payload_hash, encoding);
+  std::string string_to_sign =
+      canonical ? StringToSign(p.amz_date, p.Scope(), *canonical) : std::string();
+  std::string key = CachedSigningKey(*credential, p);
+  if (!canonical || !ConstantTimeEquals(SignatureHex(key, string_to_sign), p.signature)) {
+    return SignatureMismatch(p, string_to_sign, canonical.value_or(""));
+  }
+
+  if (!credential->session_token.empty()) {
+    auto token = p.presigned ? std::optional<std::string_view>(
+                                   request.query.Get("X-Amz-Security-Token")
+                                       ? std::string_view(*request.query.Get("X-Amz-Security-Token"))
+                                       : std::string_view())
+                             : request.headers.Get("x-amz-security-token");
+    if (!token || *token != credential->session_token) {
+      return MakeError("InvalidToken", "The provided token is malformed or otherwise invalid.");
+    }
+  }
+
+  Verified v;
+  v.principal = credential->principal;
+  v.signing_key = std::move(key);
+  v.params = std::move(p);
+  return v;
+}
+
+std::string Verifier::CachedSigningKey(const Credential& credential, const SignatureParams& p) {
+  std::string cache_key = credential.secret_access_key + '\n' + p.scope_date + '\n' + p.region +
+                          '\n' + p.service;
+  std::lock_guard lock(cache_mutex_);
+  auto it = key_cache_.find(cache_key);
+  if (it != key_cache_.end()) return it->second;
+  if (key_cache_.size() > 1024) key_cache_.clear();
+  std::string key = SigningKey(credential.secret_access_key, p.scope_date, p.region, p.service);
+  key_cache_.emplace(std::move(cache_key), key);
+  return key;
+}
+
+}  // namespace evoke::auth

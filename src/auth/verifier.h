@@ -1,0 +1,61 @@
+// Verifier: authenticates a request head by its SigV4 signature (Authorization header or
+// presigned query), checking scope, region, clock skew and expiry, and says how the body must
+// be verified. Thread-safe; one per server.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "auth/credentials.h"
+#include "auth/sigv4.h"
+#include "base/clock.h"
+#include "base/result.h"
+#include "http/message.h"
+
+namespace evoke::auth {
+
+struct VerifierOptions {
+  std::string region = "us-east-1";
+  int64_t max_skew_s = 15 * 60;
+};
+
+// What verification established about a request.
+struct Verified {
+  Principal principal;        // anonymous when the request carried no signature
+  SignatureParams params;     // empty when anonymous
+  std::string signing_key;    // for chunk and trailer signatures
+  PayloadMode payload_mode = PayloadMode::kUnsigned;
+  std::string payload_sha256; // kSigned: the hex digest the body must have
+};
+
+enum class AuthKind { kAnonymous, kHeader, kPresigned };
+AuthKind DetectAuthKind(const http::Request& request);
+
+class Verifier {
+ public:
+  Verifier(const CredentialStore& credentials, const Clock& clock, VerifierOptions options);
+
+  // S3: the payload hash is the one x-amz-content-sha256 claims (UNSIGNED-PAYLOAD for
+  // presigned URLs); the body is checked against it as it streams.
+  Result<Verified> VerifyS3(const http::Request& request);
+  // Every other service: the payload hash is computed from the (whole) body.
+  Result<Verified> VerifyWithBody(const http::Request& request, std::string_view body_sha256_hex);
+
+  const std::string& region() const { return options_.region; }
+
+ private:
+  Result<Verified> Verify(const http::Request& request, std::string payload_hash,
+                          PathEncoding encoding);
+  std::string CachedSigningKey(const Credential& credential, const SignatureParams& params);
+
+  const CredentialStore& credentials_;
+  const Clock& clock_;
+  VerifierOptions options_;
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, std::string> key_cache_;  // GUARDED_BY(cache_mutex_)
+};
+
+}  // namespace evoke::auth
