@@ -1,0 +1,185 @@
+#include "store/blobs.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "base/ids.h"
+
+namespace evoke::store {
+namespace {
+
+Error IoError(std::string_view what, int err) {
+  return MakeError("InternalError", std::string(what) + ": " + std::strerror(err));
+}
+
+bool IsBlobId(std::string_view name) {
+  if (name.size() != 32) return false;
+  for (char c : name) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+File::~File() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+File& File::operator=(File&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = o.fd_;
+    o.fd_ = -1;
+  }
+  return *this;
+}
+
+Result<size_t> File::ReadAt(char* buf, size_t n, uint64_t offset) const {
+  size_t got = 0;
+  while (got < n) {
+    ssize_t r = ::pread(fd_, buf + got, n - got, static_cast<off_t>(offset + got));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return IoError("read", errno);
+    }
+    if (r == 0) break;
+    got += static_cast<size_t>(r);
+  }
+  return got;
+}
+
+BlobWriter::BlobWriter(std::string id, std::string path, File file)
+    : id_(std::move(id)), path_(std::move(path)), file_(std::move(file)) {}
+
+BlobWriter::~BlobWriter() {
+  if (!keep_ && !path_.empty() && file_.valid()) ::unlink(path_.c_str());
+}
+
+Status BlobWriter::Write(std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(file_.get(), data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return IoError("write", errno);
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+    size_ += static_cast<uint64_t>(n);
+  }
+  return {};
+}
+
+Status BlobWriter::CopyFrom(const File& src, uint64_t offset, uint64_t length) {
+  loff_t in_off = static_cast<loff_t>(offset);
+  while (length > 0) {
+    ssize_t n = ::copy_file_range(src.get(), &in_off, file_.get(), nullptr, length, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
+      return IoError("copy_file_range", errno);
+    }
+    if (n < 0) break;  // not supported here: fall back to reads and writes below
+    if (n == 0) return MakeError("InternalError", "copy source shorter than expected");
+    length -= static_cast<uint64_t>(n);
+    size_ += static_cast<uint64_t>(n);
+  }
+  std::vector<char> buf;
+  while (length > 0) {
+    if (buf.empty()) buf.resize(1 << 20);
+    auto got = src.ReadAt(buf.data(), std::min<uint64_t>(buf.size(), length),
+                          static_cast<uint64_t>(in_off));
+    if (!got.ok()) return std::move(got).error();
+    if (*got == 0) return MakeError("InternalError", "copy source shorter than expected");
+    Status s = Write(std::string_view(buf.data(), *got));
+    if (!s.ok()) return s;
+    in_off += static_cast<loff_t>(*got);
+    length -= *got;
+  }
+  return {};
+}
+
+BlobStore::BlobStore(std::string root) : root_(std::move(root)) {}
+
+Status BlobStore::Init() {
+  if (::mkdir(root_.c_str(), 0700) != 0 && errno != EEXIST) return IoError("mkdir " + root_, errno);
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 256; ++i) {
+    std::string dir = root_ + "/" + kHex[i >> 4] + kHex[i & 15];
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return IoError("mkdir " + dir, errno);
+  }
+  return SyncDirectory(root_);
+}
+
+std::string BlobStore::DirOf(std::string_view id) const {
+  return root_ + "/" + std::string(id.substr(0, 2));
+}
+
+std::string BlobStore::PathOf(std::string_view id) const {
+  return DirOf(id) + "/" + std::string(id);
+}
+
+Result<BlobWriter> BlobStore::Create() {
+  std::string id = RandomHex(16);
+  std::string path = PathOf(id);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return IoError("create blob", errno);
+  return BlobWriter(std::move(id), std::move(path), File(fd));
+}
+
+Result<File> BlobStore::Open(std::string_view id) const {
+  std::string path = PathOf(id);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return MakeError("NoSuchBlob", "blob " + std::string(id) + " is gone");
+    return IoError("open blob", errno);
+  }
+  return File(fd);
+}
+
+void BlobStore::Remove(std::string_view id) const { ::unlink(PathOf(id).c_str()); }
+
+Result<size_t> BlobStore::RemoveOrphans(
+    const std::function<bool(std::string_view)>& is_referenced) const {
+  size_t removed = 0;
+  DIR* top = ::opendir(root_.c_str());
+  if (!top) return IoError("opendir " + root_, errno);
+  std::vector<std::string> subdirs;
+  while (dirent* e = ::readdir(top)) {
+    std::string_view name = e->d_name;
+    if (name.size() == 2 && name != "..") subdirs.emplace_back(name);
+  }
+  ::closedir(top);
+  for (const auto& sub : subdirs) {
+    std::string dir = root_ + "/" + sub;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) continue;
+    std::vector<std::string> doomed;
+    while (dirent* e = ::readdir(d)) {
+      std::string_view name = e->d_name;
+      if (name == "." || name == "..") continue;
+      if (!IsBlobId(name) || !is_referenced(name)) doomed.emplace_back(name);
+    }
+    ::closedir(d);
+    for (const auto& name : doomed) {
+      if (::unlink((dir + "/" + name).c_str()) == 0) ++removed;
+    }
+  }
+  return removed;
+}
+
+Status SyncDirectory(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return IoError("open dir " + path, errno);
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return IoError("fsync dir " + path, err);
+  return {};
+}
+
+}  // namespace evoke::store

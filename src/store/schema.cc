@@ -1,0 +1,59 @@
+#include "store/schema.h"
+
+namespace evoke::store {
+
+const std::vector<std::string_view>& SchemaMigrations() {
+  static const std::vector<std::string_view> kMigrations = {
+      // 1: S3 buckets, objects, multipart uploads and parts.
+      R"sql(
+CREATE TABLE buckets (
+  name TEXT PRIMARY KEY,
+  created_ms INTEGER NOT NULL,
+  region TEXT NOT NULL,
+  notification TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE objects (
+  bucket TEXT NOT NULL,
+  key TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  etag TEXT NOT NULL,
+  modified_ms INTEGER NOT NULL,
+  segments TEXT,            -- "blob:size;blob:size", one per part of a multipart object
+  part_count INTEGER NOT NULL DEFAULT 0,
+  headers TEXT,             -- "name\nvalue\n" pairs: Content-Type..., x-amz-meta-*
+  checksum_algorithm TEXT,
+  checksum_value TEXT,
+  checksum_type TEXT,
+  storage_class TEXT,
+  PRIMARY KEY (bucket, key)
+) WITHOUT ROWID;
+
+CREATE TABLE uploads (
+  upload_id TEXT PRIMARY KEY,
+  bucket TEXT NOT NULL,
+  key TEXT NOT NULL,
+  initiated_ms INTEGER NOT NULL,
+  headers TEXT,
+  checksum_algorithm TEXT,
+  checksum_type TEXT,
+  storage_class TEXT
+) WITHOUT ROWID;
+CREATE INDEX uploads_by_key ON uploads (bucket, key, upload_id);
+
+CREATE TABLE parts (
+  upload_id TEXT NOT NULL,
+  part_number INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  etag TEXT NOT NULL,
+  modified_ms INTEGER NOT NULL,
+  blob TEXT,
+  checksum_value TEXT,
+  PRIMARY KEY (upload_id, part_number)
+) WITHOUT ROWID;
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace evoke::store
