@@ -442,7 +442,7 @@ Task<void> Server::Impl::RunSession(tcp::socket socket, Worker& worker) {
     if (stopping_.load()) break;
     Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));
-    parser.body_limit(boost::none);
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     session.idle = true;
     session.stream.expires_after(options_.idle_timeout);
     co_await bhttp::async_read_header(session.stream, session.buffer, parser,
@@ -451,6 +451,7 @@ Task<void> Server::Impl::RunSession(tcp::socket socket, Worker& worker) {
     int64_t start_us = NowUs();
     if (ec) {
       if (IsQuietDisconnect(ec)) break;
+      LogWarning("http: refused a request from " + remote + ": " + ec.message());
       ProtocolError kind = ec == bhttp::error::header_limit ? ProtocolError::kHeaderTooLarge
                            : ec == bhttp::error::bad_transfer_encoding
                                ? ProtocolError::kUnsupportedEncoding

@@ -7,6 +7,7 @@ every interpreter the suite runs with.
 
 import base64
 import datetime
+import os
 import hashlib
 import hmac
 import http.client
@@ -23,6 +24,8 @@ UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 STREAMING_SIGNED = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
 STREAMING_UNSIGNED_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
 MIB = 1024 * 1024
+# EVOKE_E2E_RELAXED=1 skips the x-amz-request-id checks (moto_server sends x-amzn-requestid).
+RELAXED = os.environ.get("EVOKE_E2E_RELAXED") == "1"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,9 +303,12 @@ def raw_socket_exchange(host, port, data, timeout=10, half_close=False):
     """Writes raw bytes, returns whatever the server answers before closing (or timeout)."""
     s = socket.create_connection((host, port), timeout=timeout)
     try:
-        s.sendall(data)
-        if half_close:
-            s.shutdown(socket.SHUT_WR)
+        try:
+            s.sendall(data)
+            if half_close:
+                s.shutdown(socket.SHUT_WR)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server stopped reading; its answer may still be there
         chunks = []
         while True:
             try:
@@ -364,12 +370,12 @@ def assert_error_response(resp, code, status, method="GET"):
     with Code (== code), Message and RequestId (== the header)."""
     assert resp.status == status, "expected %d %s, got %r" % (status, code, resp)
     rid = resp.headers.get("x-amz-request-id")
-    assert rid, "no x-amz-request-id header on error response: %r" % resp
+    assert rid or RELAXED, "no x-amz-request-id header on error response: %r" % resp
     if method == "HEAD":
         return None
     fields = parse_error_xml(resp.body)
     assert fields["Code"] == code, "expected code %s, got %r" % (code, resp)
-    assert fields["RequestId"] == rid, "RequestId in body %r != header %r" % (
+    assert fields["RequestId"] == rid or RELAXED, "RequestId in body %r != header %r" % (
         fields["RequestId"], rid)
     ctype = resp.headers.get("content-type", "")
     assert "xml" in ctype, "error Content-Type is %r" % ctype
@@ -398,11 +404,11 @@ def assert_client_error(err, code, status, capture=None):
     assert (got_code, got_status) == (code, status), \
         "expected %s/%d, got %s/%d: %r" % (code, status, got_code, got_status, resp)
     headers = resp["ResponseMetadata"].get("HTTPHeaders", {})
-    assert headers.get("x-amz-request-id"), "no x-amz-request-id header: %r" % resp
+    assert headers.get("x-amz-request-id") or RELAXED, "no x-amz-request-id header: %r" % resp
     if capture is not None and capture.last is not None:
         raw = capture.last
         if raw.status_code == status and raw.content:
             fields = parse_error_xml(raw.content)
             assert fields["Code"] == code
-            assert fields["RequestId"] == headers["x-amz-request-id"]
+            assert RELAXED or fields["RequestId"] == headers["x-amz-request-id"]
     return resp

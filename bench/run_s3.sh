@@ -1,0 +1,412 @@
+#!/usr/bin/env bash
+# run_s3.sh: the S3 benchmark. Starts evoke and its peers (moto_server, Ceph RGW) one after the
+# other, fresh, on loopback; drives each with the same load generator (bench/s3load.cc); prints
+# a results table with the machine's baselines and evoke's targets, and appends it to
+# bench/results/s3.md. See bench/README.md for what each number means.
+#
+# usage: bench/run_s3.sh [SYSTEM...]
+#   SYSTEM: evoke | moto | rgw-bluestore | rgw-memstore   (default: evoke moto rgw-bluestore)
+# env:
+#   EVOKE_BIN   evoke binary (default build/release/evoke)
+#   DURATION    seconds per 4 KiB scenario (default 5)
+#   BIG_ITERS   64 MiB objects written, then read, per system (default 3)
+#   BENCH_OUT   work directory for data dirs, logs and raw results (default bench/out; it must
+#               be on the disk under test: the dd baseline is measured there)
+#   RESULTS     markdown file the table is appended to (default bench/results/s3.md; - = none)
+#   KEEP_DATA   1 keeps each system's data directory after its run
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+EVOKE_BIN=${EVOKE_BIN:-$REPO/build/release/evoke}
+DURATION=${DURATION:-5}
+BIG_ITERS=${BIG_ITERS:-3}
+BENCH_OUT=${BENCH_OUT:-$HERE/out}
+RESULTS=${RESULTS:-$HERE/results/s3.md}
+KEEP_DATA=${KEEP_DATA:-0}
+SYSTEMS=("$@")
+[ ${#SYSTEMS[@]} -eq 0 ] && SYSTEMS=(evoke moto rgw-bluestore)
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RUN=$BENCH_OUT/s3-$STAMP
+mkdir -p "$RUN"
+RUN=$(cd "$RUN" && pwd)
+RAW=$RUN/results.jsonl
+META=$RUN/meta.json
+: > "$RAW"
+S3LOAD=$BENCH_OUT/bin/s3load
+
+log() { echo "[run_s3 $(date +%H:%M:%S)] $*" >&2; }
+
+# ---- the load generator -----------------------------------------------------------------------
+build_s3load() {
+  mkdir -p "$(dirname "$S3LOAD")"
+  if [ ! -x "$S3LOAD" ] || [ "$HERE/s3load.cc" -nt "$S3LOAD" ]; then
+    log "building s3load"
+    g++ -std=c++20 -O2 -Wall -Wextra -o "$S3LOAD" "$HERE/s3load.cc" -lcrypto -lpthread || {
+      log "cannot build s3load (needs g++ and libssl-dev)"; exit 1; }
+  fi
+  "$S3LOAD" selftest >&2 || { log "s3load selftest failed"; exit 1; }
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# ---- machine and baselines --------------------------------------------------------------------
+machine_info() {
+  local model cores mem kernel fs
+  model=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
+  cores=$(nproc)
+  mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
+  kernel=$(uname -r)
+  fs=$(findmnt -rno SOURCE,FSTYPE,OPTIONS -T "$RUN" | head -1)
+  # dd with fsync: 256 MiB buffered then flushed, three times; the median counts.
+  local i out bytes secs speeds=()
+  for i in 1 2 3; do
+    out=$(dd if=/dev/zero of="$RUN/ddtest" bs=1M count=256 conv=fsync 2>&1 | tail -1)
+    bytes=$(awk '{print $1}' <<<"$out")
+    secs=$(sed -n 's/.* copied, \([0-9.]*\) s.*/\1/p' <<<"$out")
+    speeds+=("$(awk -v b="$bytes" -v s="$secs" 'BEGIN {printf "%.0f", b/1e6/s}')")
+    rm -f "$RUN/ddtest"
+  done
+  local dd_mb
+  dd_mb=$(printf '%s\n' "${speeds[@]}" | sort -n | sed -n 2p)
+  # Synchronous 4 KiB writes: the ceiling of a store that fsyncs each small PUT on its own.
+  out=$(dd if=/dev/zero of="$RUN/ddsync" bs=4k count=2000 oflag=dsync 2>&1 | tail -1)
+  secs=$(sed -n 's/.* copied, \([0-9.]*\) s.*/\1/p' <<<"$out")
+  local dsync_ops
+  dsync_ops=$(awk -v s="$secs" 'BEGIN {printf "%.0f", 2000/s}')
+  rm -f "$RUN/ddsync"
+  python3 - "$META" "$model" "$cores" "$mem" "$kernel" "$fs" "$dd_mb" "${speeds[*]}" "$dsync_ops" \
+    "$STAMP" "$DURATION" "$BIG_ITERS" "$RUN" <<'PY'
+import json, sys
+k = ["model", "cores", "mem", "kernel", "fs", "dd_mb_s", "dd_runs", "dsync_4k_ops_s", "stamp",
+     "duration", "big_iters", "run_dir"]
+json.dump(dict(zip(k, sys.argv[2:])), open(sys.argv[1], "w"))
+PY
+  log "machine: $model, $cores cores, $mem, kernel $kernel, fs $fs"
+  log "dd 256 MiB conv=fsync: ${speeds[*]} MB/s (median $dd_mb); dd 4 KiB oflag=dsync: $dsync_ops writes/s"
+}
+
+# ---- systems ----------------------------------------------------------------------------------
+# Each start_* sets PIDS (all server processes), ENDPOINT, AK, SK, or returns non-zero.
+PIDS=()
+ENDPOINT=""
+AK=""
+SK=""
+
+start_evoke() {
+  local dir=$RUN/evoke
+  [ -x "$EVOKE_BIN" ] || { log "evoke: no binary at $EVOKE_BIN"; return 1; }
+  mkdir -p "$dir/data"
+  AK=benchkey; SK=benchsecret
+  EVOKE_ACCESS_KEY_ID=$AK EVOKE_SECRET_ACCESS_KEY=$SK \
+    "$EVOKE_BIN" server --data-dir "$dir/data" --listen 127.0.0.1:0 \
+    > "$dir/stdout.log" 2> "$dir/stderr.log" &
+  PIDS=($!)
+  local i line
+  for i in $(seq 1 300); do
+    line=$(grep -m1 -o 'evoke listening on http://127.0.0.1:[0-9]*' "$dir/stdout.log" 2>/dev/null)
+    if [ -n "$line" ]; then ENDPOINT=${line#evoke listening on }; return 0; fi
+    kill -0 "${PIDS[0]}" 2>/dev/null || { log "evoke exited at start-up:"; tail -5 "$dir/stderr.log" >&2; return 1; }
+    sleep 0.1
+  done
+  log "evoke did not print its listening line in 30 s"
+  return 1
+}
+
+start_moto() {
+  local dir=$RUN/moto port
+  mkdir -p "$dir"
+  port=$(free_port)
+  AK=benchkey; SK=benchsecret
+  moto_server -H 127.0.0.1 -p "$port" > "$dir/stdout.log" 2>&1 &
+  PIDS=($!)
+  ENDPOINT=http://127.0.0.1:$port
+  local i
+  for i in $(seq 1 300); do
+    port_open "$port" && return 0
+    kill -0 "${PIDS[0]}" 2>/dev/null || { log "moto_server exited at start-up"; return 1; }
+    sleep 0.1
+  done
+  log "moto_server not listening after 30 s"
+  return 1
+}
+
+start_rgw() {  # STORE
+  local store=$1 dir=$RUN/rgw-$1 mp rp pkgs=()
+  for p in radosgw ceph-mon ceph-osd; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || pkgs+=("$p")
+  done
+  if [ ${#pkgs[@]} -gt 0 ]; then
+    log "installing ${pkgs[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >&2 ||
+      { log "cannot install ${pkgs[*]}"; return 1; }
+  fi
+  mp=$(free_port); rp=$(free_port)
+  AK=benchkey; SK=benchsecret
+  ENDPOINT=http://127.0.0.1:$rp
+  log "starting Ceph RGW ($store), ~20 s"
+  timeout 180 bash /work/shared/peers/rgw-single-node.sh "$dir" "$store" "$mp" "$rp" \
+    > "$RUN/rgw-$store.start.log" 2>&1
+  local rc=$?
+  PIDS=()
+  local f
+  for f in rgw osd mon; do [ -f "$dir/$f.pid" ] && PIDS+=("$(cat "$dir/$f.pid")"); done
+  if [ $rc -ne 0 ]; then log "rgw-single-node.sh failed ($rc), see $RUN/rgw-$store.start.log"; return 1; fi
+  port_open "$rp" || { log "RGW not listening"; return 1; }
+}
+
+stop_system() {
+  local p i
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for i in $(seq 1 100); do
+    local alive=0
+    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ $alive -eq 0 ] && break
+    sleep 0.1
+  done
+  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+  wait 2>/dev/null
+  PIDS=()
+}
+
+cpu_ticks() {  # sum of utime+stime of PIDS, in clock ticks
+  local p t=0 v
+  for p in "${PIDS[@]}"; do
+    v=$(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null)
+    t=$((t + ${v:-0}))
+  done
+  echo $t
+}
+
+peak_rss() {  # "total_kb detail"
+  local p total=0 detail="" kb name
+  for p in "${PIDS[@]}"; do
+    kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null)
+    name=$(cat "/proc/$p/comm" 2>/dev/null)
+    [ -n "$kb" ] || continue
+    total=$((total + kb))
+    detail+="${detail:+ + }$name $((kb / 1024)) MiB"
+  done
+  echo "$total $detail"
+}
+
+# ---- scenarios --------------------------------------------------------------------------------
+record() {  # SYSTEM KEY JSON_FRAGMENTS...: one line of results.jsonl
+  local sys=$1 key=$2; shift 2
+  local extra=""
+  [ $# -gt 0 ] && extra=",$(IFS=,; echo "$*")"
+  printf '{"system":"%s","key":"%s"%s}\n' "$sys" "$key" "$extra" >> "$RAW"
+}
+
+run_case() {  # SYSTEM SCENARIO s3load-args...
+  local sys=$1 sc=$2; shift 2
+  local t0 t1 c0 c1 out rc hz
+  hz=$(getconf CLK_TCK)
+  c0=$(cpu_ticks); t0=$(date +%s.%N)
+  out=$("$S3LOAD" "$@" --endpoint "$ENDPOINT" --access-key "$AK" --secret-key "$SK" \
+        --bucket bench --json --label "$sys/$sc" 2> "$RUN/$sys.$sc.err")
+  rc=$?
+  c1=$(cpu_ticks); t1=$(date +%s.%N)
+  local scpu
+  scpu=$(awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" -v hz="$hz" \
+         'BEGIN {printf "%.0f", (b-a)/hz/(e-s)*100}')
+  if [ -n "$out" ]; then
+    record "$sys" "$sc" "\"server_cpu_pct\":$scpu" "\"result\":$out"
+  else
+    record "$sys" "$sc" "\"failed\":\"s3load exit $rc\""
+  fi
+  if [ -s "$RUN/$sys.$sc.err" ]; then sed 's/^/    /' "$RUN/$sys.$sc.err" | head -12 >&2; fi
+  log "$sys $sc: ${out:-FAILED (s3load exit $rc)} server_cpu=${scpu}%"
+}
+
+bench_system() {  # SYSTEM
+  local sys=$1 ok=0
+  log "=== $sys"
+  case $sys in
+    evoke) start_evoke && ok=1 ;;
+    moto) start_moto && ok=1 ;;
+    rgw-bluestore) start_rgw bluestore && ok=1 ;;
+    rgw-memstore) start_rgw memstore && ok=1 ;;
+    *) log "unknown system $sys"; return ;;
+  esac
+  if [ $ok -eq 0 ]; then
+    record "$sys" start "\"failed\":\"did not start\""
+    stop_system
+    return
+  fi
+  log "$sys on $ENDPOINT, pids ${PIDS[*]}"
+  if ! "$S3LOAD" mkbucket --endpoint "$ENDPOINT" --access-key "$AK" --secret-key "$SK" \
+       --bucket bench >&2; then
+    record "$sys" start "\"failed\":\"CreateBucket failed\""
+    stop_system
+    return
+  fi
+  # Unmeasured warm-up (first writes allocate pools, files, caches).
+  "$S3LOAD" put --endpoint "$ENDPOINT" --access-key "$AK" --secret-key "$SK" --bucket bench \
+    --prefix warm- --conns 16 --duration 1 >&2
+  run_case "$sys" put4k_c1  put --size 4k --conns 1  --duration "$DURATION" --prefix p1-
+  run_case "$sys" put4k_c16 put --size 4k --conns 16 --duration "$DURATION" --prefix p16-
+  run_case "$sys" get4k_c16 get --size 4k --conns 16 --duration "$DURATION" --prefix g- --keys 1000
+  run_case "$sys" get4k_c1  get --size 4k --conns 1  --duration "$DURATION" --prefix g- --keys 1000 --skip-setup
+  run_case "$sys" put64m put --size 64m --conns 1 --ops "$BIG_ITERS" --keys "$BIG_ITERS" --prefix big-
+  run_case "$sys" get64m get --size 64m --conns 1 --ops "$BIG_ITERS" --keys "$BIG_ITERS" --prefix big- --skip-setup
+  local rss
+  rss=$(peak_rss)
+  record "$sys" rss "\"peak_rss_kb\":${rss%% *}" "\"detail\":\"${rss#* }\""
+  log "$sys peak RSS: ${rss#* }"
+  stop_system
+  if [ "$KEEP_DATA" != 1 ]; then
+    case $sys in
+      evoke) rm -rf "$RUN/evoke/data" ;;
+      rgw-*) rm -rf "$RUN/$sys/osd" "$RUN/$sys/mon" "$RUN/$sys"/block-* ;;
+    esac
+  fi
+}
+
+# ---- report -----------------------------------------------------------------------------------
+report() {
+  python3 - "$RAW" "$META" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+meta = json.load(open(sys.argv[2]))
+systems = []
+by = {}
+for r in rows:
+    if r["system"] not in systems:
+        systems.append(r["system"])
+    by[(r["system"], r["key"])] = r
+
+def res(sys_, key):
+    r = by.get((sys_, key))
+    return r.get("result") if r else None
+
+def fmt(sys_, key, field):
+    r = by.get((sys_, key))
+    if r is None:
+        return "-"
+    if "failed" in r:
+        return "failed"
+    x = r["result"]
+    v = x[field]
+    s = f"{v:,.0f}"
+    if x["errors"]:
+        s += f" ({x['errors']} err)"
+    return s
+
+def val(sys_, key, field):
+    x = res(sys_, key)
+    if not x or x["ok"] == 0:
+        return None
+    return x[field]
+
+out = []
+p = out.append
+p(f"## S3 benchmark {meta['stamp']}")
+p("")
+p(f"Machine: {meta['model']}, {meta['cores']} cores, {meta['mem']} RAM, kernel {meta['kernel']}; "
+  f"data on {meta['fs']}.")
+p(f"Baselines: dd 256 MiB conv=fsync {meta['dd_mb_s']} MB/s (median of {meta['dd_runs']}); "
+  f"dd 4 KiB oflag=dsync {meta['dsync_4k_ops_s']} writes/s. Client: bench/s3load, "
+  f"{meta['duration']} s per 4 KiB scenario, {meta['big_iters']} × 64 MiB per direction. "
+  f"MB = 10^6 bytes.")
+p("")
+p("| system | PUT 4 KiB c=1 ops/s | PUT 4 KiB c=16 ops/s | GET 4 KiB c=1 ops/s | "
+  "GET 4 KiB c=16 ops/s | PUT 64 MiB MB/s | GET 64 MiB MB/s | peak RSS MiB |")
+p("|---|---:|---:|---:|---:|---:|---:|---:|")
+for s in systems:
+    if by.get((s, "start"), {}).get("failed"):
+        p(f"| {s} | {by[(s, 'start')]['failed']} | | | | | | |")
+        continue
+    rss = by.get((s, "rss"))
+    rss_s = f"{rss['peak_rss_kb'] / 1024:,.0f}" if rss and rss["peak_rss_kb"] else "-"
+    p(f"| {s} | {fmt(s, 'put4k_c1', 'ops_per_s')} | {fmt(s, 'put4k_c16', 'ops_per_s')} | "
+      f"{fmt(s, 'get4k_c1', 'ops_per_s')} | {fmt(s, 'get4k_c16', 'ops_per_s')} | "
+      f"{fmt(s, 'put64m', 'mb_per_s')} | {fmt(s, 'get64m', 'mb_per_s')} | {rss_s} |")
+p("")
+p("Details (latency in ms; cpu = share of one core over the scenario, client and server; "
+  "conns = connections the client opened while measuring):")
+p("")
+p("| system | scenario | ok | errors | p50 | p99 | max | client cpu % | server cpu % | conns |")
+p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for s in systems:
+    for k in ["put4k_c1", "put4k_c16", "get4k_c1", "get4k_c16", "put64m", "get64m"]:
+        r = by.get((s, k))
+        if not r:
+            continue
+        if "failed" in r:
+            p(f"| {s} | {k} | {r['failed']} | | | | | | | |")
+            continue
+        x = r["result"]
+        p(f"| {s} | {k} | {x['ok']} | {x['errors']} | {x['p50_ms']:.2f} | {x['p99_ms']:.2f} | "
+          f"{x['max_ms']:.2f} | {x['client_cpu_pct']:.0f} | {r['server_cpu_pct']} | {x['connects']} |")
+    rss = by.get((s, "rss"))
+    if rss and rss.get("detail") and "+" in rss["detail"]:
+        p(f"| {s} | peak RSS | {rss['detail']} | | | | | | | |")
+errs = [(s, k, r["result"]["error_kinds"]) for (s, k), r in by.items()
+        if r.get("result") and r["result"]["errors"]]
+if errs:
+    p("")
+    p("Errors (every non-2xx or short response counts; see the run directory for samples):")
+    for s, k, e in errs:
+        p(f"- {s} {k}: " + ", ".join(f"{n}× {what}" for what, n in e.items()))
+
+if "evoke" in systems and not by.get(("evoke", "start"), {}).get("failed"):
+    p("")
+    p("evoke against its targets:")
+    p("")
+    p("| target | evoke | goal | verdict |")
+    p("|---|---:|---:|---|")
+    def clean(key):
+        x = res("evoke", key)
+        return x is not None and x["errors"] == 0 and x["ok"] > 0
+    def line(name, have, goal, ok, unit=""):
+        if have is None or goal is None:
+            p(f"| {name} | {'-' if have is None else f'{have:,.0f}{unit}'} | "
+              f"{'-' if goal is None else f'{goal:,.0f}{unit}'} | n/a |")
+            return
+        p(f"| {name} | {have:,.0f}{unit} | {goal:,.0f}{unit} | "
+          f"{'PASS' if ok and have >= goal else 'FAIL'} |")
+    line("GET 4 KiB, 16 clients, ops/s", val("evoke", "get4k_c16", "ops_per_s"), 20000,
+         clean("get4k_c16"))
+    line("PUT 4 KiB, 16 clients, durable, ops/s", val("evoke", "put4k_c16", "ops_per_s"), 5000,
+         clean("put4k_c16"))
+    rgw = next((s for s in ["rgw-bluestore", "rgw-memstore"] if s in systems
+                and not by.get((s, "start"), {}).get("failed")), None)
+    for k, name in [("put4k_c1", "PUT 4 KiB c=1"), ("put4k_c16", "PUT 4 KiB c=16"),
+                    ("get4k_c1", "GET 4 KiB c=1"), ("get4k_c16", "GET 4 KiB c=16")]:
+        e = val("evoke", k, "ops_per_s")
+        g = val(rgw, k, "ops_per_s") if rgw else None
+        if e is not None and g:
+            p(f"| {name} vs {rgw}, ratio | {e / g:.1f}× | 5.0× | "
+              f"{'PASS' if clean(k) and e / g >= 5 else 'FAIL'} |")
+        else:
+            p(f"| {name} vs {rgw or 'RGW'}, ratio | - | 5.0× | n/a |")
+    dd = float(meta["dd_mb_s"]) if meta.get("dd_mb_s") else None
+    half = dd / 2 if dd else None
+    line("PUT 64 MiB, MB/s (≥ ½ dd fsync)", val("evoke", "put64m", "mb_per_s"), half,
+         clean("put64m"))
+    line("GET 64 MiB, MB/s (≥ ½ dd fsync)", val("evoke", "get64m", "mb_per_s"), half,
+         clean("get64m"))
+p("")
+p(f"Raw results: {meta['run_dir']}/results.jsonl")
+print("\n".join(out))
+PY
+}
+
+# ---- main -------------------------------------------------------------------------------------
+build_s3load
+machine_info
+for s in "${SYSTEMS[@]}"; do bench_system "$s"; done
+report > "$RUN/report.md"
+cat "$RUN/report.md"
+if [ "$RESULTS" != - ]; then
+  mkdir -p "$(dirname "$RESULTS")"
+  { echo; cat "$RUN/report.md"; } >> "$RESULTS"
+  log "appended to $RESULTS"
+fi

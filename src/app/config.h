@@ -1,0 +1,32 @@
+// The command line: `evoke server [options]`, `evoke --help`, `evoke --version`. Pure.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace evoke::app {
+
+struct ServerConfig {
+  std::string data_dir = "./evoke-data";
+  std::string host = "127.0.0.1";
+  uint16_t port = 9000;
+  std::string region = "us-east-1";
+  std::string account_id = "000000000000";
+  int threads = 0;                 // 0: one per core
+  std::string access_log = "-";    // "-": stdout, "off", or a file path
+  std::vector<std::string> domains = {"localhost"};
+};
+
+struct Command {
+  enum class Kind { kServer, kHelp, kVersion } kind = Kind::kHelp;
+  ServerConfig server;
+};
+
+// Errors carry a message for the user (code "Usage").
+Result<Command> ParseCommandLine(const std::vector<std::string>& args);
+std::string UsageText();
+
+}  // namespace evoke::app

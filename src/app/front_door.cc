@@ -1,0 +1,129 @@
+#include "app/front_door.h"
+
+#include <array>
+
+#include "base/ids.h"
+
+namespace evoke::app {
+namespace {
+
+struct TargetPrefix {
+  std::string_view prefix;
+  std::string_view service;
+};
+
+// X-Amz-Target prefixes of the JSON protocols.
+constexpr std::array kTargets = {
+    TargetPrefix{"AWSEvents.", "events"},
+    TargetPrefix{"Logs_20140328.", "logs"},
+    TargetPrefix{"GraniteServiceVersion20100801.", "monitoring"},
+    TargetPrefix{"AmazonSQS.", "sqs"},
+    TargetPrefix{"AWSSecurityTokenServiceV20110615.", "sts"},
+};
+
+struct PathPrefix {
+  std::string_view prefix;
+  std::string_view service;
+};
+
+// REST paths that belong to a service even without a signature to say so. None is a valid
+// S3 bucket name (bucket names cannot contain upper case or start with a digit-dash date).
+constexpr std::array kPaths = {
+    PathPrefix{"/2015-03-31/functions", "lambda"},
+    PathPrefix{"/2014-11-13/functions", "lambda"},
+    PathPrefix{"/2016-08-19/account-settings", "lambda"},
+    PathPrefix{"/2017-10-31/functions", "lambda"},
+    PathPrefix{"/2018-10-31/layers", "lambda"},
+    PathPrefix{"/2019-09-25/functions", "lambda"},
+    PathPrefix{"/2019-09-30/functions", "lambda"},
+};
+
+std::string_view ScopeService(std::string_view credential) {
+  // AKID/date/region/service/aws4_request
+  size_t end = credential.rfind('/');
+  if (end == std::string_view::npos) return {};
+  size_t start = credential.rfind('/', end - 1);
+  if (start == std::string_view::npos) return {};
+  return credential.substr(start + 1, end - start - 1);
+}
+
+}  // namespace
+
+std::string ServiceOf(const http::Request& req) {
+  if (auto target = req.headers.Get("X-Amz-Target")) {
+    for (const auto& t : kTargets) {
+      if (target->starts_with(t.prefix)) return std::string(t.service);
+    }
+  }
+  if (auto auth = req.headers.Get("Authorization")) {
+    size_t pos = auth->find("Credential=");
+    if (pos != std::string_view::npos) {
+      std::string_view rest = auth->substr(pos + 11);
+      rest = rest.substr(0, rest.find_first_of(", "));
+      std::string_view service = ScopeService(rest);
+      if (!service.empty()) return std::string(service);
+    }
+  } else if (const std::string* credential = req.query.Get("X-Amz-Credential")) {
+    std::string_view service = ScopeService(*credential);
+    if (!service.empty()) return std::string(service);
+  }
+  for (const auto& p : kPaths) {
+    if (req.path.starts_with(p.prefix)) return std::string(p.service);
+  }
+  return "s3";
+}
+
+FrontDoor::FrontDoor(s3::S3Service& s3) : s3_(s3) {}
+
+void FrontDoor::AddService(std::string name, ServiceHandler handler) {
+  services_[std::move(name)] = std::move(handler);
+}
+
+Task<void> FrontDoor::Handle(http::Exchange& ex) {
+  std::string service = ServiceOf(ex.request());
+  if (service == "s3") {
+    co_await s3_.Handle(ex);
+    co_return;
+  }
+  auto it = services_.find(service);
+  if (it != services_.end()) {
+    co_await it->second(ex);
+    co_return;
+  }
+  std::string request_id = NewRequestId();
+  ex.log().request_id = request_id;
+  ex.log().service = service;
+  ex.log().error_code = "NotImplemented";
+  (void)co_await ex.Send(s3_.ErrorResponse(
+      MakeError("NotImplemented", "evoke does not serve the '" + service + "' service yet."),
+      ex.request().path, request_id));
+}
+
+http::Response FrontDoor::RenderProtocolError(http::ProtocolError error,
+                                              const std::string& request_id) {
+  switch (error) {
+    case http::ProtocolError::kHeaderTooLarge:
+      return s3_.ErrorResponse(MakeError("RequestHeaderSectionTooLarge",
+                                         "Your request header section exceeds the maximum allowed "
+                                         "size."),
+                               "", request_id);
+    case http::ProtocolError::kUnsupportedEncoding:
+      return s3_.ErrorResponse(MakeError("NotImplemented",
+                                         "A header you provided implies functionality that is not "
+                                         "implemented")
+                                   .With("Header", "Transfer-Encoding"),
+                               "", request_id);
+    case http::ProtocolError::kMalformed:
+      break;
+  }
+  return s3_.ErrorResponse(MakeError("InvalidRequest", "The request could not be parsed."), "",
+                           request_id);
+}
+
+http::Response FrontDoor::RenderInternalError(const std::string& request_id) {
+  return s3_.ErrorResponse(
+      MakeError("InternalError", "We encountered an internal error. Please try again."), "",
+      request_id);
+}
+
+}  // namespace evoke::app

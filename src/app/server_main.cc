@@ -1,0 +1,181 @@
+#include "app/server_main.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+#include <unordered_set>
+
+#include "app/front_door.h"
+#include "app/root_credentials.h"
+#include "auth/credentials.h"
+#include "auth/verifier.h"
+#include "base/asio.h"
+#include "base/clock.h"
+#include "base/hash.h"
+#include "base/log.h"
+#include "http/server.h"
+#include "s3/service.h"
+#include "store/blobs.h"
+#include "store/committer.h"
+#include "store/database.h"
+#include "store/objects.h"
+
+namespace evoke::app {
+namespace {
+
+// Holds an exclusive lock on DATA_DIR/evoke.lock for the life of the process, so two servers
+// never share a data directory.
+class DataDirLock {
+ public:
+  Status Acquire(const std::string& data_dir) {
+    std::string path = data_dir + "/evoke.lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0) return MakeError("InternalError", "cannot open " + path);
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      return MakeError("InternalError", "another evoke server is using " + data_dir);
+    }
+    return {};
+  }
+  ~DataDirLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+int Fail(const std::string& message) {
+  LogError(message);
+  return 1;
+}
+
+Status SweepOrphans(store::Database& db, store::BlobStore& blobs) {
+  std::unordered_set<std::string> referenced;
+  {
+    auto reader = db.Reader();
+    Status s = store::ForEachReferencedBlob(*reader, [&](std::string_view id) {
+      referenced.emplace(id);
+    });
+    if (!s.ok()) return s;
+  }
+  auto removed = blobs.RemoveOrphans(
+      [&](std::string_view id) { return referenced.count(std::string(id)) > 0; });
+  if (!removed.ok()) return std::move(removed).error();
+  if (*removed > 0) {
+    LogInfo("removed " + std::to_string(*removed) + " blob(s) left by unfinished writes");
+  }
+  return {};
+}
+
+int OpenAccessLog(const std::string& where) {
+  if (where == "-") return STDOUT_FILENO;
+  if (where == "off") return -1;
+  return ::open(where.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+}
+
+}  // namespace
+
+int RunServer(const ServerConfig& config) {
+  std::signal(SIGPIPE, SIG_IGN);
+  if (::mkdir(config.data_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Fail("cannot create data directory " + config.data_dir);
+  }
+  DataDirLock lock;
+  if (Status s = lock.Acquire(config.data_dir); !s.ok()) return Fail(s.error().message);
+
+  auto root = LoadRootCredentials(config.data_dir);
+  if (!root.ok()) return Fail(root.error().message);
+
+  store::BlobStore blobs(config.data_dir + "/blobs");
+  if (Status s = blobs.Init(); !s.ok()) return Fail(s.error().message);
+  auto db = store::Database::Open(config.data_dir + "/evoke.db");
+  if (!db.ok()) return Fail(db.error().message);
+  if (Status s = SweepOrphans(**db, blobs); !s.ok()) return Fail(s.error().message);
+  auto writer = (*db)->OpenWriter();
+  if (!writer.ok()) return Fail(writer.error().message);
+  store::Committer committer(std::move(*writer), blobs);
+
+  SystemClock clock;
+  auth::MemoryCredentialStore credentials;
+  auth::Credential root_credential;
+  root_credential.access_key_id = root->access_key_id;
+  root_credential.secret_access_key = root->secret_access_key;
+  root_credential.principal = {root->access_key_id, config.account_id,
+                               "arn:aws:iam::" + config.account_id + ":root", false};
+  credentials.Add(root_credential);
+  auth::Verifier verifier(credentials, clock, {.region = config.region});
+
+  s3::S3Options s3_options;
+  s3_options.region = config.region;
+  s3_options.domains = config.domains;
+  s3_options.owner_id = Sha256Hex("evoke-account:" + config.account_id);
+  s3_options.owner_display_name = "evoke";
+  s3::S3Service s3(s3_options, {**db, blobs, committer, verifier, clock});
+  FrontDoor front_door(s3);
+
+  int threads = config.threads > 0 ? config.threads
+                                   : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::io_context*> context_ptrs;
+  for (int i = 0; i < threads; ++i) {
+    contexts.push_back(std::make_unique<asio::io_context>(1));
+    context_ptrs.push_back(contexts.back().get());
+  }
+  int access_log_fd = OpenAccessLog(config.access_log);
+  if (access_log_fd < 0 && config.access_log != "off") {
+    return Fail("cannot open access log " + config.access_log);
+  }
+  http::ServerOptions http_options;
+  http_options.host = config.host;
+  http_options.port = config.port;
+  http_options.access_log_fd = access_log_fd;
+  http::Server server(http_options, context_ptrs, front_door);
+  if (Status s = server.Listen(); !s.ok()) return Fail(s.error().message);
+
+  if (root->generated) {
+    std::printf(
+        "evoke: generated root credentials, kept in %s:\n"
+        "  aws_access_key_id = %s\n  aws_secret_access_key = %s\n"
+        "evoke: to use them: export AWS_SHARED_CREDENTIALS_FILE=%s AWS_DEFAULT_REGION=%s\n",
+        root->file.c_str(), root->access_key_id.c_str(), root->secret_access_key.c_str(),
+        root->file.c_str(), config.region.c_str());
+  }
+  std::string shown_host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
+  std::printf("evoke listening on http://%s:%u\n", shown_host.c_str(), server.port());
+  std::fflush(stdout);
+  LogInfo("evoke " EVOKE_VERSION " serving data directory " + config.data_dir + " on " +
+          shown_host + ":" + std::to_string(server.port()) + " with " + std::to_string(threads) +
+          " I/O thread(s)");
+
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  for (auto& c : contexts) guards.push_back(asio::make_work_guard(*c));
+  server.Start();
+
+  asio::signal_set signals(*contexts[0], SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    LogInfo(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
+            ", shutting down");
+    server.Shutdown(std::chrono::seconds(10), [&] {
+      for (auto& g : guards) g.reset();
+      for (auto& c : contexts) c->stop();
+    });
+  });
+
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&, i] { contexts[i]->run(); });
+  contexts[0]->run();
+  for (auto& t : pool) t.join();
+  committer.Stop();
+  if (access_log_fd > STDERR_FILENO) ::close(access_log_fd);
+  LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace evoke::app

@@ -1,0 +1,197 @@
+#include "s3/body.h"
+
+#include <charconv>
+
+#include "base/encoding.h"
+
+namespace evoke::s3 {
+namespace {
+
+constexpr size_t kReadSize = 256 * 1024;
+
+bool ParseLength(std::string_view s, uint64_t* out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
+}
+
+}  // namespace
+
+BodyReader::BodyReader(http::Exchange& exchange, const auth::Verified& auth)
+    : exchange_(exchange), auth_(auth) {}
+
+Status BodyReader::Prepare() {
+  const http::Request& req = exchange_.request();
+  const http::Headers& h = req.headers;
+
+  if (auto md5 = h.Get("Content-MD5")) {
+    auto raw = Base64Decode(*md5);
+    if (!raw || raw->size() != 16) {
+      return MakeError("InvalidDigest", "The Content-MD5 you specified was invalid.")
+          .With("Content-MD5", std::string(*md5));
+    }
+    content_md5_ = std::move(*raw);
+  }
+
+  // At most one x-amz-checksum-* header, in the right form.
+  for (ChecksumAlgorithm a : kAllChecksums) {
+    auto v = h.Get(ChecksumHeader(a));
+    if (!v) continue;
+    if (claimed_checksum_) {
+      return MakeError("InvalidRequest",
+                       "Expecting a single x-amz-checksum- header. Multiple checksum Types are not "
+                       "allowed.");
+    }
+    auto raw = Base64Decode(*v);
+    if (!raw || raw->size() != ChecksumSize(a)) {
+      return MakeError("InvalidRequest", "Value for " + std::string(ChecksumHeader(a)) +
+                                             " header is invalid.");
+    }
+    checksum_algorithm_ = a;
+    claimed_checksum_ = std::string(*v);
+  }
+  if (auto trailer = h.Get("x-amz-trailer")) {
+    std::string name = http::ToLower(*trailer);
+    bool known = false;
+    for (ChecksumAlgorithm a : kAllChecksums) {
+      if (name == ChecksumHeader(a)) {
+        if (claimed_checksum_) {
+          return MakeError("InvalidRequest",
+                           "Expecting a single x-amz-checksum- header. Multiple checksum Types are "
+                           "not allowed.");
+        }
+        checksum_algorithm_ = a;
+        checksum_in_trailer_ = true;
+        known = true;
+      }
+    }
+    if (!known) {
+      return MakeError("InvalidRequest", "The value specified in the x-amz-trailer header is not "
+                                         "supported");
+    }
+    if (!auth::HasTrailer(auth_.payload_mode)) {
+      return MakeError("InvalidRequest", "The x-amz-trailer header requires a trailer payload "
+                                         "mode in x-amz-content-sha256.");
+    }
+  }
+  if (!checksum_algorithm_) {
+    if (auto sdk = h.Get("x-amz-sdk-checksum-algorithm")) {
+      checksum_algorithm_ = ParseChecksumAlgorithm(*sdk);
+      if (!checksum_algorithm_) {
+        return MakeError("InvalidRequest", "Checksum algorithm provided is unsupported. Please try "
+                                           "again with any of the valid types: [CRC32, CRC32C, "
+                                           "CRC64NVME, SHA1, SHA256]");
+      }
+    }
+  }
+  if (checksum_algorithm_) checksummer_ = std::make_unique<Checksummer>(*checksum_algorithm_);
+
+  if (auth::IsStreaming(auth_.payload_mode)) {
+    auto decoded = h.Get("x-amz-decoded-content-length");
+    uint64_t n = 0;
+    if (!decoded || !ParseLength(*decoded, &n)) {
+      return MakeError("MissingContentLength", "You must provide the Content-Length HTTP header.");
+    }
+    expected_length_ = n;
+    auth::ChunkSigning signing{auth_.signing_key, auth_.params.amz_date, auth_.params.Scope(),
+                               auth_.params.signature};
+    decoder_ = std::make_unique<auth::AwsChunkedDecoder>(auth_.payload_mode, std::move(signing));
+  } else {
+    expected_length_ = req.content_length;
+    if (auth_.payload_mode == auth::PayloadMode::kSigned) {
+      sha256_ = std::make_unique<Digest>(Digest::Kind::kSha256);
+    }
+  }
+  return {};
+}
+
+Task<Result<std::string_view>> BodyReader::Next() {
+  for (;;) {
+    if (ended_) co_return std::string_view();
+    raw_.resize(kReadSize);
+    auto n = co_await exchange_.ReadBody(std::span(raw_.data(), raw_.size()));
+    if (!n.ok()) co_return std::move(n).error();
+    raw_.resize(*n);
+    if (*n == 0) {
+      ended_ = true;
+      co_return std::string_view();
+    }
+    std::string_view piece = raw_;
+    if (sha256_) sha256_->Update(piece);
+    if (decoder_) {
+      decoded_.clear();
+      Status s = decoder_->Feed(piece, &decoded_);
+      if (!s.ok()) co_return std::move(s).error();
+      piece = decoded_;
+      if (piece.empty()) continue;
+    }
+    md5_.Update(piece);
+    if (checksummer_) checksummer_->Update(piece);
+    bytes_ += piece.size();
+    co_return piece;
+  }
+}
+
+Task<Result<std::string>> BodyReader::ReadAll(size_t limit) {
+  std::string all;
+  for (;;) {
+    auto piece = co_await Next();
+    if (!piece.ok()) co_return std::move(piece).error();
+    if (piece->empty()) break;
+    if (all.size() + piece->size() > limit) {
+      exchange_.CloseAfterResponse();
+      co_return MakeError("MaxMessageLengthExceeded", "Your request was too big.");
+    }
+    all.append(*piece);
+  }
+  co_return all;
+}
+
+Status BodyReader::Finish() {
+  if (decoder_) {
+    Status s = decoder_->Finish();
+    if (!s.ok()) return s;
+  }
+  if (expected_length_ && bytes_ != *expected_length_) {
+    return MakeError("IncompleteBody",
+                     "You did not provide the number of bytes specified by the Content-Length "
+                     "HTTP header.");
+  }
+  if (sha256_) {
+    std::string computed = HexEncode(sha256_->Final());
+    if (computed != auth_.payload_sha256) {
+      return MakeError("XAmzContentSHA256Mismatch",
+                       "The provided 'x-amz-content-sha256' header does not match what was "
+                       "computed.")
+          .With("ClientComputedContentSHA256", auth_.payload_sha256)
+          .With("S3ComputedContentSHA256", computed);
+    }
+  }
+  std::string md5 = md5_.Final();
+  md5_hex_ = HexEncode(md5);
+  if (content_md5_ && *content_md5_ != md5) {
+    return MakeError("BadDigest", "The Content-MD5 you specified did not match what we received.")
+        .With("ExpectedDigest", HexEncode(*content_md5_))
+        .With("CalculatedDigest", Base64Encode(md5));
+  }
+  if (checksummer_) {
+    checksum_value_ = checksummer_->FinalBase64();
+    std::optional<std::string> claimed = claimed_checksum_;
+    if (checksum_in_trailer_) {
+      auto t = decoder_ ? decoder_->trailers().Get(ChecksumHeader(*checksum_algorithm_))
+                        : std::nullopt;
+      if (!t) {
+        return MakeError("InvalidRequest", "x-amz-trailer names " +
+                                               std::string(ChecksumHeader(*checksum_algorithm_)) +
+                                               " but the trailer did not carry it.");
+      }
+      claimed = std::string(*t);
+    }
+    if (claimed && *claimed != checksum_value_) {
+      return MakeError("BadDigest", "The " + std::string(ChecksumName(*checksum_algorithm_)) +
+                                        " you specified did not match the calculated checksum.");
+    }
+  }
+  return {};
+}
+
+}  // namespace evoke::s3

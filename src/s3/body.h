@@ -1,0 +1,67 @@
+// BodyReader: an S3 request body, decoded (aws-chunked) and verified as it streams: the
+// signed SHA-256, chunk and trailer signatures, Content-MD5 and x-amz-checksum-*. One per
+// request, on the request's thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "auth/aws_chunked.h"
+#include "auth/verifier.h"
+#include "base/asio.h"
+#include "base/hash.h"
+#include "base/result.h"
+#include "http/exchange.h"
+#include "s3/checksum.h"
+
+namespace evoke::s3 {
+
+class BodyReader {
+ public:
+  BodyReader(http::Exchange& exchange, const auth::Verified& auth);
+
+  // Checks the body's headers before any byte is read: Content-MD5 and checksum header forms
+  // (InvalidDigest, InvalidRequest), and the decoded length of aws-chunked bodies.
+  Status Prepare();
+  // The length of the payload when the request announces it.
+  std::optional<uint64_t> expected_length() const { return expected_length_; }
+
+  // The next piece of the payload; empty at the end. Valid until the next call.
+  Task<Result<std::string_view>> Next();
+  // Reads the whole payload; MaxMessageLengthExceeded past `limit` bytes.
+  Task<Result<std::string>> ReadAll(size_t limit);
+  // After the last piece: every verification that needs the whole body (BadDigest,
+  // XAmzContentSHA256Mismatch, IncompleteBody).
+  Status Finish();
+
+  uint64_t bytes() const { return bytes_; }
+  std::string md5_hex() const { return md5_hex_; }
+  // The checksum the client asked for (header, trailer or x-amz-sdk-checksum-algorithm) and
+  // its verified value, after Finish().
+  std::optional<ChecksumAlgorithm> checksum_algorithm() const { return checksum_algorithm_; }
+  const std::string& checksum_base64() const { return checksum_value_; }
+
+ private:
+  http::Exchange& exchange_;
+  const auth::Verified& auth_;
+  std::unique_ptr<auth::AwsChunkedDecoder> decoder_;
+  std::optional<uint64_t> expected_length_;
+  std::string raw_;       // buffer for raw bytes from the connection
+  std::string decoded_;   // aws-chunked output
+  Digest md5_{Digest::Kind::kMd5};
+  std::unique_ptr<Digest> sha256_;  // signed payloads only
+  std::optional<std::string> content_md5_;  // raw 16 bytes
+  std::optional<ChecksumAlgorithm> checksum_algorithm_;
+  std::optional<std::string> claimed_checksum_;  // from a header; a trailer is read at the end
+  bool checksum_in_trailer_ = false;
+  std::unique_ptr<Checksummer> checksummer_;
+  std::string md5_hex_;
+  std::string checksum_value_;
+  uint64_t bytes_ = 0;
+  bool ended_ = false;
+};
+
+}  // namespace evoke::s3

@@ -1,0 +1,51 @@
+// GetBucketNotificationConfiguration and PutBucketNotificationConfiguration: the bucket's
+// notification rules, validated and stored in their canonical form.
+#include "s3/actions.h"
+#include "s3/body.h"
+#include "s3/notification.h"
+#include "s3/object_io.h"
+#include "s3/xml.h"
+#include "store/objects.h"
+
+namespace evoke::s3 {
+
+Task<Status> GetBucketNotificationConfiguration(Context& ctx) {
+  std::optional<store::BucketRecord> bucket;
+  {
+    auto reader = ctx.deps.db.Reader();
+    auto b = store::GetBucket(*reader, ctx.target.bucket);
+    if (!b.ok()) co_return std::move(b).error();
+    bucket = std::move(*b);
+  }
+  if (!bucket) {
+    co_return MakeError("NoSuchBucket", "The specified bucket does not exist")
+        .With("BucketName", ctx.target.bucket);
+  }
+  std::string xml = bucket->notification_xml.empty()
+                        ? XmlWriter("NotificationConfiguration").Finish()
+                        : bucket->notification_xml;
+  co_return co_await ctx.Send(ctx.XmlResponse(std::move(xml)));
+}
+
+Task<Status> PutBucketNotificationConfiguration(Context& ctx) {
+  Status s = CheckBucketExists(ctx, ctx.target.bucket);
+  if (!s.ok()) co_return s;
+  BodyReader body(ctx.ex, ctx.auth);
+  s = body.Prepare();
+  if (!s.ok()) co_return s;
+  auto xml = co_await body.ReadAll(1024 * 1024);
+  if (!xml.ok()) co_return std::move(xml).error();
+  s = body.Finish();
+  if (!s.ok()) co_return s;
+  auto config = ParseNotificationConfiguration(*xml);
+  if (!config.ok()) co_return std::move(config).error();
+  std::string canonical =
+      config->rules.empty() && !config->event_bridge ? "" : RenderNotificationConfiguration(*config);
+  std::string bucket = ctx.target.bucket;
+  s = co_await ctx.Commit(
+      [&](store::WriteTxn& t) { return store::SetBucketNotification(t, bucket, canonical); });
+  if (!s.ok()) co_return s;
+  co_return co_await ctx.Send(ctx.NewResponse());
+}
+
+}  // namespace evoke::s3

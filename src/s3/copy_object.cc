@@ -1,0 +1,86 @@
+// CopyObject: copies an object (same or another bucket), keeping or replacing its metadata.
+#include "s3/actions.h"
+#include "s3/copy_source.h"
+#include "s3/names.h"
+#include "s3/object_io.h"
+#include "s3/xml.h"
+
+namespace evoke::s3 {
+
+Task<Status> CopyObject(Context& ctx) {
+  const http::Request& req = ctx.req();
+  Status s = ValidateKey(ctx.target.key);
+  if (!s.ok()) co_return s;
+  auto source = ParseCopySource(*req.headers.Get("x-amz-copy-source"));
+  if (!source.ok()) co_return std::move(source).error();
+  std::string directive = "COPY";
+  if (auto d = req.headers.Get("x-amz-metadata-directive")) directive = std::string(*d);
+  if (directive != "COPY" && directive != "REPLACE") {
+    co_return MakeError("InvalidArgument", "Unknown metadata directive.")
+        .With("ArgumentName", "x-amz-metadata-directive")
+        .With("ArgumentValue", directive);
+  }
+  auto storage_class = StorageClassOf(req.headers);
+  if (!storage_class.ok()) co_return std::move(storage_class).error();
+  std::optional<ChecksumAlgorithm> checksum;
+  if (auto a = req.headers.Get("x-amz-checksum-algorithm")) {
+    checksum = ParseChecksumAlgorithm(*a);
+    if (!checksum) co_return MakeError("InvalidRequest", "Checksum algorithm provided is unsupported.");
+  }
+  bool same = source->bucket == ctx.target.bucket && source->key == ctx.target.key;
+  if (same && directive == "COPY" && !req.headers.Has("x-amz-storage-class") && !checksum) {
+    co_return MakeError("InvalidRequest",
+                        "This copy request is illegal because it is trying to copy an object to "
+                        "itself without changing the object's metadata, storage class, website "
+                        "redirect location or encryption attributes.");
+  }
+  s = CheckBucketExists(ctx, ctx.target.bucket);
+  if (!s.ok()) co_return s;
+  auto opened = OpenCopySource(ctx, *source);
+  if (!opened.ok()) co_return std::move(opened).error();
+  const store::ObjectRecord& src = opened->record;
+  if (src.size > kMaxSinglePutSize) {
+    co_return MakeError("InvalidRequest",
+                        "The specified copy source is larger than the maximum allowable size for a "
+                        "copy source: 5368709120");
+  }
+  if (!checksum && !src.checksum_algorithm.empty()) checksum = ParseChecksumAlgorithm(src.checksum_algorithm);
+
+  store::ObjectRecord record;
+  if (directive == "REPLACE") {
+    auto headers = StoredHeaders(req.headers);
+    if (!headers.ok()) co_return std::move(headers).error();
+    record.headers = std::move(*headers);
+  } else {
+    record.headers = src.headers;
+  }
+  auto written = co_await CopyIntoBlob(ctx, *opened, 0, src.size, checksum);
+  if (!written.ok()) co_return std::move(written).error();
+
+  record.bucket = ctx.target.bucket;
+  record.key = ctx.target.key;
+  record.size = src.size;
+  record.etag = written->md5_hex;
+  record.modified_ms = ctx.NowMs();
+  record.segments = written->segments();
+  record.storage_class = std::move(*storage_class);
+  if (checksum) {
+    record.checksum_algorithm = std::string(ChecksumName(*checksum));
+    record.checksum_value = written->checksum_base64;
+    record.checksum_type = "FULL_OBJECT";
+  }
+  s = co_await ctx.Commit(written->sync_fds(), written->sync_dirs(ctx.deps.blobs),
+                          [&](store::WriteTxn& t) { return store::PutObject(t, record); });
+  if (!s.ok()) co_return s;
+  if (written->blob) written->blob->Keep();
+
+  XmlWriter x("CopyObjectResult");
+  x.Element("ETag", QuoteEtag(record.etag)).Element("LastModified", FormatS3Time(record.modified_ms));
+  if (checksum) {
+    x.Element("ChecksumType", "FULL_OBJECT");
+    x.Element(ChecksumXmlElement(*checksum), record.checksum_value);
+  }
+  co_return co_await ctx.Send(ctx.XmlResponse(x.Finish()));
+}
+
+}  // namespace evoke::s3

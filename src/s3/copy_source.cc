@@ -1,0 +1,85 @@
+#include "s3/copy_source.h"
+
+#include "base/encoding.h"
+#include "s3/conditions.h"
+
+namespace evoke::s3 {
+namespace {
+
+constexpr uint64_t kCopyChunk = 1024 * 1024;
+
+Error BadSource() {
+  return MakeError("InvalidArgument",
+                   "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
+      .With("ArgumentName", "x-amz-copy-source");
+}
+
+}  // namespace
+
+Result<CopySource> ParseCopySource(std::string_view header) {
+  size_t q = header.find('?');
+  std::string_view path = header.substr(0, q);
+  if (q != std::string_view::npos) {
+    std::string_view query = header.substr(q + 1);
+    if (query.starts_with("versionId=") && query.substr(10) != "null") {
+      return MakeError("InvalidArgument", "Invalid version id specified")
+          .With("ArgumentName", "x-amz-copy-source");
+    }
+  }
+  if (path.starts_with('/')) path.remove_prefix(1);
+  size_t slash = path.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == path.size()) return BadSource();
+  auto bucket = UriDecode(path.substr(0, slash), false);
+  auto key = UriDecode(path.substr(slash + 1), false);
+  if (!bucket || !key) return BadSource();
+  return CopySource{std::move(*bucket), std::move(*key)};
+}
+
+Result<OpenedObject> OpenCopySource(Context& ctx, const CopySource& source) {
+  auto opened = OpenObject(ctx, source.bucket, source.key);
+  if (!opened.ok()) return opened;
+  const auto& o = opened->record;
+  if (EvaluateCopySourceConditions(ctx.req().headers, o.etag, o.modified_ms / 1000) !=
+      Precondition::kProceed) {
+    return MakeError("PreconditionFailed",
+                     "At least one of the pre-conditions you specified did not hold")
+        .With("Condition", "x-amz-copy-source-If-Match");
+  }
+  return opened;
+}
+
+Task<Result<WrittenBody>> CopyIntoBlob(Context& ctx, const OpenedObject& source, uint64_t offset,
+                                       uint64_t length, std::optional<ChecksumAlgorithm> checksum) {
+  WrittenBody out;
+  Digest md5(Digest::Kind::kMd5);
+  std::optional<Checksummer> sum;
+  if (checksum) sum.emplace(*checksum);
+  std::string chunk;
+  uint64_t left = length;
+  while (left > 0) {
+    if (!out.blob) {
+      auto w = ctx.deps.blobs.Create();
+      if (!w.ok()) co_return std::move(w).error();
+      out.blob.emplace(std::move(*w));
+    }
+    chunk.clear();
+    uint64_t take = std::min(left, kCopyChunk);
+    Status s = ReadObjectBytes(source, offset, take, chunk);
+    if (!s.ok()) co_return std::move(s).error();
+    md5.Update(chunk);
+    if (sum) sum->Update(chunk);
+    s = out.blob->Write(chunk);
+    if (!s.ok()) co_return std::move(s).error();
+    offset += take;
+    left -= take;
+    // Let the thread's other connections run between chunks of a large copy.
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+  }
+  out.size = length;
+  out.md5_hex = HexEncode(md5.Final());
+  out.checksum_algorithm = checksum;
+  if (sum) out.checksum_base64 = sum->FinalBase64();
+  co_return out;
+}
+
+}  // namespace evoke::s3

@@ -1,0 +1,34 @@
+// The copy source of CopyObject and UploadPartCopy: parsing x-amz-copy-source, checking its
+// conditions, and copying a byte range of it into a new blob (computing the ETag and an
+// optional checksum on the way).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/asio.h"
+#include "base/result.h"
+#include "s3/checksum.h"
+#include "s3/context.h"
+#include "s3/object_io.h"
+
+namespace evoke::s3 {
+
+struct CopySource {
+  std::string bucket;
+  std::string key;
+};
+
+// "bucket/key" or "/bucket/key", URL-encoded, with an optional "?versionId=null".
+Result<CopySource> ParseCopySource(std::string_view header);
+
+// Opens the source and evaluates x-amz-copy-source-if-* (PreconditionFailed).
+Result<OpenedObject> OpenCopySource(Context& ctx, const CopySource& source);
+
+// Copies `length` bytes of `source` from `offset` into a new blob, yielding to other requests
+// on the thread between chunks.
+Task<Result<WrittenBody>> CopyIntoBlob(Context& ctx, const OpenedObject& source, uint64_t offset,
+                                       uint64_t length, std::optional<ChecksumAlgorithm> checksum);
+
+}  // namespace evoke::s3

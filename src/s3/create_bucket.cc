@@ -1,0 +1,59 @@
+// CreateBucket: validates the name and location constraint, then records the bucket.
+#include <pugixml.hpp>
+
+#include "s3/actions.h"
+#include "s3/body.h"
+#include "s3/names.h"
+#include "store/objects.h"
+
+namespace evoke::s3 {
+
+Task<Status> CreateBucket(Context& ctx) {
+  const std::string& name = ctx.target.bucket;
+  Status s = ValidateBucketName(name);
+  if (!s.ok()) co_return s;
+
+  BodyReader body(ctx.ex, ctx.auth);
+  s = body.Prepare();
+  if (!s.ok()) co_return s;
+  auto xml = co_await body.ReadAll(64 * 1024);
+  if (!xml.ok()) co_return std::move(xml).error();
+  s = body.Finish();
+  if (!s.ok()) co_return s;
+
+  std::string constraint;
+  if (!xml->empty()) {
+    pugi::xml_document doc;
+    if (!doc.load_buffer(xml->data(), xml->size()) ||
+        std::string_view(doc.document_element().name()) != "CreateBucketConfiguration") {
+      co_return MakeError("MalformedXML",
+                          "The XML you provided was not well-formed or did not validate against "
+                          "our published schema");
+    }
+    constraint = doc.document_element().child("LocationConstraint").text().get();
+  }
+  const std::string& region = ctx.options.region;
+  if (!constraint.empty() && constraint != region) {
+    if (region == "us-east-1" || constraint == "us-east-1") {
+      co_return MakeError("InvalidLocationConstraint", "The specified location-constraint is not valid")
+          .With("LocationConstraint", constraint);
+    }
+    co_return MakeError("IllegalLocationConstraintException",
+                        "The " + constraint +
+                            " location constraint is incompatible for the region specific endpoint "
+                            "this request was sent to.");
+  }
+  if (constraint == "us-east-1") {
+    co_return MakeError("InvalidLocationConstraint", "The specified location-constraint is not valid")
+        .With("LocationConstraint", constraint);
+  }
+
+  store::BucketRecord record{name, ctx.NowMs(), region, ""};
+  s = co_await ctx.Commit([&](store::WriteTxn& t) { return store::CreateBucket(t, record); });
+  if (!s.ok()) co_return s;
+  http::Response r = ctx.NewResponse();
+  r.headers.Add("Location", "/" + name);
+  co_return co_await ctx.Send(std::move(r));
+}
+
+}  // namespace evoke::s3

@@ -1,0 +1,21 @@
+// DeleteObject: removes the object (204 whether or not it existed).
+#include "s3/actions.h"
+#include "s3/names.h"
+#include "store/objects.h"
+
+namespace evoke::s3 {
+
+Task<Status> DeleteObject(Context& ctx) {
+  Status s = ValidateKey(ctx.target.key);
+  if (!s.ok()) co_return s;
+  std::string bucket = ctx.target.bucket, key = ctx.target.key;
+  s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
+    auto r = store::DeleteObject(t, bucket, key);
+    if (!r.ok()) return std::move(r).error();
+    return {};
+  });
+  if (!s.ok()) co_return s;
+  co_return co_await ctx.Send(ctx.NewResponse(204));
+}
+
+}  // namespace evoke::s3

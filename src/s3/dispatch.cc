@@ -1,0 +1,120 @@
+#include "s3/dispatch.h"
+
+#include <array>
+
+namespace evoke::s3 {
+namespace {
+
+struct Route {
+  std::string_view method;
+  Level level;
+  std::string_view subresource;  // query parameter that must be present; "name=value" to match a value
+  std::string_view header;       // header that must be present
+  Action action;
+};
+
+// First match wins, so specific rows come before general ones.
+constexpr std::array kRoutes = {
+    Route{"GET", Level::kService, "", "", Action::kListBuckets},
+
+    Route{"GET", Level::kBucket, "location", "", Action::kGetBucketLocation},
+    Route{"GET", Level::kBucket, "versioning", "", Action::kGetBucketVersioning},
+    Route{"PUT", Level::kBucket, "versioning", "", Action::kNotImplemented},
+    Route{"GET", Level::kBucket, "notification", "", Action::kGetBucketNotificationConfiguration},
+    Route{"PUT", Level::kBucket, "notification", "", Action::kPutBucketNotificationConfiguration},
+    Route{"GET", Level::kBucket, "versions", "", Action::kListObjectVersions},
+    Route{"GET", Level::kBucket, "uploads", "", Action::kListMultipartUploads},
+    Route{"POST", Level::kBucket, "delete", "", Action::kDeleteObjects},
+    Route{"GET", Level::kBucket, "list-type=2", "", Action::kListObjectsV2},
+    Route{"GET", Level::kBucket, "", "", Action::kListObjects},
+    Route{"PUT", Level::kBucket, "", "", Action::kCreateBucket},
+    Route{"DELETE", Level::kBucket, "", "", Action::kDeleteBucket},
+    Route{"HEAD", Level::kBucket, "", "", Action::kHeadBucket},
+
+    Route{"PUT", Level::kObject, "uploadId", "x-amz-copy-source", Action::kUploadPartCopy},
+    Route{"PUT", Level::kObject, "uploadId", "", Action::kUploadPart},
+    Route{"GET", Level::kObject, "uploadId", "", Action::kListParts},
+    Route{"POST", Level::kObject, "uploadId", "", Action::kCompleteMultipartUpload},
+    Route{"DELETE", Level::kObject, "uploadId", "", Action::kAbortMultipartUpload},
+    Route{"POST", Level::kObject, "uploads", "", Action::kCreateMultipartUpload},
+    Route{"PUT", Level::kObject, "", "x-amz-copy-source", Action::kCopyObject},
+    Route{"PUT", Level::kObject, "", "", Action::kPutObject},
+    Route{"GET", Level::kObject, "", "", Action::kGetObject},
+    Route{"HEAD", Level::kObject, "", "", Action::kHeadObject},
+    Route{"DELETE", Level::kObject, "", "", Action::kDeleteObject},
+};
+
+// Sub-resources S3 defines that evoke does not implement yet: NotImplemented, not a silent
+// fall-through to a different action.
+constexpr std::array<std::string_view, 27> kUnsupported = {
+    "accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering",
+    "inventory", "legal-hold", "lifecycle", "logging", "metadataTable", "metrics", "object-lock",
+    "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "replication",
+    "requestPayment", "restore", "retention", "select", "session", "tagging", "torrent",
+    "website"};
+
+bool Matches(const Route& r, std::string_view method, Level level, const http::Query& q,
+             const http::Headers& h) {
+  if (r.method != method || r.level != level) return false;
+  if (!r.subresource.empty()) {
+    size_t eq = r.subresource.find('=');
+    if (eq == std::string_view::npos) {
+      if (!q.Has(r.subresource)) return false;
+    } else {
+      const std::string* v = q.Get(r.subresource.substr(0, eq));
+      if (!v || *v != r.subresource.substr(eq + 1)) return false;
+    }
+  }
+  return r.header.empty() || h.Has(r.header);
+}
+
+}  // namespace
+
+Action Dispatch(std::string_view method, Level level, const http::Query& query,
+                const http::Headers& headers) {
+  for (std::string_view name : kUnsupported) {
+    if (query.Has(name)) return Action::kNotImplemented;
+  }
+  // Buckets are unversioned: the only version id there is is "null".
+  if (const std::string* v = query.Get("versionId"); v && *v != "null") {
+    return Action::kNotImplemented;
+  }
+  for (const Route& r : kRoutes) {
+    if (Matches(r, method, level, query, headers)) return r.action;
+  }
+  return Action::kMethodNotAllowed;
+}
+
+std::string_view ActionName(Action action) {
+  switch (action) {
+    case Action::kListBuckets: return "ListBuckets";
+    case Action::kCreateBucket: return "CreateBucket";
+    case Action::kDeleteBucket: return "DeleteBucket";
+    case Action::kHeadBucket: return "HeadBucket";
+    case Action::kGetBucketLocation: return "GetBucketLocation";
+    case Action::kGetBucketVersioning: return "GetBucketVersioning";
+    case Action::kGetBucketNotificationConfiguration: return "GetBucketNotificationConfiguration";
+    case Action::kPutBucketNotificationConfiguration: return "PutBucketNotificationConfiguration";
+    case Action::kListObjects: return "ListObjects";
+    case Action::kListObjectsV2: return "ListObjectsV2";
+    case Action::kListObjectVersions: return "ListObjectVersions";
+    case Action::kListMultipartUploads: return "ListMultipartUploads";
+    case Action::kDeleteObjects: return "DeleteObjects";
+    case Action::kPutObject: return "PutObject";
+    case Action::kCopyObject: return "CopyObject";
+    case Action::kGetObject: return "GetObject";
+    case Action::kHeadObject: return "HeadObject";
+    case Action::kDeleteObject: return "DeleteObject";
+    case Action::kCreateMultipartUpload: return "CreateMultipartUpload";
+    case Action::kUploadPart: return "UploadPart";
+    case Action::kUploadPartCopy: return "UploadPartCopy";
+    case Action::kCompleteMultipartUpload: return "CompleteMultipartUpload";
+    case Action::kAbortMultipartUpload: return "AbortMultipartUpload";
+    case Action::kListParts: return "ListParts";
+    case Action::kNotImplemented: return "NotImplemented";
+    case Action::kMethodNotAllowed: return "MethodNotAllowed";
+  }
+  return "Unknown";
+}
+
+}  // namespace evoke::s3

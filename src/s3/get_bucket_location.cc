@@ -1,0 +1,37 @@
+// GetBucketLocation and GetBucketVersioning: small bucket facts. Buckets are unversioned, so
+// their versioning configuration is empty.
+#include "base/encoding.h"
+#include "s3/actions.h"
+#include "s3/object_io.h"
+#include "s3/xml.h"
+#include "store/objects.h"
+
+namespace evoke::s3 {
+
+Task<Status> GetBucketLocation(Context& ctx) {
+  std::optional<store::BucketRecord> bucket;
+  {
+    auto reader = ctx.deps.db.Reader();
+    auto b = store::GetBucket(*reader, ctx.target.bucket);
+    if (!b.ok()) co_return std::move(b).error();
+    bucket = std::move(*b);
+  }
+  if (!bucket) {
+    co_return MakeError("NoSuchBucket", "The specified bucket does not exist")
+        .With("BucketName", ctx.target.bucket);
+  }
+  // us-east-1 reports an empty constraint, as S3 does.
+  std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"" +
+                     std::string(kS3Namespace) + "\">" +
+                     (bucket->region == "us-east-1" ? "" : XmlEscape(bucket->region)) +
+                     "</LocationConstraint>";
+  co_return co_await ctx.Send(ctx.XmlResponse(std::move(body)));
+}
+
+Task<Status> GetBucketVersioning(Context& ctx) {
+  Status s = CheckBucketExists(ctx, ctx.target.bucket);
+  if (!s.ok()) co_return s;
+  co_return co_await ctx.Send(ctx.XmlResponse(XmlWriter("VersioningConfiguration").Finish()));
+}
+
+}  // namespace evoke::s3

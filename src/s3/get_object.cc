@@ -1,0 +1,150 @@
+// GetObject and HeadObject: conditional requests, a byte range or a part, response header
+// overrides, and the body streamed from the object's blobs.
+#include <charconv>
+
+#include "base/time_format.h"
+#include "s3/actions.h"
+#include "s3/checksum.h"
+#include "s3/conditions.h"
+#include "s3/object_io.h"
+#include "s3/xml.h"
+
+namespace evoke::s3 {
+namespace {
+
+// Bodies up to this size go out in one write with the head; larger ones stream.
+constexpr uint64_t kInlineBody = 1024 * 1024;
+constexpr uint64_t kStreamChunk = 1024 * 1024;
+
+constexpr std::pair<std::string_view, std::string_view> kOverrides[] = {
+    {"response-content-type", "Content-Type"},
+    {"response-content-language", "Content-Language"},
+    {"response-expires", "Expires"},
+    {"response-cache-control", "Cache-Control"},
+    {"response-content-disposition", "Content-Disposition"},
+    {"response-content-encoding", "Content-Encoding"},
+};
+
+Task<Status> ServeObject(Context& ctx, bool head) {
+  const http::Request& req = ctx.req();
+  std::optional<int> part_number;
+  if (const std::string* pn = req.query.Get("partNumber")) {
+    int n = 0;
+    auto [p, ec] = std::from_chars(pn->data(), pn->data() + pn->size(), n);
+    if (ec != std::errc() || p != pn->data() + pn->size() || n < 1 || n > 10000) {
+      co_return MakeError("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive")
+          .With("ArgumentName", "partNumber")
+          .With("ArgumentValue", *pn);
+    }
+    part_number = n;
+  }
+  auto range_header = req.headers.Get("Range");
+  if (part_number && range_header) {
+    co_return MakeError("InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
+  }
+
+  auto opened = OpenObject(ctx, ctx.target.bucket, ctx.target.key);
+  if (!opened.ok()) co_return std::move(opened).error();
+  const store::ObjectRecord& o = opened->record;
+
+  switch (EvaluateConditions(req.headers, o.etag, o.modified_ms / 1000)) {
+    case Precondition::kFailed:
+      co_return MakeError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
+          .With("Condition", req.headers.Has("If-Match") ? "If-Match" : "If-Unmodified-Since");
+    case Precondition::kNotModified: {
+      http::Response r = ctx.NewResponse(304);
+      r.headers.Add("ETag", QuoteEtag(o.etag));
+      r.headers.Add("Last-Modified", FormatHttpDate(o.modified_ms / 1000));
+      co_return co_await ctx.Send(std::move(r));
+    }
+    case Precondition::kProceed: break;
+  }
+
+  ByteRange range{0, o.size == 0 ? 0 : o.size - 1};
+  bool partial = false;
+  if (part_number) {
+    int parts = o.part_count > 0 ? o.part_count : 1;
+    if (*part_number > parts) {
+      co_return MakeError("InvalidPartNumber", "The requested partnumber is not satisfiable")
+          .With("PartNumberRequested", std::to_string(*part_number))
+          .With("ActualPartCount", std::to_string(parts));
+    }
+    if (o.part_count > 0) {
+      uint64_t start = 0;
+      for (int i = 0; i < *part_number - 1; ++i) start += o.segments[i].size;
+      range = {start, start + o.segments[*part_number - 1].size - 1};
+    }
+    partial = o.size > 0;
+  } else if (range_header) {
+    RangeSpec spec = ParseRange(*range_header, o.size);
+    if (spec.kind == RangeSpec::Kind::kUnsatisfiable) {
+      co_return MakeError("InvalidRange", "The requested range is not satisfiable")
+          .With("RangeRequested", std::string(*range_header))
+          .With("ActualObjectSize", std::to_string(o.size));
+    }
+    if (spec.kind == RangeSpec::Kind::kRange) {
+      range = spec.range;
+      partial = true;
+    }
+  }
+  uint64_t length = o.size == 0 ? 0 : range.length();
+
+  http::Response r = ctx.NewResponse(partial ? 206 : 200);
+  AddObjectHeaders(r, o);
+  r.headers.Add("Accept-Ranges", "bytes");
+  if (partial) {
+    r.headers.Add("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                       std::to_string(range.last) + "/" + std::to_string(o.size));
+  }
+  if (part_number && o.part_count > 0) r.headers.Add("x-amz-mp-parts-count", std::to_string(o.part_count));
+  if (auto mode = req.headers.Get("x-amz-checksum-mode");
+      mode && http::EqualsIgnoreCase(*mode, "ENABLED") && !o.checksum_algorithm.empty() &&
+      (!partial || part_number)) {
+    auto alg = ParseChecksumAlgorithm(o.checksum_algorithm);
+    // A part's own checksum is not kept with the object; the whole object's is.
+    if (alg && !(part_number && o.part_count > 0)) {
+      r.headers.Add(std::string(ChecksumHeader(*alg)), o.checksum_value);
+      r.headers.Add("x-amz-checksum-type", o.checksum_type.empty() ? "FULL_OBJECT" : o.checksum_type);
+    }
+  }
+  for (const auto& [param, header] : kOverrides) {
+    if (const std::string* v = req.query.Get(param)) r.headers.Set(header, *v);
+  }
+  r.content_length = length;
+
+  if (head || length <= kInlineBody) {
+    if (!head && length > 0) {
+      r.body.reserve(length);
+      Status s = ReadObjectBytes(*opened, range.first, length, r.body);
+      if (!s.ok()) co_return s;
+    }
+    co_return co_await ctx.Send(std::move(r));
+  }
+  Status s = co_await ctx.ex.SendHead(r);
+  if (!s.ok()) co_return Status{};  // the client went away; nothing more to say
+  std::string chunk;
+  uint64_t offset = range.first;
+  uint64_t left = length;
+  while (left > 0) {
+    chunk.clear();
+    uint64_t take = std::min(left, kStreamChunk);
+    s = ReadObjectBytes(*opened, offset, take, chunk);
+    if (!s.ok()) {
+      // The head is out: all that is left is to cut the connection short.
+      ctx.ex.CloseAfterResponse();
+      co_return Status{};
+    }
+    s = co_await ctx.ex.SendBody(chunk);
+    if (!s.ok()) co_return Status{};
+    offset += take;
+    left -= take;
+  }
+  co_return Status{};
+}
+
+}  // namespace
+
+Task<Status> GetObject(Context& ctx) { return ServeObject(ctx, false); }
+Task<Status> HeadObject(Context& ctx) { return ServeObject(ctx, true); }
+
+}  // namespace evoke::s3

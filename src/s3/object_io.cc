@@ -1,0 +1,200 @@
+#include "s3/object_io.h"
+
+#include <array>
+
+#include "base/time_format.h"
+#include "s3/xml.h"
+
+namespace evoke::s3 {
+namespace {
+
+constexpr std::array<std::string_view, 6> kStoredHeaderNames = {
+    "Content-Type", "Content-Encoding", "Content-Disposition", "Content-Language",
+    "Cache-Control", "Expires"};
+
+constexpr std::array<std::string_view, 11> kStorageClasses = {
+    "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+    "GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE"};
+
+// Removes the aws-chunked coding from a Content-Encoding list.
+std::string WithoutAwsChunked(std::string_view value) {
+  std::string out;
+  size_t pos = 0;
+  while (pos <= value.size()) {
+    size_t comma = value.find(',', pos);
+    if (comma == std::string_view::npos) comma = value.size();
+    std::string_view item = value.substr(pos, comma - pos);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty() && !http::EqualsIgnoreCase(item, "aws-chunked")) {
+      if (!out.empty()) out += ',';
+      out += item;
+    }
+    pos = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<store::HeaderList> StoredHeaders(const http::Headers& headers) {
+  store::HeaderList out;
+  for (std::string_view name : kStoredHeaderNames) {
+    auto v = headers.Get(name);
+    if (!v) continue;
+    std::string value(*v);
+    if (name == "Content-Encoding") {
+      value = WithoutAwsChunked(value);
+      if (value.empty()) continue;
+    }
+    out.emplace_back(std::string(name), std::move(value));
+  }
+  size_t meta_bytes = 0;
+  for (const auto& [name, value] : headers.fields()) {
+    std::string lower = http::ToLower(name);
+    if (!lower.starts_with("x-amz-meta-")) continue;
+    meta_bytes += lower.size() - 11 + value.size();
+    out.emplace_back(std::move(lower), value);
+  }
+  if (meta_bytes > kMaxUserMetadataBytes) {
+    return MakeError("MetadataTooLarge",
+                     "Your metadata headers exceed the maximum allowed metadata size.")
+        .With("Size", std::to_string(meta_bytes))
+        .With("MaxSizeAllowed", std::to_string(kMaxUserMetadataBytes));
+  }
+  return out;
+}
+
+Result<std::string> StorageClassOf(const http::Headers& headers) {
+  auto v = headers.Get("x-amz-storage-class");
+  if (!v) return std::string();
+  for (std::string_view c : kStorageClasses) {
+    if (*v == c) return c == "STANDARD" ? std::string() : std::string(c);
+  }
+  return MakeError("InvalidStorageClass", "The storage class you specified is not valid")
+      .With("StorageClassRequested", std::string(*v));
+}
+
+void AddObjectHeaders(http::Response& r, const store::ObjectRecord& o) {
+  r.headers.Add("ETag", QuoteEtag(o.etag));
+  r.headers.Add("Last-Modified", FormatHttpDate(o.modified_ms / 1000));
+  bool has_type = false;
+  for (const auto& [name, value] : o.headers) {
+    has_type |= name == "Content-Type";
+    r.headers.Add(name, value);
+  }
+  if (!has_type) r.headers.Add("Content-Type", "binary/octet-stream");
+  if (!o.storage_class.empty()) r.headers.Add("x-amz-storage-class", o.storage_class);
+}
+
+std::string FormatS3Time(int64_t ms) { return FormatIso8601Ms(ms / 1000 * 1000); }
+
+Status CheckBucketExists(Context& ctx, std::string_view bucket) {
+  auto reader = ctx.deps.db.Reader();
+  auto b = store::GetBucket(*reader, bucket);
+  if (!b.ok()) return std::move(b).error();
+  if (!b->has_value()) {
+    return MakeError("NoSuchBucket", "The specified bucket does not exist")
+        .With("BucketName", std::string(bucket));
+  }
+  return {};
+}
+
+Result<OpenedObject> OpenObject(Context& ctx, std::string_view bucket, std::string_view key) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    std::optional<store::ObjectRecord> record;
+    {
+      auto reader = ctx.deps.db.Reader();
+      auto o = store::GetObject(*reader, bucket, key);
+      if (!o.ok()) return std::move(o).error();
+      if (!o->has_value()) {
+        auto b = store::GetBucket(*reader, bucket);
+        if (!b.ok()) return std::move(b).error();
+        if (!b->has_value()) {
+          return MakeError("NoSuchBucket", "The specified bucket does not exist")
+              .With("BucketName", std::string(bucket));
+        }
+        return MakeError("NoSuchKey", "The specified key does not exist.")
+            .With("Key", std::string(key));
+      }
+      record = std::move(**o);
+    }
+    OpenedObject opened;
+    bool lost_race = false;
+    for (const auto& seg : record->segments) {
+      auto f = ctx.deps.blobs.Open(seg.blob);
+      if (!f.ok()) {
+        if (f.error().code == "NoSuchBlob") {
+          lost_race = true;
+          break;
+        }
+        return std::move(f).error();
+      }
+      opened.files.push_back(std::move(*f));
+    }
+    if (lost_race) continue;
+    opened.record = std::move(*record);
+    return opened;
+  }
+  return MakeError("InternalError", "the object kept changing while it was being read");
+}
+
+Status ReadObjectBytes(const OpenedObject& object, uint64_t offset, uint64_t length,
+                       std::string& out) {
+  uint64_t seg_start = 0;
+  for (size_t i = 0; i < object.record.segments.size() && length > 0; ++i) {
+    uint64_t seg_size = object.record.segments[i].size;
+    uint64_t seg_end = seg_start + seg_size;
+    if (offset < seg_end) {
+      uint64_t within = offset - seg_start;
+      uint64_t take = std::min(length, seg_size - within);
+      size_t old = out.size();
+      out.resize(old + take);
+      auto got = object.files[i].ReadAt(out.data() + old, take, within);
+      if (!got.ok()) return std::move(got).error();
+      if (*got != take) return MakeError("InternalError", "a stored blob is shorter than recorded");
+      offset += take;
+      length -= take;
+    }
+    seg_start = seg_end;
+  }
+  if (length > 0) return MakeError("InternalError", "read past the end of the object");
+  return {};
+}
+
+std::vector<int> WrittenBody::sync_fds() const {
+  return blob ? std::vector<int>{blob->fd()} : std::vector<int>{};
+}
+
+std::vector<std::string> WrittenBody::sync_dirs(const store::BlobStore& blobs) const {
+  return blob ? std::vector<std::string>{blobs.DirOf(blob->id())} : std::vector<std::string>{};
+}
+
+std::vector<store::Segment> WrittenBody::segments() const {
+  return blob ? std::vector<store::Segment>{{blob->id(), size}} : std::vector<store::Segment>{};
+}
+
+Task<Result<WrittenBody>> WriteBody(Context& ctx, BodyReader& body) {
+  WrittenBody out;
+  for (;;) {
+    auto piece = co_await body.Next();
+    if (!piece.ok()) co_return std::move(piece).error();
+    if (piece->empty()) break;
+    if (!out.blob) {
+      auto w = ctx.deps.blobs.Create();
+      if (!w.ok()) co_return std::move(w).error();
+      out.blob.emplace(std::move(*w));
+    }
+    Status s = out.blob->Write(*piece);
+    if (!s.ok()) co_return std::move(s).error();
+  }
+  Status s = body.Finish();
+  if (!s.ok()) co_return std::move(s).error();
+  out.size = body.bytes();
+  out.md5_hex = body.md5_hex();
+  out.checksum_algorithm = body.checksum_algorithm();
+  out.checksum_base64 = body.checksum_base64();
+  co_return out;
+}
+
+}  // namespace evoke::s3

@@ -1,0 +1,62 @@
+// Building blocks the object actions share: the headers an object keeps, opening an object's
+// blobs as one consistent snapshot, reading byte ranges across its segments, and writing a
+// request body into a new blob.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/asio.h"
+#include "base/result.h"
+#include "http/message.h"
+#include "s3/body.h"
+#include "s3/context.h"
+#include "store/blobs.h"
+#include "store/objects.h"
+
+namespace evoke::s3 {
+
+inline constexpr uint64_t kMaxSinglePutSize = 5ull * 1024 * 1024 * 1024;
+inline constexpr size_t kMaxUserMetadataBytes = 2048;
+
+// Content-Type, Content-Encoding (without aws-chunked), Content-Disposition, Content-Language,
+// Cache-Control, Expires and x-amz-meta-* of a request. MetadataTooLarge past 2 KB of user
+// metadata.
+Result<store::HeaderList> StoredHeaders(const http::Headers& headers);
+// x-amz-storage-class; "" for STANDARD. InvalidStorageClass for a name S3 does not know.
+Result<std::string> StorageClassOf(const http::Headers& headers);
+// ETag, Last-Modified, Content-Type and the stored headers of an object.
+void AddObjectHeaders(http::Response& response, const store::ObjectRecord& object);
+
+// S3's timestamps in XML: ISO 8601 at whole seconds, "2009-10-12T17:50:30.000Z".
+std::string FormatS3Time(int64_t ms);
+
+Status CheckBucketExists(Context& ctx, std::string_view bucket);
+
+struct OpenedObject {
+  store::ObjectRecord record;
+  std::vector<store::File> files;  // one per segment
+};
+// NoSuchKey / NoSuchBucket. Retries when an overwrite removed a blob between the lookup and
+// the open, so the files always belong to one version of the object.
+Result<OpenedObject> OpenObject(Context& ctx, std::string_view bucket, std::string_view key);
+// Appends `length` bytes of the object from `offset` to `out`.
+Status ReadObjectBytes(const OpenedObject& object, uint64_t offset, uint64_t length, std::string& out);
+
+// A body written to a new blob (none for an empty body), verified.
+struct WrittenBody {
+  std::optional<store::BlobWriter> blob;
+  uint64_t size = 0;
+  std::string md5_hex;
+  std::optional<ChecksumAlgorithm> checksum_algorithm;
+  std::string checksum_base64;
+  std::vector<int> sync_fds() const;
+  std::vector<std::string> sync_dirs(const store::BlobStore& blobs) const;
+  std::vector<store::Segment> segments() const;
+};
+Task<Result<WrittenBody>> WriteBody(Context& ctx, BodyReader& body);
+
+}  // namespace evoke::s3

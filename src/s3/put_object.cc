@@ -1,0 +1,65 @@
+// PutObject: streams the body into a new blob while verifying it, then commits the object
+// durably (blob synced, then metadata committed) before answering.
+#include "s3/actions.h"
+#include "s3/body.h"
+#include "s3/names.h"
+#include "s3/object_io.h"
+#include "s3/xml.h"
+
+namespace evoke::s3 {
+
+Task<Status> PutObject(Context& ctx) {
+  const http::Request& req = ctx.req();
+  Status s = ValidateKey(ctx.target.key);
+  if (!s.ok()) co_return s;
+  auto headers = StoredHeaders(req.headers);
+  if (!headers.ok()) co_return std::move(headers).error();
+  auto storage_class = StorageClassOf(req.headers);
+  if (!storage_class.ok()) co_return std::move(storage_class).error();
+  if (!req.content_length && !req.chunked) {
+    co_return MakeError("MissingContentLength", "You must provide the Content-Length HTTP header.");
+  }
+  BodyReader body(ctx.ex, ctx.auth);
+  s = body.Prepare();
+  if (!s.ok()) co_return s;
+  if (body.expected_length() && *body.expected_length() > kMaxSinglePutSize) {
+    co_return MakeError("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
+        .With("ProposedSize", std::to_string(*body.expected_length()))
+        .With("MaxSizeAllowed", std::to_string(kMaxSinglePutSize));
+  }
+  // Refuse before the client sends the body.
+  s = CheckBucketExists(ctx, ctx.target.bucket);
+  if (!s.ok()) co_return s;
+
+  auto written = co_await WriteBody(ctx, body);
+  if (!written.ok()) co_return std::move(written).error();
+
+  store::ObjectRecord record;
+  record.bucket = ctx.target.bucket;
+  record.key = ctx.target.key;
+  record.size = written->size;
+  record.etag = written->md5_hex;
+  record.modified_ms = ctx.NowMs();
+  record.segments = written->segments();
+  record.headers = std::move(*headers);
+  record.storage_class = std::move(*storage_class);
+  if (written->checksum_algorithm) {
+    record.checksum_algorithm = std::string(ChecksumName(*written->checksum_algorithm));
+    record.checksum_value = written->checksum_base64;
+    record.checksum_type = "FULL_OBJECT";
+  }
+  s = co_await ctx.Commit(written->sync_fds(), written->sync_dirs(ctx.deps.blobs),
+                          [&](store::WriteTxn& t) { return store::PutObject(t, record); });
+  if (!s.ok()) co_return s;
+  if (written->blob) written->blob->Keep();
+
+  http::Response r = ctx.NewResponse();
+  r.headers.Add("ETag", QuoteEtag(record.etag));
+  if (written->checksum_algorithm) {
+    r.headers.Add(std::string(ChecksumHeader(*written->checksum_algorithm)), record.checksum_value);
+    r.headers.Add("x-amz-checksum-type", "FULL_OBJECT");
+  }
+  co_return co_await ctx.Send(std::move(r));
+}
+
+}  // namespace evoke::s3

@@ -1,0 +1,249 @@
+"""Object operations through boto3 at default settings: put/get/head/delete, ranges,
+conditional requests, response overrides, metadata, key limits and awkward keys."""
+
+import datetime
+import gzip
+import hashlib
+
+import pytest
+from botocore.exceptions import ClientError
+
+from s3e2e import assert_client_error, deterministic_bytes
+
+UTC = datetime.timezone.utc
+DATA = bytes(range(256)) * 4  # 1024 bytes, every byte value
+
+
+def etag_of(data):
+    return '"%s"' % hashlib.md5(data).hexdigest()
+
+
+def test_put_get_head_delete(s3, capture, bucket):
+    r = s3.put_object(Bucket=bucket, Key="hello.txt", Body=b"hello world",
+                      ContentType="text/plain")
+    assert r["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert r["ETag"] == etag_of(b"hello world")
+
+    g = s3.get_object(Bucket=bucket, Key="hello.txt")
+    assert g["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert g["Body"].read() == b"hello world"
+    assert g["ContentLength"] == 11
+    assert g["ContentType"] == "text/plain"
+    assert g["ETag"] == etag_of(b"hello world")
+    assert g["AcceptRanges"] == "bytes"
+    assert isinstance(g["LastModified"], datetime.datetime)
+    assert abs(g["LastModified"] - datetime.datetime.now(UTC)) < datetime.timedelta(minutes=5)
+
+    h = s3.head_object(Bucket=bucket, Key="hello.txt")
+    assert h["ContentLength"] == 11
+    assert h["ETag"] == etag_of(b"hello world")
+    assert h["LastModified"] == g["LastModified"]
+
+    r = s3.delete_object(Bucket=bucket, Key="hello.txt")
+    assert r["ResponseMetadata"]["HTTPStatusCode"] == 204
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="hello.txt")
+    assert_client_error(e.value, "NoSuchKey", 404, capture)
+    with pytest.raises(ClientError) as e:
+        s3.head_object(Bucket=bucket, Key="hello.txt")
+    assert_client_error(e.value, "404", 404)
+
+
+def test_delete_missing_key_is_204(s3, bucket):
+    r = s3.delete_object(Bucket=bucket, Key="never-existed")
+    assert r["ResponseMetadata"]["HTTPStatusCode"] == 204
+
+
+def test_default_content_type_and_empty_object(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="empty", Body=b"")
+    g = s3.get_object(Bucket=bucket, Key="empty")
+    assert g["Body"].read() == b""
+    assert g["ContentLength"] == 0
+    assert g["ETag"] == '"d41d8cd98f00b204e9800998ecf8427e"'
+    # boto3 sends no Content-Type for a bytes body; S3 stores binary/octet-stream.
+    assert g["ContentType"] == "binary/octet-stream"
+
+
+def test_overwrite_replaces_body_and_metadata(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"first", Metadata={"v": "1"})
+    s3.put_object(Bucket=bucket, Key="k", Body=b"second!", Metadata={"w": "2"})
+    g = s3.get_object(Bucket=bucket, Key="k")
+    assert g["Body"].read() == b"second!"
+    assert g["Metadata"] == {"w": "2"}
+
+
+@pytest.mark.parametrize("rng,start,end", [
+    ("bytes=0-4", 0, 4),
+    ("bytes=-5", 1019, 1023),           # suffix: the last 5 bytes
+    ("bytes=5-", 5, 1023),              # open ended
+    ("bytes=1000-5000", 1000, 1023),    # end past the size is clamped
+    ("bytes=1023-1023", 1023, 1023),
+    ("bytes=-5000", 0, 1023),           # suffix longer than the object: all of it
+])
+def test_range_get(s3, bucket, rng, start, end):
+    s3.put_object(Bucket=bucket, Key="r", Body=DATA)
+    g = s3.get_object(Bucket=bucket, Key="r", Range=rng)
+    assert g["ResponseMetadata"]["HTTPStatusCode"] == 206
+    assert g["ContentRange"] == "bytes %d-%d/%d" % (start, end, len(DATA))
+    assert g["ContentLength"] == end - start + 1
+    assert g["Body"].read() == DATA[start:end + 1]
+    assert g["ETag"] == etag_of(DATA)
+
+
+@pytest.mark.parametrize("rng", ["bytes=1024-", "bytes=2000-3000"])
+def test_range_not_satisfiable(s3, capture, bucket, rng):
+    s3.put_object(Bucket=bucket, Key="r", Body=DATA)
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="r", Range=rng)
+    assert_client_error(e.value, "InvalidRange", 416, capture)
+
+
+def test_head_with_range(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="r", Body=DATA)
+    h = s3.head_object(Bucket=bucket, Key="r", Range="bytes=10-19")
+    assert h["ResponseMetadata"]["HTTPStatusCode"] == 206
+    assert h["ContentLength"] == 10
+    # (Older botocore models lack ContentRange on HeadObject: read the header.)
+    assert h["ResponseMetadata"]["HTTPHeaders"]["content-range"] == "bytes 10-19/1024"
+
+
+def test_conditional_get_and_head(s3, capture, bucket):
+    s3.put_object(Bucket=bucket, Key="c", Body=b"conditional")
+    h = s3.head_object(Bucket=bucket, Key="c")
+    etag, mtime = h["ETag"], h["LastModified"]
+    before = mtime - datetime.timedelta(days=1)
+
+    # Conditions that hold: 200.
+    for kwargs in ({"IfMatch": etag}, {"IfNoneMatch": '"0123456789abcdef0123456789abcdef"'},
+                   {"IfModifiedSince": before}, {"IfUnmodifiedSince": mtime}):
+        assert s3.get_object(Bucket=bucket, Key="c", **kwargs)["Body"].read() == b"conditional"
+        s3.head_object(Bucket=bucket, Key="c", **kwargs)
+
+    # If-Match / If-Unmodified-Since that fail: 412 PreconditionFailed.
+    for kwargs in ({"IfMatch": '"0123456789abcdef0123456789abcdef"'},
+                   {"IfUnmodifiedSince": before}):
+        with pytest.raises(ClientError) as e:
+            s3.get_object(Bucket=bucket, Key="c", **kwargs)
+        assert_client_error(e.value, "PreconditionFailed", 412, capture)
+        with pytest.raises(ClientError) as e:
+            s3.head_object(Bucket=bucket, Key="c", **kwargs)
+        assert_client_error(e.value, "412", 412)
+
+    # If-None-Match / If-Modified-Since that fail: 304 Not Modified.
+    for kwargs in ({"IfNoneMatch": etag}, {"IfModifiedSince": mtime}):
+        for call in (s3.get_object, s3.head_object):
+            with pytest.raises(ClientError) as e:
+                call(Bucket=bucket, Key="c", **kwargs)
+            assert_client_error(e.value, "304", 304)
+            assert e.value.response["ResponseMetadata"]["HTTPHeaders"].get("etag") == etag
+
+    # RFC 7232 / S3 precedence: If-Match true + If-Unmodified-Since false -> 200;
+    # If-None-Match false + If-Modified-Since true -> 304.
+    g = s3.get_object(Bucket=bucket, Key="c", IfMatch=etag, IfUnmodifiedSince=before)
+    assert g["Body"].read() == b"conditional"
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="c", IfNoneMatch=etag, IfModifiedSince=before)
+    assert_client_error(e.value, "304", 304)
+
+
+def test_response_header_overrides(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="o", Body=b"override me", ContentType="text/plain")
+    expires = datetime.datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC)
+    g = s3.get_object(
+        Bucket=bucket, Key="o",
+        ResponseContentType="application/x-override",
+        ResponseContentDisposition='attachment; filename="over ride.txt"',
+        ResponseContentEncoding="identity",
+        ResponseContentLanguage="de-CH",
+        ResponseCacheControl="no-cache, no-store",
+        ResponseExpires=expires)
+    assert g["Body"].read() == b"override me"
+    assert g["ContentType"] == "application/x-override"
+    assert g["ContentDisposition"] == 'attachment; filename="over ride.txt"'
+    assert g["ContentEncoding"] == "identity"
+    assert g["ContentLanguage"] == "de-CH"
+    assert g["CacheControl"] == "no-cache, no-store"
+    assert g["ResponseMetadata"]["HTTPHeaders"]["expires"] == "Tue, 06 May 2031 07:08:09 GMT"
+    # The stored object is unchanged.
+    assert s3.head_object(Bucket=bucket, Key="o")["ContentType"] == "text/plain"
+
+
+def test_metadata_and_content_headers_round_trip(s3, bucket):
+    body = gzip.compress(b"compressed text " * 100)
+    expires = datetime.datetime(2035, 1, 2, 3, 4, 5, tzinfo=UTC)
+    s3.put_object(
+        Bucket=bucket, Key="meta", Body=body,
+        Metadata={"color": "blue", "Mixed-Case": "Value With Spaces", "empty": ""},
+        ContentType="text/plain; charset=utf-8",
+        ContentEncoding="gzip",
+        ContentDisposition='attachment; filename="a b.txt"',
+        ContentLanguage="en-US",
+        CacheControl="max-age=3600, public",
+        Expires=expires)
+    for r in (s3.head_object(Bucket=bucket, Key="meta"), s3.get_object(Bucket=bucket, Key="meta")):
+        assert r["Metadata"] == {"color": "blue", "mixed-case": "Value With Spaces", "empty": ""}
+        assert r["ContentType"] == "text/plain; charset=utf-8"
+        assert r["ContentEncoding"] == "gzip"
+        assert r["ContentDisposition"] == 'attachment; filename="a b.txt"'
+        assert r["ContentLanguage"] == "en-US"
+        assert r["CacheControl"] == "max-age=3600, public"
+        assert r["ResponseMetadata"]["HTTPHeaders"]["expires"] == "Tue, 02 Jan 2035 03:04:05 GMT"
+        assert r["ContentLength"] == len(body)
+        if "Body" in r:
+            assert r["Body"].read() == body
+
+
+def test_key_length_limit(s3, capture, bucket):
+    for key in ("k" * 1024, "é" * 512):  # 1024 bytes of UTF-8 either way
+        s3.put_object(Bucket=bucket, Key=key, Body=b"max")
+        assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == b"max"
+    for key in ("k" * 1025, "é" * 512 + "k"):
+        with pytest.raises(ClientError) as e:
+            s3.put_object(Bucket=bucket, Key=key, Body=b"too long")
+        assert_client_error(e.value, "KeyTooLongError", 400, capture)
+
+
+SPECIAL_KEYS = [
+    "with space",
+    "two  spaces and trailing space ",
+    "unicode-ünïcødé-日本語.txt",
+    "emoji-😀",
+    "plus+sign",
+    "percent%20literal",
+    "percent%",
+    "question?mark",
+    "hash#tag",
+    "amp&eq=semi;colon:comma,",
+    "dir/sub dir/file",
+    "tilde~star*paren()bang!",
+    "dollar$at@bracket[]",
+    "quote'double\"backtick`",
+    "caret^pipe|brace{}",
+    "trailing-slash/",
+    "back\\slash",
+    "tab\there",
+]
+
+
+def test_awkward_keys_round_trip(s3, bucket):
+    for i, key in enumerate(SPECIAL_KEYS):
+        data = deterministic_bytes(key, 100 + i)
+        s3.put_object(Bucket=bucket, Key=key, Body=data)
+        assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == data, key
+        assert s3.head_object(Bucket=bucket, Key=key)["ContentLength"] == 100 + i
+    listed = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert listed == sorted(SPECIAL_KEYS, key=lambda k: k.encode("utf-8"))
+    listed_v1 = [o["Key"] for o in s3.list_objects(Bucket=bucket)["Contents"]]
+    assert listed_v1 == listed
+    for key in SPECIAL_KEYS:
+        s3.delete_object(Bucket=bucket, Key=key)
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_large_single_put(s3, bucket):
+    data = deterministic_bytes("large", 9 * 1024 * 1024 + 17)
+    r = s3.put_object(Bucket=bucket, Key="large", Body=data)
+    assert r["ETag"] == etag_of(data)
+    g = s3.get_object(Bucket=bucket, Key="large")
+    assert g["ContentLength"] == len(data)
+    assert g["Body"].read() == data
