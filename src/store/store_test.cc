@@ -136,7 +136,8 @@ TEST_F(StoreTest, ListObjectsHonoursPrefixAndAfter) {
   auto reader = db_->Reader();
   auto keys = [&](std::string_view prefix, std::string_view after) {
     std::vector<std::string> out;
-    for (auto& o : *ListObjects(*reader, "b", prefix, after, 100)) out.push_back(o.key);
+    auto listed = ListObjects(*reader, "b", prefix, after, 100);
+    for (auto& o : *listed) out.push_back(o.key);
     return out;
   };
   EXPECT_EQ(keys("ab", ""), (std::vector<std::string>{"ab", "abc", "ab\xff"}));

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The two commands of evoke's README.
+#   ./dev.sh serve [server options]   install dependencies, build, start evoke (./evoke-data)
+#   ./dev.sh test                     install dependencies, build, run every test
+set -euo pipefail
+cd "$(dirname "$0")"
+
+jobs=$(nproc)
+
+build() {  # build DIR [cmake args...]
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  ninja -C "$dir" -j "$jobs"
+}
+
+case "${1:-}" in
+  serve)
+    shift
+    scripts/install-deps
+    build build/release -DCMAKE_BUILD_TYPE=Release -DEVOKE_TESTS=OFF
+    exec build/release/evoke server --data-dir ./evoke-data "$@"
+    ;;
+  test)
+    scripts/install-deps --test
+    # Everything is tested under AddressSanitizer and UndefinedBehaviorSanitizer.
+    build build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEVOKE_SANITIZE=ON
+    echo "== unit tests"
+    build/asan/tests/evoke_unit_tests --gtest_brief=1
+    echo "== end-to-end tests"
+    EVOKE_BIN="$PWD/build/asan/evoke" tests/e2e/run.sh
+    echo "== all tests passed"
+    ;;
+  *)
+    echo "usage: $0 serve [server options] | test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,364 @@
+// Unit tests for the pure parts of the S3 module: the dispatch table, the error table, names,
+// ranges and conditions, checksums, listing, multipart assembly and notification documents.
+#include <gtest/gtest.h>
+
+#include "base/encoding.h"
+#include "base/hash.h"
+#include "s3/checksum.h"
+#include "s3/conditions.h"
+#include "s3/dispatch.h"
+#include "s3/errors.h"
+#include "s3/listing.h"
+#include "s3/multipart.h"
+#include "s3/names.h"
+#include "s3/notification.h"
+
+namespace evoke::s3 {
+namespace {
+
+http::Query Q(std::string_view raw) { return *http::Query::Parse(raw); }
+
+TEST(Dispatch, Table) {
+  http::Headers none, copy;
+  copy.Add("x-amz-copy-source", "/b/k");
+  struct Case {
+    const char* method;
+    Level level;
+    const char* query;
+    bool copy;
+    Action want;
+  };
+  const Case cases[] = {
+      {"GET", Level::kService, "", false, Action::kListBuckets},
+      {"PUT", Level::kBucket, "", false, Action::kCreateBucket},
+      {"DELETE", Level::kBucket, "", false, Action::kDeleteBucket},
+      {"HEAD", Level::kBucket, "", false, Action::kHeadBucket},
+      {"GET", Level::kBucket, "location", false, Action::kGetBucketLocation},
+      {"GET", Level::kBucket, "versioning", false, Action::kGetBucketVersioning},
+      {"PUT", Level::kBucket, "versioning", false, Action::kNotImplemented},
+      {"GET", Level::kBucket, "notification", false, Action::kGetBucketNotificationConfiguration},
+      {"PUT", Level::kBucket, "notification", false, Action::kPutBucketNotificationConfiguration},
+      {"GET", Level::kBucket, "", false, Action::kListObjects},
+      {"GET", Level::kBucket, "list-type=2&prefix=a", false, Action::kListObjectsV2},
+      {"GET", Level::kBucket, "list-type=1", false, Action::kListObjects},
+      {"GET", Level::kBucket, "versions", false, Action::kListObjectVersions},
+      {"GET", Level::kBucket, "uploads", false, Action::kListMultipartUploads},
+      {"POST", Level::kBucket, "delete", false, Action::kDeleteObjects},
+      {"PUT", Level::kObject, "", false, Action::kPutObject},
+      {"PUT", Level::kObject, "", true, Action::kCopyObject},
+      {"GET", Level::kObject, "", false, Action::kGetObject},
+      {"GET", Level::kObject, "partNumber=2", false, Action::kGetObject},
+      {"HEAD", Level::kObject, "", false, Action::kHeadObject},
+      {"DELETE", Level::kObject, "", false, Action::kDeleteObject},
+      {"POST", Level::kObject, "uploads", false, Action::kCreateMultipartUpload},
+      {"PUT", Level::kObject, "partNumber=1&uploadId=x", false, Action::kUploadPart},
+      {"PUT", Level::kObject, "partNumber=1&uploadId=x", true, Action::kUploadPartCopy},
+      {"GET", Level::kObject, "uploadId=x", false, Action::kListParts},
+      {"POST", Level::kObject, "uploadId=x", false, Action::kCompleteMultipartUpload},
+      {"DELETE", Level::kObject, "uploadId=x", false, Action::kAbortMultipartUpload},
+      {"GET", Level::kObject, "acl", false, Action::kNotImplemented},
+      {"PUT", Level::kBucket, "policy", false, Action::kNotImplemented},
+      {"GET", Level::kObject, "versionId=null", false, Action::kGetObject},
+      {"GET", Level::kObject, "versionId=3HL4kqtJlcpXroDTDmJ", false, Action::kNotImplemented},
+      {"PATCH", Level::kObject, "", false, Action::kMethodNotAllowed},
+      {"POST", Level::kObject, "", false, Action::kMethodNotAllowed},
+      {"PUT", Level::kService, "", false, Action::kMethodNotAllowed},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(ActionName(Dispatch(c.method, c.level, Q(c.query), c.copy ? copy : none)),
+              ActionName(c.want))
+        << c.method << " " << c.query;
+  }
+}
+
+TEST(Errors, StatusesAndXml) {
+  EXPECT_EQ(StatusForError("NoSuchKey"), 404);
+  EXPECT_EQ(StatusForError("SignatureDoesNotMatch"), 403);
+  EXPECT_EQ(StatusForError("InvalidRange"), 416);
+  EXPECT_EQ(StatusForError("BucketNotEmpty"), 409);
+  EXPECT_EQ(StatusForError("MissingContentLength"), 411);
+  EXPECT_EQ(StatusForError("NotImplemented"), 501);
+  EXPECT_EQ(StatusForError("SomethingInternal"), 500);
+  std::string xml = RenderErrorXml(MakeError("NoSuchKey", "gone").With("Key", "a<b"), "/b/a<b",
+                                   "REQ1", "HOST");
+  EXPECT_NE(xml.find("<Code>NoSuchKey</Code><Message>gone</Message><Key>a&lt;b</Key>"), std::string::npos);
+  EXPECT_NE(xml.find("<Resource>/b/a&lt;b</Resource><RequestId>REQ1</RequestId>"), std::string::npos);
+  // Unknown codes are internal failures: their text stays out of the response.
+  std::string internal = RenderErrorXml(MakeError("sqlite", "disk I/O error"), "", "R", "H");
+  EXPECT_NE(internal.find("<Code>InternalError</Code>"), std::string::npos);
+  EXPECT_EQ(internal.find("disk I/O"), std::string::npos);
+}
+
+TEST(Names, BucketRules) {
+  for (const char* ok : {"abc", "my-bucket.v2", "a1-b2", "images-1-resized"}) {
+    EXPECT_TRUE(ValidateBucketName(ok).ok()) << ok;
+  }
+  EXPECT_TRUE(ValidateBucketName(std::string(63, 'a')).ok());
+  for (const char* bad : {"ab", "UPPER", "under_score", "-start", "end-", "a..b", "a.-b",
+                          "192.168.1.1", "xn--abc", "sthree-x", "ab-s3alias", "with space"}) {
+    EXPECT_EQ(ValidateBucketName(bad).error().code, "InvalidBucketName") << bad;
+  }
+  EXPECT_FALSE(ValidateBucketName(std::string(64, 'a')).ok());
+}
+
+TEST(Names, Keys) {
+  EXPECT_TRUE(ValidateKey(std::string(1024, 'k')).ok());
+  EXPECT_EQ(ValidateKey(std::string(1025, 'k')).error().code, "KeyTooLongError");
+  EXPECT_EQ(ValidateKey("\xff").error().code, "InvalidArgument");
+}
+
+TEST(Names, PathAndVirtualHostTargets) {
+  http::Request r;
+  r.path = "/bucket/dir/a%20b%2Bc";
+  r.headers.Add("Host", "127.0.0.1:9000");
+  auto t = ParseTarget(r, {"localhost"});
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->bucket, "bucket");
+  EXPECT_EQ(t->key, "dir/a b+c");
+  EXPECT_EQ(t->level, Level::kObject);
+  r.path = "/bucket/";
+  EXPECT_EQ(ParseTarget(r, {"localhost"})->level, Level::kBucket);
+  r.path = "/";
+  EXPECT_EQ(ParseTarget(r, {"localhost"})->level, Level::kService);
+  http::Request v;
+  v.path = "/key/x";
+  v.headers.Add("Host", "photos.localhost:9000");
+  auto vt = ParseTarget(v, {"localhost"});
+  EXPECT_EQ(vt->bucket, "photos");
+  EXPECT_EQ(vt->key, "key/x");
+  v.path = "/";
+  EXPECT_EQ(ParseTarget(v, {"localhost"})->level, Level::kBucket);
+  r.path = "/b/%zz";
+  EXPECT_EQ(ParseTarget(r, {"localhost"}).error().code, "InvalidURI");
+}
+
+TEST(Ranges, Forms) {
+  auto r = ParseRange("bytes=0-9", 100);
+  EXPECT_EQ(r.kind, RangeSpec::Kind::kRange);
+  EXPECT_EQ(r.range.first, 0u);
+  EXPECT_EQ(r.range.last, 9u);
+  r = ParseRange("bytes=90-", 100);
+  EXPECT_EQ(r.range.first, 90u);
+  EXPECT_EQ(r.range.last, 99u);
+  r = ParseRange("bytes=-5", 100);
+  EXPECT_EQ(r.range.first, 95u);
+  EXPECT_EQ(r.range.last, 99u);
+  r = ParseRange("bytes=-500", 100);
+  EXPECT_EQ(r.range.first, 0u);
+  r = ParseRange("bytes=50-500", 100);
+  EXPECT_EQ(r.range.last, 99u);
+  EXPECT_EQ(ParseRange("bytes=100-", 100).kind, RangeSpec::Kind::kUnsatisfiable);
+  EXPECT_EQ(ParseRange("bytes=-0", 100).kind, RangeSpec::Kind::kUnsatisfiable);
+  EXPECT_EQ(ParseRange("bytes=0-0", 0).kind, RangeSpec::Kind::kUnsatisfiable);
+  EXPECT_EQ(ParseRange("bytes=5-1", 100).kind, RangeSpec::Kind::kWhole);
+  EXPECT_EQ(ParseRange("bytes=0-1,5-6", 100).kind, RangeSpec::Kind::kWhole);
+  EXPECT_EQ(ParseRange("items=0-1", 100).kind, RangeSpec::Kind::kWhole);
+  EXPECT_EQ(ParseRange("bytes=x-1", 100).kind, RangeSpec::Kind::kWhole);
+}
+
+TEST(Conditions, PrecedenceAsS3) {
+  const int64_t modified = 784111777;  // Sun, 06 Nov 1994 08:49:37 GMT
+  auto eval = [&](std::vector<std::pair<const char*, const char*>> hs) {
+    http::Headers h;
+    for (auto& [n, v] : hs) h.Add(n, v);
+    return EvaluateConditions(h, "abc", modified);
+  };
+  EXPECT_EQ(eval({}), Precondition::kProceed);
+  EXPECT_EQ(eval({{"If-Match", "\"abc\""}}), Precondition::kProceed);
+  EXPECT_EQ(eval({{"If-Match", "\"x\", \"abc\""}}), Precondition::kProceed);
+  EXPECT_EQ(eval({{"If-Match", "*"}}), Precondition::kProceed);
+  EXPECT_EQ(eval({{"If-Match", "\"x\""}}), Precondition::kFailed);
+  EXPECT_EQ(eval({{"If-None-Match", "\"abc\""}}), Precondition::kNotModified);
+  EXPECT_EQ(eval({{"If-None-Match", "\"x\""}}), Precondition::kProceed);
+  EXPECT_EQ(eval({{"If-Modified-Since", "Sun, 06 Nov 1994 08:49:37 GMT"}}), Precondition::kNotModified);
+  EXPECT_EQ(eval({{"If-Modified-Since", "Sun, 06 Nov 1994 08:49:36 GMT"}}), Precondition::kProceed);
+  EXPECT_EQ(eval({{"If-Unmodified-Since", "Sun, 06 Nov 1994 08:49:36 GMT"}}), Precondition::kFailed);
+  EXPECT_EQ(eval({{"If-Unmodified-Since", "Sun, 06 Nov 1994 08:49:37 GMT"}}), Precondition::kProceed);
+  // If-Match true wins over a failing If-Unmodified-Since; If-None-Match decides over
+  // If-Modified-Since.
+  EXPECT_EQ(eval({{"If-Match", "\"abc\""}, {"If-Unmodified-Since", "Sun, 06 Nov 1994 08:00:00 GMT"}}),
+            Precondition::kProceed);
+  EXPECT_EQ(eval({{"If-None-Match", "\"x\""}, {"If-Modified-Since", "Sun, 06 Nov 1994 09:00:00 GMT"}}),
+            Precondition::kProceed);
+  http::Headers copy;
+  copy.Add("x-amz-copy-source-if-none-match", "\"abc\"");
+  EXPECT_EQ(EvaluateCopySourceConditions(copy, "abc", modified), Precondition::kFailed);
+}
+
+TEST(Checksums, KnownValuesAndMultipartForms) {
+  Checksummer c(ChecksumAlgorithm::kCrc32);
+  c.Update("hello world");
+  EXPECT_EQ(c.FinalBase64(), "DUoRhQ==");
+  Checksummer s(ChecksumAlgorithm::kSha256);
+  s.Update("");
+  EXPECT_EQ(HexEncode(s.Final()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(ParseChecksumAlgorithm("crc32c"), ChecksumAlgorithm::kCrc32c);
+  EXPECT_FALSE(ParseChecksumAlgorithm("md5"));
+
+  // Composite: CRC32 of the parts' raw CRC32s, "-N".
+  Checksummer p1(ChecksumAlgorithm::kCrc32), p2(ChecksumAlgorithm::kCrc32);
+  p1.Update("hello ");
+  p2.Update("world");
+  std::string b1 = p1.FinalBase64(), b2 = p2.FinalBase64();
+  Checksummer outer(ChecksumAlgorithm::kCrc32);
+  outer.Update(*Base64Decode(b1) + *Base64Decode(b2));
+  EXPECT_EQ(CompositeChecksum(ChecksumAlgorithm::kCrc32, {b1, b2}), outer.FinalBase64() + "-2");
+  // Full object: the CRC of the whole body.
+  EXPECT_EQ(FullObjectCrc(ChecksumAlgorithm::kCrc32, {b1, b2}, {6, 5}), "DUoRhQ==");
+  EXPECT_FALSE(CompositeChecksum(ChecksumAlgorithm::kCrc32, {"not base64"}));
+}
+
+std::vector<store::ObjectRecord> Records(std::vector<std::string> keys) {
+  std::vector<store::ObjectRecord> out;
+  for (auto& k : keys) {
+    store::ObjectRecord r;
+    r.key = k;
+    out.push_back(r);
+  }
+  return out;
+}
+
+// An in-memory fetch over sorted keys, honouring prefix and the exclusive `after`.
+FetchObjects MemoryFetch(const std::vector<std::string>& keys, std::string prefix, int* calls) {
+  return [keys, prefix, calls](std::string_view after, size_t limit) -> Result<std::vector<store::ObjectRecord>> {
+    ++*calls;
+    std::vector<std::string> out;
+    for (const auto& k : keys) {
+      if (k > after && k.starts_with(prefix) && out.size() < limit) out.push_back(k);
+    }
+    return Records(out);
+  };
+}
+
+TEST(Listing, DelimiterRollsUpPrefixesAndCountsThem) {
+  std::vector<std::string> keys = {"a/1", "a/2", "a/3", "b", "c/x/1", "c/y", "d"};
+  int calls = 0;
+  auto page = ListObjectsPage({"", "/", "", 1000}, MemoryFetch(keys, "", &calls));
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->contents.size(), 2u);
+  EXPECT_EQ(page->contents[0].key, "b");
+  EXPECT_EQ(page->common_prefixes, (std::vector<std::string>{"a/", "c/"}));
+  EXPECT_FALSE(page->truncated);
+
+  // Paging through with max-keys 2: a/ b | c/ d
+  auto first = ListObjectsPage({"", "/", "", 2}, MemoryFetch(keys, "", &calls));
+  EXPECT_TRUE(first->truncated);
+  EXPECT_EQ(first->common_prefixes, (std::vector<std::string>{"a/"}));
+  EXPECT_EQ(first->next_marker, "b");
+  auto second = ListObjectsPage({"", "/", first->resume, 2}, MemoryFetch(keys, "", &calls));
+  EXPECT_EQ(second->common_prefixes, (std::vector<std::string>{"c/"}));
+  EXPECT_EQ(second->contents.back().key, "d");
+  EXPECT_FALSE(second->truncated);
+}
+
+TEST(Listing, PrefixAndNestedDelimiter) {
+  std::vector<std::string> keys = {"c/x/1", "c/x/2", "c/y", "c/z/9"};
+  int calls = 0;
+  auto page = ListObjectsPage({"c/", "/", "", 1000}, MemoryFetch(keys, "c/", &calls));
+  EXPECT_EQ(page->common_prefixes, (std::vector<std::string>{"c/x/", "c/z/"}));
+  ASSERT_EQ(page->contents.size(), 1u);
+  EXPECT_EQ(page->contents[0].key, "c/y");
+}
+
+TEST(Listing, TruncationExactlyAtTheEnd) {
+  int calls = 0;
+  auto page = ListObjectsPage({"", "", "", 3}, MemoryFetch({"a", "b", "c"}, "", &calls));
+  EXPECT_EQ(page->contents.size(), 3u);
+  EXPECT_FALSE(page->truncated);
+  auto page2 = ListObjectsPage({"", "", "", 2}, MemoryFetch({"a", "b", "c"}, "", &calls));
+  EXPECT_TRUE(page2->truncated);
+  EXPECT_EQ(page2->resume, "b");
+}
+
+TEST(Multipart, EtagIsMd5OfPartMd5s) {
+  std::string e1 = HexEncode(Md5("part one")), e2 = HexEncode(Md5("part two"));
+  std::string expected = HexEncode(Md5(Md5("part one") + Md5("part two"))) + "-2";
+  EXPECT_EQ(MultipartEtag({e1, e2}), expected);
+  EXPECT_FALSE(MultipartEtag({"zz"}));
+}
+
+TEST(Multipart, ParseCompleteDocument) {
+  auto parts = ParseCompleteMultipartUpload(
+      "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Part><ETag>\"aa\"</ETag>"
+      "<PartNumber>1</PartNumber><ChecksumCRC32>AAAAAA==</ChecksumCRC32></Part><Part><PartNumber>2</PartNumber>"
+      "<ETag>bb</ETag></Part></CompleteMultipartUpload>");
+  ASSERT_TRUE(parts.ok());
+  ASSERT_EQ(parts->size(), 2u);
+  EXPECT_EQ((*parts)[0].etag, "aa");
+  EXPECT_EQ((*parts)[0].checksum, "AAAAAA==");
+  EXPECT_EQ((*parts)[1].part_number, 2);
+  EXPECT_EQ(ParseCompleteMultipartUpload("<CompleteMultipartUpload/>").error().code, "MalformedXML");
+  EXPECT_EQ(ParseCompleteMultipartUpload("<nope").error().code, "MalformedXML");
+  EXPECT_EQ(ParseCompleteMultipartUpload("<CompleteMultipartUpload><Part><ETag>a</ETag></Part></CompleteMultipartUpload>")
+                .error().code,
+            "MalformedXML");
+}
+
+TEST(Multipart, AssemblyRules) {
+  std::string e = HexEncode(Md5("x"));
+  std::vector<store::PartRecord> stored = {{"u", 1, kMinPartSize, e, 0, "b1", ""},
+                                           {"u", 2, 10, e, 0, "b2", ""},
+                                           {"u", 3, 10, e, 0, "b3", ""}};
+  auto ok = AssembleParts("u", {{1, e, ""}, {3, e, ""}}, stored);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->size, kMinPartSize + 10);
+  EXPECT_EQ(ok->parts.size(), 2u);
+  EXPECT_TRUE(ok->etag.ends_with("-2"));
+  EXPECT_EQ(AssembleParts("u", {{2, e, ""}, {1, e, ""}}, stored).error().code, "InvalidPartOrder");
+  EXPECT_EQ(AssembleParts("u", {{1, e, ""}, {1, e, ""}}, stored).error().code, "InvalidPartOrder");
+  EXPECT_EQ(AssembleParts("u", {{4, e, ""}}, stored).error().code, "InvalidPart");
+  EXPECT_EQ(AssembleParts("u", {{1, "ffff", ""}}, stored).error().code, "InvalidPart");
+  EXPECT_EQ(AssembleParts("u", {{2, e, ""}, {3, e, ""}}, stored).error().code, "EntityTooSmall");
+  stored[0].checksum_value = "AAAAAA==";
+  EXPECT_EQ(AssembleParts("u", {{1, e, "BBBBBB=="}}, stored).error().code, "InvalidPart");
+  EXPECT_EQ(NewUploadId().size(), 48u);
+}
+
+TEST(Notification, ParsesBothSpellingsAndRendersCanonically) {
+  auto c = ParseNotificationConfiguration(
+      "<NotificationConfiguration><CloudFunctionConfiguration><Id>thumbs</Id>"
+      "<CloudFunction>arn:aws:lambda:us-east-1:000000000000:function:f</CloudFunction>"
+      "<Event>s3:ObjectCreated:*</Event><Filter><S3Key><FilterRule><Name>Prefix</Name><Value>img/</Value>"
+      "</FilterRule><FilterRule><Name>suffix</Name><Value>.jpg</Value></FilterRule></S3Key></Filter>"
+      "</CloudFunctionConfiguration><LambdaFunctionConfiguration><LambdaFunctionArn>arn:g</LambdaFunctionArn>"
+      "<Event>s3:ObjectRemoved:Delete</Event></LambdaFunctionConfiguration></NotificationConfiguration>");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->rules.size(), 2u);
+  EXPECT_EQ(c->rules[0].prefix, "img/");
+  EXPECT_EQ(c->rules[0].suffix, ".jpg");
+  EXPECT_FALSE(c->rules[1].id.empty());  // generated
+  std::string xml = RenderNotificationConfiguration(*c);
+  EXPECT_NE(xml.find("<CloudFunction>arn:g</CloudFunction>"), std::string::npos);
+  auto again = ParseNotificationConfiguration(xml);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(RenderNotificationConfiguration(*again), xml);
+
+  EXPECT_TRUE(RuleMatches(c->rules[0], "s3:ObjectCreated:Put", "img/cat.jpg"));
+  EXPECT_FALSE(RuleMatches(c->rules[0], "s3:ObjectCreated:Put", "img/cat.png"));
+  EXPECT_FALSE(RuleMatches(c->rules[0], "s3:ObjectRemoved:Delete", "img/cat.jpg"));
+  EXPECT_TRUE(RuleMatches(c->rules[1], "s3:ObjectRemoved:Delete", "x"));
+}
+
+TEST(Notification, Rejections) {
+  EXPECT_EQ(ParseNotificationConfiguration("<Nope/>").error().code, "MalformedXML");
+  EXPECT_EQ(ParseNotificationConfiguration(
+                "<NotificationConfiguration><QueueConfiguration><Queue>arn:q</Queue>"
+                "<Event>s3:Bogus</Event></QueueConfiguration></NotificationConfiguration>")
+                .error().code,
+            "InvalidArgument");
+  EXPECT_EQ(ParseNotificationConfiguration(
+                "<NotificationConfiguration><QueueConfiguration><Queue>arn:q</Queue><Event>s3:ObjectCreated:*</Event>"
+                "<Filter><S3Key><FilterRule><Name>middle</Name><Value>x</Value></FilterRule></S3Key></Filter>"
+                "</QueueConfiguration></NotificationConfiguration>")
+                .error().code,
+            "InvalidArgument");
+  EXPECT_EQ(ParseNotificationConfiguration(
+                "<NotificationConfiguration><TopicConfiguration><Event>s3:ObjectCreated:*</Event>"
+                "</TopicConfiguration></NotificationConfiguration>")
+                .error().code,
+            "MalformedXML");
+  EXPECT_TRUE(ParseNotificationConfiguration("<NotificationConfiguration/>")->rules.empty());
+}
+
+}  // namespace
+}  // namespace evoke::s3
