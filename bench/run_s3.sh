@@ -81,10 +81,10 @@ machine_info() {
   dsync_ops=$(awk -v s="$secs" 'BEGIN {printf "%.0f", 2000/s}')
   rm -f "$RUN/ddsync"
   python3 - "$META" "$model" "$cores" "$mem" "$kernel" "$fs" "$dd_mb" "${speeds[*]}" "$dsync_ops" \
-    "$STAMP" "$DURATION" "$BIG_ITERS" "$RUN" <<'PY'
+    "$STAMP" "$DURATION" "$BIG_ITERS" "$RUN" "$LOAD_AT_START" <<'PY'
 import json, sys
 k = ["model", "cores", "mem", "kernel", "fs", "dd_mb_s", "dd_runs", "dsync_4k_ops_s", "stamp",
-     "duration", "big_iters", "run_dir"]
+     "duration", "big_iters", "run_dir", "load_at_start"]
 json.dump(dict(zip(k, sys.argv[2:])), open(sys.argv[1], "w"))
 PY
   log "machine: $model, $cores cores, $mem, kernel $kernel, fs $fs"
@@ -175,15 +175,6 @@ stop_system() {
   PIDS=()
 }
 
-cpu_ticks() {  # sum of utime+stime of PIDS, in clock ticks
-  local p t=0 v
-  for p in "${PIDS[@]}"; do
-    v=$(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null)
-    t=$((t + ${v:-0}))
-  done
-  echo $t
-}
-
 peak_rss() {  # "total_kb detail"
   local p total=0 detail="" kb name
   for p in "${PIDS[@]}"; do
@@ -206,23 +197,18 @@ record() {  # SYSTEM KEY JSON_FRAGMENTS...: one line of results.jsonl
 
 run_case() {  # SYSTEM SCENARIO s3load-args...
   local sys=$1 sc=$2; shift 2
-  local t0 t1 c0 c1 out rc hz
-  hz=$(getconf CLK_TCK)
-  c0=$(cpu_ticks); t0=$(date +%s.%N)
+  local out rc pids
+  pids=$(IFS=,; echo "${PIDS[*]}")
   out=$("$S3LOAD" "$@" --endpoint "$ENDPOINT" --access-key "$AK" --secret-key "$SK" \
-        --bucket bench --json --label "$sys/$sc" 2> "$RUN/$sys.$sc.err")
+        --bucket bench --json --label "$sys/$sc" --watch-pids "$pids" 2> "$RUN/$sys.$sc.err")
   rc=$?
-  c1=$(cpu_ticks); t1=$(date +%s.%N)
-  local scpu
-  scpu=$(awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" -v hz="$hz" \
-         'BEGIN {printf "%.0f", (b-a)/hz/(e-s)*100}')
   if [ -n "$out" ]; then
-    record "$sys" "$sc" "\"server_cpu_pct\":$scpu" "\"result\":$out"
+    record "$sys" "$sc" "\"result\":$out"
   else
     record "$sys" "$sc" "\"failed\":\"s3load exit $rc\""
   fi
   if [ -s "$RUN/$sys.$sc.err" ]; then sed 's/^/    /' "$RUN/$sys.$sc.err" | head -12 >&2; fi
-  log "$sys $sc: ${out:-FAILED (s3load exit $rc)} server_cpu=${scpu}%"
+  log "$sys $sc: ${out:-FAILED (s3load exit $rc)}"
 }
 
 bench_system() {  # SYSTEM
@@ -314,7 +300,7 @@ p(f"Machine: {meta['model']}, {meta['cores']} cores, {meta['mem']} RAM, kernel {
 p(f"Baselines: dd 256 MiB conv=fsync {meta['dd_mb_s']} MB/s (median of {meta['dd_runs']}); "
   f"dd 4 KiB oflag=dsync {meta['dsync_4k_ops_s']} writes/s. Client: bench/s3load, "
   f"{meta['duration']} s per 4 KiB scenario, {meta['big_iters']} × 64 MiB per direction. "
-  f"MB = 10^6 bytes.")
+  f"MB = 10^6 bytes. Load average at start: {meta['load_at_start']}.")
 p("")
 p("| system | PUT 4 KiB c=1 ops/s | PUT 4 KiB c=16 ops/s | GET 4 KiB c=1 ops/s | "
   "GET 4 KiB c=16 ops/s | PUT 64 MiB MB/s | GET 64 MiB MB/s | peak RSS MiB |")
@@ -329,25 +315,35 @@ for s in systems:
       f"{fmt(s, 'get4k_c1', 'ops_per_s')} | {fmt(s, 'get4k_c16', 'ops_per_s')} | "
       f"{fmt(s, 'put64m', 'mb_per_s')} | {fmt(s, 'get64m', 'mb_per_s')} | {rss_s} |")
 p("")
-p("Details (latency in ms; cpu = share of one core over the scenario, client and server; "
-  "conns = connections the client opened while measuring):")
+p("Details (latency in ms; cpu = % of one core while measuring: the client, the server's "
+  "processes, and everything else on the machine; conns = connections the client opened "
+  "while measuring):")
 p("")
-p("| system | scenario | ok | errors | p50 | p99 | max | client cpu % | server cpu % | conns |")
-p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+p("| system | scenario | ok | errors | p50 | p99 | max | client cpu | server cpu | other cpu | conns |")
+p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+busy = []
 for s in systems:
     for k in ["put4k_c1", "put4k_c16", "get4k_c1", "get4k_c16", "put64m", "get64m"]:
         r = by.get((s, k))
         if not r:
             continue
         if "failed" in r:
-            p(f"| {s} | {k} | {r['failed']} | | | | | | | |")
+            p(f"| {s} | {k} | {r['failed']} | | | | | | | | |")
             continue
         x = r["result"]
         p(f"| {s} | {k} | {x['ok']} | {x['errors']} | {x['p50_ms']:.2f} | {x['p99_ms']:.2f} | "
-          f"{x['max_ms']:.2f} | {x['client_cpu_pct']:.0f} | {r['server_cpu_pct']} | {x['connects']} |")
+          f"{x['max_ms']:.2f} | {x['client_cpu_pct']:.0f} | {x['server_cpu_pct']} | "
+          f"{x['other_cpu_pct']} | {x['connects']} |")
+        if (x.get("other_cpu_pct") or 0) > 25:
+            busy.append(f"{s} {k} ({x['other_cpu_pct']}%)")
     rss = by.get((s, "rss"))
     if rss and rss.get("detail") and "+" in rss["detail"]:
-        p(f"| {s} | peak RSS | {rss['detail']} | | | | | | | |")
+        p(f"| {s} | peak RSS | {rss['detail']} | | | | | | | | |")
+if busy:
+    p("")
+    p("**WARNING: the machine was not quiet**: other processes used more than a quarter of a "
+      "core during " + ", ".join(busy) + f" (load average at start: {meta['load_at_start']}). "
+      "Those figures understate the systems; rerun on an idle machine.")
 errs = [(s, k, r["result"]["error_kinds"]) for (s, k), r in by.items()
         if r.get("result") and r["result"]["errors"]]
 if errs:
@@ -400,6 +396,7 @@ PY
 }
 
 # ---- main -------------------------------------------------------------------------------------
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 build_s3load
 machine_info
 for s in "${SYSTEMS[@]}"; do bench_system "$s"; done

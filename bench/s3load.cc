@@ -276,6 +276,7 @@ struct Options {
   bool skip_setup = false;
   bool json = false;
   std::string label;
+  std::vector<int> watch_pids;  // server processes whose CPU use is reported
 };
 
 void Usage() {
@@ -302,6 +303,7 @@ void Usage() {
       "  --timeout SECS       per request (default 120); a timeout is an error\n"
       "  --label TEXT         copied into the result line\n"
       "  --json               print the result as one JSON line\n"
+      "  --watch-pids P,P,..  also report these processes' CPU use while measuring (server)\n"
       "Any response other than 2xx, a short or mismatching body, a reset or a timeout is an\n"
       "error; errors are counted and reported, never as successes. Exit status 1 if any.");
 }
@@ -355,6 +357,15 @@ Options ParseOptions(int argc, char** argv) {
     else if (a == "--timeout") o.timeout_s = std::stod(val());
     else if (a == "--label") o.label = val();
     else if (a == "--json") o.json = true;
+    else if (a == "--watch-pids") {
+      std::string v = val();
+      for (size_t pos = 0; pos < v.size();) {
+        size_t comma = v.find(',', pos);
+        if (comma == std::string::npos) comma = v.size();
+        if (comma > pos) o.watch_pids.push_back(std::stoi(v.substr(pos, comma - pos)));
+        pos = comma + 1;
+      }
+    }
     else if (a == "--help" || a == "-h") { Usage(); std::exit(0); }
     else Die("unknown option %s", a.c_str());
   }
@@ -1011,8 +1022,47 @@ double CpuSeconds() {
          static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+// CPU seconds (user + system) of the given processes, from /proc/PID/stat; gone ones count 0.
+double ProcCpuSeconds(const std::vector<int>& pids) {
+  static const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+  double total = 0;
+  for (int pid : pids) {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE* f = std::fopen(path, "r");
+    if (f == nullptr) continue;
+    char buf[1024];
+    size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    buf[n] = '\0';
+    const char* p = std::strrchr(buf, ')');  // comm may hold spaces
+    if (p == nullptr) continue;
+    unsigned long long utime = 0, stime = 0;
+    // After ") ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
+    if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) == 2)
+      total += static_cast<double>(utime + stime) / hz;
+  }
+  return total;
+}
+
+// Busy CPU seconds of the whole machine (all cores), from /proc/stat; iowait counts as idle.
+double MachineBusySeconds() {
+  static const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+  FILE* f = std::fopen("/proc/stat", "r");
+  if (f == nullptr) return 0;
+  unsigned long long v[8] = {0};
+  int got = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+                        &v[4], &v[5], &v[6], &v[7]);
+  std::fclose(f);
+  if (got < 8) return 0;
+  // user nice system idle iowait irq softirq steal
+  return static_cast<double>(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / hz;
+}
+
 struct PhaseResult {
   Stats stats;
+  double server_cpu_secs = 0;
+  double machine_busy_secs = 0;
   double secs = 0;
   double cpu_secs = 0;
 };
@@ -1021,7 +1071,10 @@ PhaseResult RunPhase(Shared* sh, std::vector<std::unique_ptr<Worker>>& workers, 
   sh->phase = phase;
   PhaseResult r;
   std::vector<Stats> st(workers.size());
-  double cpu0 = CpuSeconds();
+  const std::vector<int>& watch = sh->opt->watch_pids;
+  const double cpu0 = CpuSeconds();
+  const double server0 = watch.empty() ? 0 : ProcCpuSeconds(watch);
+  const double busy0 = MachineBusySeconds();
   auto t0 = Clock::now();
   if (workers.size() == 1) {
     workers[0]->RunPhase(&st[0]);
@@ -1033,6 +1086,8 @@ PhaseResult RunPhase(Shared* sh, std::vector<std::unique_ptr<Worker>>& workers, 
   }
   r.secs = std::chrono::duration<double>(Clock::now() - t0).count();
   r.cpu_secs = CpuSeconds() - cpu0;
+  r.machine_busy_secs = MachineBusySeconds() - busy0;
+  if (!watch.empty()) r.server_cpu_secs = ProcCpuSeconds(watch) - server0;
   for (auto& s : st) r.stats.Merge(s);
   return r;
 }
@@ -1201,6 +1256,10 @@ int main(int argc, char** argv) {
   const double ops_s = static_cast<double>(s.ok) / r.secs;
   const double mb_s = static_cast<double>(s.bytes) / 1e6 / r.secs;
   const double cpu_pct = 100.0 * r.cpu_secs / r.secs;
+  const double server_pct = 100.0 * r.server_cpu_secs / r.secs;
+  const double machine_pct = 100.0 * r.machine_busy_secs / r.secs;
+  // Everything else that ran meanwhile (other processes, kernel work not charged to either).
+  const double other_pct = std::max(0.0, machine_pct - cpu_pct - server_pct);
   const char* mode = kind == OpKind::kPut ? "put" : "get";
   if (opt.json) {
     std::string ek;
@@ -1212,16 +1271,24 @@ int main(int argc, char** argv) {
         "{\"label\":\"%s\",\"mode\":\"%s\",\"size\":%" PRIu64 ",\"conns\":%d,\"threads\":%d,"
         "\"ok\":%" PRIu64 ",\"errors\":%" PRIu64 ",\"secs\":%.3f,\"ops_per_s\":%.1f,\"mb_per_s\":%.1f,"
         "\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,\"connects\":%" PRIu64
-        ",\"retries\":%" PRIu64 ",\"client_cpu_pct\":%.0f,\"error_kinds\":{%s}}\n",
+        ",\"retries\":%" PRIu64 ",\"client_cpu_pct\":%.0f,\"server_cpu_pct\":%s,"
+        "\"machine_cpu_pct\":%.0f,\"other_cpu_pct\":%s,\"error_kinds\":{%s}}\n",
         JsonEscape(opt.label).c_str(), mode, opt.size, opt.conns, opt.threads, s.ok, s.errors, r.secs,
-        ops_s, mb_s, pct(0.5), pct(0.9), pct(0.99), pct(1.0), s.connects, s.retries, cpu_pct, ek.c_str());
+        ops_s, mb_s, pct(0.5), pct(0.9), pct(0.99), pct(1.0), s.connects, s.retries, cpu_pct,
+        opt.watch_pids.empty() ? "null" : std::to_string(static_cast<int>(server_pct + 0.5)).c_str(),
+        machine_pct,
+        opt.watch_pids.empty() ? "null" : std::to_string(static_cast<int>(other_pct + 0.5)).c_str(),
+        ek.c_str());
   } else {
     std::printf(
         "%s%s%s size=%" PRIu64 " conns=%d: %" PRIu64 " ok in %.2f s = %.1f ops/s, %.1f MB/s; "
         "latency p50 %.3f ms p99 %.3f ms max %.3f ms; errors %" PRIu64 "; connects %" PRIu64
-        "; retries %" PRIu64 "; client cpu %.0f%%\n",
+        "; retries %" PRIu64 "; cpu: client %.0f%%, machine %.0f%% of %ld cores\n",
         opt.label.c_str(), opt.label.empty() ? "" : " ", mode, opt.size, opt.conns, s.ok, r.secs,
-        ops_s, mb_s, pct(0.5), pct(0.99), pct(1.0), s.errors, s.connects, s.retries, cpu_pct);
+        ops_s, mb_s, pct(0.5), pct(0.99), pct(1.0), s.errors, s.connects, s.retries, cpu_pct,
+        machine_pct, sysconf(_SC_NPROCESSORS_ONLN));
+    if (!opt.watch_pids.empty())
+      std::printf("  server cpu %.0f%%, other %.0f%% (of one core)\n", server_pct, other_pct);
   }
   PrintErrors(s, "measured phase");
   std::fflush(stdout);

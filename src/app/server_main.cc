@@ -162,9 +162,11 @@ int RunServer(const ServerConfig& config) {
     if (ec) return;
     LogInfo(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
             ", shutting down");
+    // Once drained, the contexts run out of work and their run() calls return.
     server.Shutdown(std::chrono::seconds(10), [&] {
-      for (auto& g : guards) g.reset();
-      for (auto& c : contexts) c->stop();
+      asio::post(*contexts[0], [&] {
+        for (auto& g : guards) g.reset();
+      });
     });
   });
 

@@ -22,10 +22,15 @@ Error SignatureMismatch(const SignatureParams& p, const std::string& string_to_s
 }  // namespace
 
 AuthKind DetectAuthKind(const http::Request& request) {
-  if (request.headers.Has("Authorization")) return AuthKind::kHeader;
+  if (auto auth = request.headers.Get("Authorization")) {
+    return auth->starts_with("AWS ") ? AuthKind::kHeaderV2 : AuthKind::kHeader;
+  }
   if (request.query.Has("X-Amz-Signature") || request.query.Has("X-Amz-Credential") ||
       request.query.Has("X-Amz-Algorithm")) {
     return AuthKind::kPresigned;
+  }
+  if (request.query.Has("AWSAccessKeyId") || request.query.Has("Signature")) {
+    return AuthKind::kPresignedV2;
   }
   return AuthKind::kAnonymous;
 }
@@ -33,9 +38,12 @@ AuthKind DetectAuthKind(const http::Request& request) {
 Verifier::Verifier(const CredentialStore& credentials, const Clock& clock, VerifierOptions options)
     : credentials_(credentials), clock_(clock), options_(std::move(options)) {}
 
-Result<Verified> Verifier::VerifyS3(const http::Request& request) {
+Result<Verified> Verifier::VerifyS3(const http::Request& request, std::string_view v2_resource) {
   AuthKind kind = DetectAuthKind(request);
   if (kind == AuthKind::kAnonymous) return Verified{};
+  if (kind == AuthKind::kHeaderV2 || kind == AuthKind::kPresignedV2) {
+    return VerifyV2(request, v2_resource);
+  }
   std::string payload_hash;
   auto claimed = request.headers.Get("x-amz-content-sha256");
   if (kind == AuthKind::kPresigned) {
@@ -65,7 +73,11 @@ Result<Verified> Verifier::VerifyS3(const http::Request& request) {
 
 Result<Verified> Verifier::VerifyWithBody(const http::Request& request,
                                           std::string_view body_sha256_hex) {
-  if (DetectAuthKind(request) == AuthKind::kAnonymous) return Verified{};
+  AuthKind kind = DetectAuthKind(request);
+  if (kind == AuthKind::kAnonymous) return Verified{};
+  if (kind == AuthKind::kHeaderV2 || kind == AuthKind::kPresignedV2) {
+    return MakeError("InvalidRequest", "This service accepts only AWS4-HMAC-SHA256 signatures.");
+  }
   std::string payload_hash(body_sha256_hex);
   if (auto claimed = request.headers.Get("x-amz-content-sha256")) {
     // A client that names the hash signs with it; it must still match the body.
@@ -189,6 +201,65 @@ Result<Verified> Verifier::Verify(const http::Request& request, std::string payl
   v.principal = credential->principal;
   v.signing_key = std::move(key);
   v.params = std::move(p);
+  return v;
+}
+
+Result<Verified> Verifier::VerifyV2(const http::Request& request, std::string_view resource) {
+  bool presigned = !request.headers.Has("Authorization");
+  Result<SigV2Params> parsed = presigned
+                                   ? ParseSigV2Query(request.query)
+                                   : ParseSigV2Header(*request.headers.Get("Authorization"));
+  if (!parsed.ok()) return std::move(parsed).error();
+  SigV2Params& p = *parsed;
+  int64_t now_s = clock_.NowMs() / 1000;
+  if (presigned) {
+    if (now_s > p.expires_s) {
+      return MakeError("AccessDenied", "Request has expired")
+          .With("Expires", FormatIso8601(p.expires_s))
+          .With("ServerTime", FormatIso8601(now_s));
+    }
+  } else {
+    auto date = request.headers.Get("x-amz-date");
+    if (!date) date = request.headers.Get("Date");
+    std::optional<int64_t> t = date ? ParseHttpDate(*date) : std::nullopt;
+    if (!t) {
+      return MakeError("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+    }
+    if (std::abs(now_s - *t) > options_.max_skew_s) {
+      return MakeError("RequestTimeTooSkewed",
+                       "The difference between the request time and the current time is too large.")
+          .With("RequestTime", std::string(*date))
+          .With("ServerTime", FormatIso8601(now_s))
+          .With("MaxAllowedSkewMilliseconds", std::to_string(options_.max_skew_s * 1000));
+    }
+  }
+  std::optional<Credential> credential = credentials_.Find(p.access_key_id);
+  if (!credential) {
+    return MakeError("InvalidAccessKeyId",
+                     "The AWS Access Key Id you provided does not exist in our records.")
+        .With("AWSAccessKeyId", p.access_key_id);
+  }
+  std::string string_to_sign = SigV2StringToSign(request, resource, p);
+  if (!ConstantTimeEquals(SigV2Signature(credential->secret_access_key, string_to_sign),
+                          p.signature)) {
+    return MakeError("SignatureDoesNotMatch",
+                     "The request signature we calculated does not match the signature you "
+                     "provided. Check your key and signing method.")
+        .With("AWSAccessKeyId", p.access_key_id)
+        .With("StringToSign", string_to_sign)
+        .With("SignatureProvided", p.signature);
+  }
+  if (!credential->session_token.empty()) {
+    const std::string* q = request.query.Get("x-amz-security-token");
+    auto token = q ? std::optional<std::string_view>(*q) : request.headers.Get("x-amz-security-token");
+    if (!token || *token != credential->session_token) {
+      return MakeError("InvalidToken", "The provided token is malformed or otherwise invalid.");
+    }
+  }
+  Verified v;
+  v.principal = credential->principal;
+  v.params.access_key_id = p.access_key_id;
+  v.payload_mode = PayloadMode::kUnsigned;
   return v;
 }
 

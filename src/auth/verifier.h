@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "auth/credentials.h"
+#include "auth/sigv2.h"
 #include "auth/sigv4.h"
 #include "base/clock.h"
 #include "base/result.h"
@@ -31,7 +32,7 @@ struct Verified {
   std::string payload_sha256; // kSigned: the hex digest the body must have
 };
 
-enum class AuthKind { kAnonymous, kHeader, kPresigned };
+enum class AuthKind { kAnonymous, kHeader, kPresigned, kHeaderV2, kPresignedV2 };
 AuthKind DetectAuthKind(const http::Request& request);
 
 class Verifier {
@@ -39,8 +40,9 @@ class Verifier {
   Verifier(const CredentialStore& credentials, const Clock& clock, VerifierOptions options);
 
   // S3: the payload hash is the one x-amz-content-sha256 claims (UNSIGNED-PAYLOAD for
-  // presigned URLs); the body is checked against it as it streams.
-  Result<Verified> VerifyS3(const http::Request& request);
+  // presigned URLs); the body is checked against it as it streams. SigV2 requests are accepted
+  // too; `v2_resource` is the path they sign (with the bucket in front for virtual hosts).
+  Result<Verified> VerifyS3(const http::Request& request, std::string_view v2_resource);
   // Every other service: the payload hash is computed from the (whole) body.
   Result<Verified> VerifyWithBody(const http::Request& request, std::string_view body_sha256_hex);
 
@@ -49,6 +51,7 @@ class Verifier {
  private:
   Result<Verified> Verify(const http::Request& request, std::string payload_hash,
                           PathEncoding encoding);
+  Result<Verified> VerifyV2(const http::Request& request, std::string_view resource);
   std::string CachedSigningKey(const Credential& credential, const SignatureParams& params);
 
   const CredentialStore& credentials_;

@@ -185,14 +185,18 @@ std::string Md5(std::string_view data) {
   return std::string(reinterpret_cast<char*>(md), 16);
 }
 
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  // RFC 2104 over SHA-256, block size 64. Written out rather than through OpenSSL's MAC API,
-  // whose per-call provider lookup costs more than the hashing for SigV4's short inputs.
+namespace {
+
+// RFC 2104 over a 64-byte-block hash. Written out rather than through OpenSSL's MAC API, whose
+// per-call provider lookup costs more than the hashing for SigV4's short inputs.
+std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
   constexpr size_t kBlock = 64;
   unsigned char k[kBlock] = {};
   if (key.size() > kBlock) {
-    std::string hk = Sha256(key);
-    std::memcpy(k, hk.data(), hk.size());
+    unsigned char hk[EVP_MAX_MD_SIZE];
+    unsigned int hlen = 0;
+    EVP_Digest(key.data(), key.size(), hk, &hlen, md, nullptr);
+    std::memcpy(k, hk, hlen);
   } else {
     std::memcpy(k, key.data(), key.size());
   }
@@ -202,18 +206,28 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
     opad[i] = k[i] ^ 0x5c;
   }
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  unsigned char inner[32], outer[32];
-  unsigned int len = 0;
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  unsigned char inner[EVP_MAX_MD_SIZE], outer[EVP_MAX_MD_SIZE];
+  unsigned int inner_len = 0, outer_len = 0;
+  EVP_DigestInit_ex(ctx, md, nullptr);
   EVP_DigestUpdate(ctx, ipad, kBlock);
   EVP_DigestUpdate(ctx, data.data(), data.size());
-  EVP_DigestFinal_ex(ctx, inner, &len);
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  EVP_DigestFinal_ex(ctx, inner, &inner_len);
+  EVP_DigestInit_ex(ctx, md, nullptr);
   EVP_DigestUpdate(ctx, opad, kBlock);
-  EVP_DigestUpdate(ctx, inner, sizeof inner);
-  EVP_DigestFinal_ex(ctx, outer, &len);
+  EVP_DigestUpdate(ctx, inner, inner_len);
+  EVP_DigestFinal_ex(ctx, outer, &outer_len);
   EVP_MD_CTX_free(ctx);
-  return std::string(reinterpret_cast<char*>(outer), sizeof outer);
+  return std::string(reinterpret_cast<char*>(outer), outer_len);
+}
+
+}  // namespace
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  return Hmac(EVP_sha256(), key, data);
+}
+
+std::string HmacSha1(std::string_view key, std::string_view data) {
+  return Hmac(EVP_sha1(), key, data);
 }
 
 void Crc32::Update(std::string_view data) { state_ = CrcUpdate(kCrc32Tables, state_, data); }

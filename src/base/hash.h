@@ -37,6 +37,7 @@ std::string Sha256(std::string_view data);        // raw 32 bytes
 std::string Sha256Hex(std::string_view data);     // lower-case hex
 std::string Md5(std::string_view data);           // raw 16 bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // raw 32 bytes
+std::string HmacSha1(std::string_view key, std::string_view data);    // raw 20 bytes (SigV2)
 
 // Cyclic redundancy checks in their reflected forms, as S3 defines them. Value() is the
 // checksum of everything passed to Update so far; Bytes() is its big-endian byte string, the

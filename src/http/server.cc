@@ -128,7 +128,8 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
       asio::post(*w->context, [self, worker = w.get()] { self->CloseSessions(*worker, true); });
     }
     grace_timer_ = std::make_unique<asio::steady_timer>(*workers_[0]->context, grace);
-    grace_timer_->async_wait([self](error_code) {
+    grace_timer_->async_wait([self](error_code ec) {
+      if (ec) return;  // cancelled: everything drained in time
       for (auto& w : self->workers_) {
         asio::post(*w->context, [self, worker = w.get()] { self->CloseSessions(*worker, false); });
       }

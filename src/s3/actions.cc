@@ -28,6 +28,9 @@ Task<Status> RunAction(Action action, Context& ctx) {
     case Action::kCompleteMultipartUpload: return CompleteMultipartUpload(ctx);
     case Action::kAbortMultipartUpload: return AbortMultipartUpload(ctx);
     case Action::kListParts: return ListParts(ctx);
+    case Action::kGetObjectTagging: return GetObjectTagging(ctx);
+    case Action::kPutObjectTagging: return PutObjectTagging(ctx);
+    case Action::kDeleteObjectTagging: return DeleteObjectTagging(ctx);
     case Action::kNotImplemented: break;
     case Action::kMethodNotAllowed: {
       auto fail = [](Error e) -> Task<Status> { co_return e; };

@@ -36,5 +36,8 @@ Task<Status> UploadPartCopy(Context& ctx);
 Task<Status> CompleteMultipartUpload(Context& ctx);
 Task<Status> AbortMultipartUpload(Context& ctx);
 Task<Status> ListParts(Context& ctx);
+Task<Status> GetObjectTagging(Context& ctx);
+Task<Status> PutObjectTagging(Context& ctx);
+Task<Status> DeleteObjectTagging(Context& ctx);
 
 }  // namespace evoke::s3

@@ -3,6 +3,7 @@
 #include "s3/copy_source.h"
 #include "s3/names.h"
 #include "s3/object_io.h"
+#include "s3/tagging.h"
 #include "s3/xml.h"
 
 namespace evoke::s3 {
@@ -19,6 +20,13 @@ Task<Status> CopyObject(Context& ctx) {
     co_return MakeError("InvalidArgument", "Unknown metadata directive.")
         .With("ArgumentName", "x-amz-metadata-directive")
         .With("ArgumentValue", directive);
+  }
+  std::string tagging_directive = "COPY";
+  if (auto d = req.headers.Get("x-amz-tagging-directive")) tagging_directive = std::string(*d);
+  if (tagging_directive != "COPY" && tagging_directive != "REPLACE") {
+    co_return MakeError("InvalidArgument", "Unknown tagging directive.")
+        .With("ArgumentName", "x-amz-tagging-directive")
+        .With("ArgumentValue", tagging_directive);
   }
   auto storage_class = StorageClassOf(req.headers);
   if (!storage_class.ok()) co_return std::move(storage_class).error();
@@ -53,6 +61,18 @@ Task<Status> CopyObject(Context& ctx) {
     record.headers = std::move(*headers);
   } else {
     record.headers = src.headers;
+  }
+  // Tags follow their own directive, whatever happened to the metadata.
+  if (tagging_directive == "COPY") {
+    SetTags(record.headers, TagsOf(src.headers));
+  } else {
+    TagSet tags;
+    if (auto t = req.headers.Get(kTaggingHeader)) {
+      auto parsed = ParseTaggingHeader(*t);
+      if (!parsed.ok()) co_return std::move(parsed).error();
+      tags = std::move(*parsed);
+    }
+    SetTags(record.headers, tags);
   }
   auto written = co_await CopyIntoBlob(ctx, *opened, 0, src.size, checksum);
   if (!written.ok()) co_return std::move(written).error();

@@ -50,7 +50,12 @@ Task<Status> CreateBucket(Context& ctx) {
 
   store::BucketRecord record{name, ctx.NowMs(), region, ""};
   s = co_await ctx.Commit([&](store::WriteTxn& t) { return store::CreateBucket(t, record); });
-  if (!s.ok()) co_return s;
+  // "For legacy compatibility, if you re-create an existing bucket that you already own in the
+  // North Virginia Region, Amazon S3 returns 200 OK"; every other region says
+  // BucketAlreadyOwnedByYou.
+  bool legacy_recreate = !s.ok() && s.error().code == "BucketAlreadyOwnedByYou" &&
+                         region == "us-east-1";
+  if (!s.ok() && !legacy_recreate) co_return s;
   http::Response r = ctx.NewResponse();
   r.headers.Add("Location", "/" + name);
   co_return co_await ctx.Send(std::move(r));

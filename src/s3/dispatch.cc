@@ -31,6 +31,9 @@ constexpr std::array kRoutes = {
     Route{"DELETE", Level::kBucket, "", "", Action::kDeleteBucket},
     Route{"HEAD", Level::kBucket, "", "", Action::kHeadBucket},
 
+    Route{"GET", Level::kObject, "tagging", "", Action::kGetObjectTagging},
+    Route{"PUT", Level::kObject, "tagging", "", Action::kPutObjectTagging},
+    Route{"DELETE", Level::kObject, "tagging", "", Action::kDeleteObjectTagging},
     Route{"PUT", Level::kObject, "uploadId", "x-amz-copy-source", Action::kUploadPartCopy},
     Route{"PUT", Level::kObject, "uploadId", "", Action::kUploadPart},
     Route{"GET", Level::kObject, "uploadId", "", Action::kListParts},
@@ -72,12 +75,14 @@ bool Matches(const Route& r, std::string_view method, Level level, const http::Q
 
 Action Dispatch(std::string_view method, Level level, const http::Query& query,
                 const http::Headers& headers) {
-  for (std::string_view name : kUnsupported) {
-    if (query.Has(name)) return Action::kNotImplemented;
-  }
   // Buckets are unversioned: the only version id there is is "null".
   if (const std::string* v = query.Get("versionId"); v && *v != "null") {
     return Action::kNotImplemented;
+  }
+  for (std::string_view name : kUnsupported) {
+    // Object tagging is supported; bucket tagging is not.
+    if (name == "tagging" && level == Level::kObject) continue;
+    if (query.Has(name)) return Action::kNotImplemented;
   }
   for (const Route& r : kRoutes) {
     if (Matches(r, method, level, query, headers)) return r.action;
@@ -111,6 +116,9 @@ std::string_view ActionName(Action action) {
     case Action::kCompleteMultipartUpload: return "CompleteMultipartUpload";
     case Action::kAbortMultipartUpload: return "AbortMultipartUpload";
     case Action::kListParts: return "ListParts";
+    case Action::kGetObjectTagging: return "GetObjectTagging";
+    case Action::kPutObjectTagging: return "PutObjectTagging";
+    case Action::kDeleteObjectTagging: return "DeleteObjectTagging";
     case Action::kNotImplemented: return "NotImplemented";
     case Action::kMethodNotAllowed: return "MethodNotAllowed";
   }

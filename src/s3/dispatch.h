@@ -35,6 +35,9 @@ enum class Action {
   kCompleteMultipartUpload,
   kAbortMultipartUpload,
   kListParts,
+  kGetObjectTagging,
+  kPutObjectTagging,
+  kDeleteObjectTagging,
   kNotImplemented,     // a sub-resource S3 has and evoke does not yet
   kMethodNotAllowed,
 };

@@ -41,6 +41,7 @@ constexpr std::array kErrors = {
     ErrorEntry{"InvalidRange", 416},
     ErrorEntry{"InvalidRequest", 400},
     ErrorEntry{"InvalidStorageClass", 400},
+    ErrorEntry{"InvalidTag", 400},
     ErrorEntry{"InvalidToken", 400},
     ErrorEntry{"InvalidURI", 400},
     ErrorEntry{"KeyTooLongError", 400},

@@ -50,6 +50,7 @@ Result<Target> ParseTarget(const http::Request& request, const std::vector<std::
   if (!virtual_bucket.empty()) {
     t.bucket = std::move(virtual_bucket);
     t.level = Level::kBucket;
+    t.virtual_host = true;
   } else {
     if (rest.empty()) return t;  // the service: ListBuckets
     size_t slash = rest.find('/');

@@ -18,6 +18,7 @@ struct Target {
   Level level = Level::kService;
   std::string bucket;
   std::string key;  // decoded
+  bool virtual_host = false;  // the bucket came from the Host header
 };
 
 // `domains` are the host names under which buckets are virtual hosts ("localhost" makes

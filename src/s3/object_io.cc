@@ -3,6 +3,7 @@
 #include <array>
 
 #include "base/time_format.h"
+#include "s3/tagging.h"
 #include "s3/xml.h"
 
 namespace evoke::s3 {
@@ -56,6 +57,11 @@ Result<store::HeaderList> StoredHeaders(const http::Headers& headers) {
     meta_bytes += lower.size() - 11 + value.size();
     out.emplace_back(std::move(lower), value);
   }
+  if (auto tagging = headers.Get(kTaggingHeader)) {
+    auto tags = ParseTaggingHeader(*tagging);
+    if (!tags.ok()) return std::move(tags).error();
+    SetTags(out, *tags);
+  }
   if (meta_bytes > kMaxUserMetadataBytes) {
     return MakeError("MetadataTooLarge",
                      "Your metadata headers exceed the maximum allowed metadata size.")
@@ -81,7 +87,10 @@ void AddObjectHeaders(http::Response& r, const store::ObjectRecord& o) {
   bool has_type = false;
   for (const auto& [name, value] : o.headers) {
     has_type |= name == "Content-Type";
-    r.headers.Add(name, value);
+    if (name != kTaggingHeader) r.headers.Add(name, value);
+  }
+  if (size_t tags = TagsOf(o.headers).size(); tags > 0) {
+    r.headers.Add("x-amz-tagging-count", std::to_string(tags));
   }
   if (!has_type) r.headers.Add("Content-Type", "binary/octet-stream");
   if (!o.storage_class.empty()) r.headers.Add("x-amz-storage-class", o.storage_class);

@@ -23,12 +23,12 @@ inline constexpr uint64_t kMaxSinglePutSize = 5ull * 1024 * 1024 * 1024;
 inline constexpr size_t kMaxUserMetadataBytes = 2048;
 
 // Content-Type, Content-Encoding (without aws-chunked), Content-Disposition, Content-Language,
-// Cache-Control, Expires and x-amz-meta-* of a request. MetadataTooLarge past 2 KB of user
-// metadata.
+// Cache-Control, Expires and x-amz-meta-* of a request, and its tags (x-amz-tagging).
+// MetadataTooLarge past 2 KB of user metadata; InvalidTag, InvalidArgument for bad tags.
 Result<store::HeaderList> StoredHeaders(const http::Headers& headers);
 // x-amz-storage-class; "" for STANDARD. InvalidStorageClass for a name S3 does not know.
 Result<std::string> StorageClassOf(const http::Headers& headers);
-// ETag, Last-Modified, Content-Type and the stored headers of an object.
+// ETag, Last-Modified, Content-Type, the stored headers and the tag count of an object.
 void AddObjectHeaders(http::Response& response, const store::ObjectRecord& object);
 
 // S3's timestamps in XML: ISO 8601 at whole seconds, "2009-10-12T17:50:30.000Z".

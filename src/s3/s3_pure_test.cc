@@ -12,6 +12,7 @@
 #include "s3/multipart.h"
 #include "s3/names.h"
 #include "s3/notification.h"
+#include "s3/tagging.h"
 
 namespace evoke::s3 {
 namespace {
@@ -56,6 +57,12 @@ TEST(Dispatch, Table) {
       {"GET", Level::kObject, "uploadId=x", false, Action::kListParts},
       {"POST", Level::kObject, "uploadId=x", false, Action::kCompleteMultipartUpload},
       {"DELETE", Level::kObject, "uploadId=x", false, Action::kAbortMultipartUpload},
+      {"GET", Level::kObject, "tagging", false, Action::kGetObjectTagging},
+      {"PUT", Level::kObject, "tagging", false, Action::kPutObjectTagging},
+      {"DELETE", Level::kObject, "tagging", false, Action::kDeleteObjectTagging},
+      {"GET", Level::kBucket, "tagging", false, Action::kNotImplemented},
+      {"GET", Level::kObject, "tagging&versionId=3HL4kqtJlcpXroDTDmJ", false,
+       Action::kNotImplemented},
       {"GET", Level::kObject, "acl", false, Action::kNotImplemented},
       {"PUT", Level::kBucket, "policy", false, Action::kNotImplemented},
       {"GET", Level::kObject, "versionId=null", false, Action::kGetObject},
@@ -358,6 +365,43 @@ TEST(Notification, Rejections) {
                 .error().code,
             "MalformedXML");
   EXPECT_TRUE(ParseNotificationConfiguration("<NotificationConfiguration/>")->rules.empty());
+}
+
+TEST(Tagging, HeaderAndXmlForms) {
+  auto tags = ParseTaggingHeader("project=evoke&note=a%20b%26c&empty=");
+  ASSERT_TRUE(tags.ok()) << tags.error().message;
+  ASSERT_EQ(tags->size(), 3u);
+  EXPECT_EQ((*tags)[1], std::make_pair(std::string("note"), std::string("a b&c")));
+  EXPECT_EQ((*tags)[2].second, "");
+  EXPECT_EQ(EncodeTagging(*tags), "project=evoke&note=a%20b%26c&empty=");
+  auto back = ParseTaggingXml(TaggingXml(*tags));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, *tags);
+
+  store::HeaderList headers = {{"Content-Type", "text/plain"}};
+  SetTags(headers, *tags);
+  EXPECT_EQ(TagsOf(headers), *tags);
+  SetTags(headers, {});
+  EXPECT_EQ(headers.size(), 1u);
+  EXPECT_TRUE(TagsOf(headers).empty());
+}
+
+TEST(Tagging, Limits) {
+  EXPECT_EQ(ParseTaggingHeader("a=1&a=2").error().code, "InvalidTag");
+  EXPECT_EQ(ParseTaggingHeader("=v").error().code, "InvalidTag");
+  EXPECT_EQ(ParseTaggingHeader("k=%zz").error().code, "InvalidArgument");
+  std::string eleven;
+  for (int i = 0; i < 11; ++i) eleven += "k" + std::to_string(i) + "=v&";
+  EXPECT_EQ(ParseTaggingHeader(eleven).error().code, "InvalidTag");
+  EXPECT_TRUE(ParseTaggingHeader(std::string(128, 'k') + "=" + std::string(256, 'v')).ok());
+  EXPECT_EQ(ParseTaggingHeader(std::string(129, 'k') + "=v").error().code, "InvalidTag");
+  EXPECT_EQ(ParseTaggingHeader("k=" + std::string(257, 'v')).error().code, "InvalidTag");
+  EXPECT_EQ(ParseTaggingXml("<Tagging><TagSet><Tag><Key>k</Key></Tag></TagSet></Tagging>")
+                .error()
+                .code,
+            "MalformedXML");
+  EXPECT_EQ(ParseTaggingXml("<Tagging/>").error().code, "MalformedXML");
+  EXPECT_TRUE(ParseTaggingXml("<Tagging><TagSet/></Tagging>")->empty());
 }
 
 }  // namespace

@@ -71,7 +71,9 @@ Task<void> S3Service::Handle(http::Exchange& ex) {
       failed = true;
       break;
     }
-    auto verified = deps_.verifier.VerifyS3(req);
+    // SigV2 signs the path with the bucket in front, however the request addressed it.
+    std::string v2_resource = target->virtual_host ? "/" + target->bucket + req.path : req.path;
+    auto verified = deps_.verifier.VerifyS3(req, v2_resource);
     if (!verified.ok()) {
       error = std::move(verified).error();
       failed = true;

@@ -371,6 +371,23 @@ Status PutObject(WriteTxn& t, const ObjectRecord& o) {
   return s.Run();
 }
 
+Status UpdateObjectHeaders(WriteTxn& t, std::string_view bucket, std::string_view key,
+                           const std::function<void(HeaderList&)>& update) {
+  auto object = GetObject(t.db(), bucket, key);
+  if (!object.ok()) return std::move(object).error();
+  if (!object->has_value()) {
+    auto exists = Exists(t.db(), "SELECT 1 FROM buckets WHERE name = ?1", bucket);
+    if (!exists.ok()) return std::move(exists).error();
+    if (!*exists) return NoSuchBucket(bucket);
+    return MakeError("NoSuchKey", "The specified key does not exist.").With("Key", std::string(key));
+  }
+  HeaderList headers = std::move((*object)->headers);
+  update(headers);
+  Stmt s = t.db().Prepare("UPDATE objects SET headers = ?3 WHERE bucket = ?1 AND key = ?2");
+  s.Bind(1, bucket).Bind(2, key).BindOrNull(3, EncodeHeaders(headers));
+  return s.Run();
+}
+
 Result<bool> DeleteObject(WriteTxn& t, std::string_view bucket, std::string_view key) {
   auto exists = Exists(t.db(), "SELECT 1 FROM buckets WHERE name = ?1", bucket);
   if (!exists.ok()) return std::move(exists).error();

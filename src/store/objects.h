@@ -95,6 +95,10 @@ Status DeleteBucket(WriteTxn& t, std::string_view name);       // NoSuchBucket, 
 Status SetBucketNotification(WriteTxn& t, std::string_view bucket, std::string_view xml);
 // Inserts or replaces; the replaced object's blobs go after the commit.
 Status PutObject(WriteTxn& t, const ObjectRecord& object);
+// Rewrites an object's stored headers in place (body, ETag and modification time unchanged);
+// NoSuchBucket / NoSuchKey.
+Status UpdateObjectHeaders(WriteTxn& t, std::string_view bucket, std::string_view key,
+                           const std::function<void(HeaderList&)>& update);
 // Returns whether an object was there.
 Result<bool> DeleteObject(WriteTxn& t, std::string_view bucket, std::string_view key);
 Status CreateUpload(WriteTxn& t, const UploadRecord& upload);

@@ -128,19 +128,27 @@ class EvokeServer:
             try:
                 self.proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                self.reader.join(5)
+                self.kill()
                 return "timeout"
+        self._kill_group()  # leftovers (e.g. sandboxes) of a server that is gone
         self.reader.join(5)
         return self.proc.returncode
 
     def kill(self):
-        if self.proc is not None and self.proc.poll() is None:
+        """SIGKILL to the server and everything in its process group (it leads its own)."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait()
-        if self.proc is not None:
-            self.reader.join(5)
+        self._kill_group()
+        self.reader.join(5)
+
+    def _kill_group(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
     def diagnostics(self, lines=40):
         out = []

@@ -23,6 +23,7 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 STREAMING_SIGNED = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
 STREAMING_UNSIGNED_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+KIB = 1024
 MIB = 1024 * 1024
 # EVOKE_E2E_RELAXED=1 skips the x-amz-request-id checks (moto_server sends x-amzn-requestid).
 RELAXED = os.environ.get("EVOKE_E2E_RELAXED") == "1"
@@ -307,13 +308,14 @@ def raw_socket_exchange(host, port, data, timeout=10, half_close=False):
             s.sendall(data)
             if half_close:
                 s.shutdown(socket.SHUT_WR)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the server stopped reading; its answer may still be there
+        except OSError:
+            pass  # the server stopped reading (EPIPE, ECONNRESET, ENOTCONN); its answer may
+            # still be there
         chunks = []
         while True:
             try:
                 c = s.recv(65536)
-            except (socket.timeout, ConnectionResetError):
+            except OSError:  # timeout, reset
                 break
             if not c:
                 break

@@ -47,8 +47,9 @@ def test_bucket_lifecycle(s3, capture, bucket_name):
     "trailing-hyphen-",
     "192.168.5.4",             # formatted as an IP address
     "double..dots",
-    "dot.-hyphen",
-    "xn--reserved-prefix",
+    "xn--reserved-prefix",     # reserved prefixes and suffixes
+    "sthree-reserved",
+    "reserved-suffix-s3alias",
 ])
 def test_invalid_bucket_name(s3, capture, name):
     with pytest.raises(ClientError) as e:

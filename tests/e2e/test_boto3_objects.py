@@ -23,6 +23,7 @@ def test_put_get_head_delete(s3, capture, bucket):
                       ContentType="text/plain")
     assert r["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert r["ETag"] == etag_of(b"hello world")
+    assert r["ResponseMetadata"]["HTTPHeaders"].get("x-amz-request-id")
 
     g = s3.get_object(Bucket=bucket, Key="hello.txt")
     assert g["ResponseMetadata"]["HTTPStatusCode"] == 200
@@ -247,3 +248,52 @@ def test_large_single_put(s3, bucket):
     g = s3.get_object(Bucket=bucket, Key="large")
     assert g["ContentLength"] == len(data)
     assert g["Body"].read() == data
+
+
+def tag_dict(s3, bucket, key):
+    return {t["Key"]: t["Value"] for t in s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]}
+
+
+def test_object_tagging(s3, capture, bucket):
+    s3.put_object(Bucket=bucket, Key="tagged", Body=b"x", Tagging="project=evoke&note=a%20b")
+    assert tag_dict(s3, bucket, "tagged") == {"project": "evoke", "note": "a b"}
+    assert s3.get_object(Bucket=bucket, Key="tagged")["TagCount"] == 2
+
+    s3.put_object_tagging(Bucket=bucket, Key="tagged", Tagging={"TagSet": [
+        {"Key": "stage", "Value": "ünïcode & more"}]})
+    assert tag_dict(s3, bucket, "tagged") == {"stage": "ünïcode & more"}
+    # Tagging leaves the body and the ETag alone.
+    g = s3.get_object(Bucket=bucket, Key="tagged")
+    assert (g["Body"].read(), g["ETag"], g["TagCount"]) == (b"x", etag_of(b"x"), 1)
+
+    s3.delete_object_tagging(Bucket=bucket, Key="tagged")
+    assert tag_dict(s3, bucket, "tagged") == {}
+    assert "TagCount" not in s3.get_object(Bucket=bucket, Key="tagged")
+
+    with pytest.raises(ClientError) as e:
+        s3.get_object_tagging(Bucket=bucket, Key="missing")
+    assert_client_error(e.value, "NoSuchKey", 404, capture)
+    with pytest.raises(ClientError) as e:
+        s3.put_object_tagging(Bucket=bucket, Key="tagged", Tagging={"TagSet": [
+            {"Key": "k%d" % i, "Value": "v"} for i in range(11)]})
+    assert_client_error(e.value, "InvalidTag", 400, capture)
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="dup", Body=b"x", Tagging="a=1&a=2")
+    assert_client_error(e.value, "InvalidTag", 400, capture)
+
+
+def test_copy_tagging_directive(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"body", Tagging="k=v")
+    s3.copy_object(Bucket=bucket, Key="copied", CopySource={"Bucket": bucket, "Key": "src"})
+    assert tag_dict(s3, bucket, "copied") == {"k": "v"}
+    s3.copy_object(Bucket=bucket, Key="replaced", CopySource={"Bucket": bucket, "Key": "src"},
+                   TaggingDirective="REPLACE", Tagging="other=1")
+    assert tag_dict(s3, bucket, "replaced") == {"other": "1"}
+    # Multipart uploads carry their tags to the completed object.
+    up = s3.create_multipart_upload(Bucket=bucket, Key="mp", Tagging="from=upload")
+    part = s3.upload_part(Bucket=bucket, Key="mp", UploadId=up["UploadId"], PartNumber=1,
+                          Body=b"tail")
+    s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=up["UploadId"],
+                                 MultipartUpload={"Parts": [{"PartNumber": 1,
+                                                             "ETag": part["ETag"]}]})
+    assert tag_dict(s3, bucket, "mp") == {"from": "upload"}

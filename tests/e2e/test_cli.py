@@ -5,10 +5,11 @@ import hashlib
 import json
 import os
 import subprocess
+import time
 
 import pytest
 
-from conftest import unique_name
+from conftest import empty_and_delete, unique_name
 from s3e2e import MIB, deterministic_bytes, multipart_etag
 
 CLIS = {
@@ -67,7 +68,6 @@ def aws(request, target, tmp_path_factory):
 
 @pytest.fixture
 def cli_bucket(aws, s3):
-    from conftest import empty_and_delete
     name = unique_name("cli-" + aws.name)
     yield name
     empty_and_delete(s3, name)
@@ -83,6 +83,20 @@ def write_tree(root, files):
 def read_tree(root):
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file()}
+
+
+def transfer_lines(output):
+    """The upload:/download:/delete:/copy: lines of `aws s3` output, without progress lines."""
+    lines = output.replace("\r", "\n").splitlines()
+    return [line.strip() for line in lines
+            if line.startswith(("upload:", "download:", "delete:", "copy:", "move:"))]
+
+
+def age_tree(root, seconds=3600):
+    """Backdates every file so `aws s3 sync` compares by size and time deterministically."""
+    t = time.time() - seconds
+    for p in root.rglob("*"):
+        os.utime(p, (t, t))
 
 
 def remote_keys(s3, bucket, prefix=""):
@@ -153,18 +167,19 @@ def test_s3_sync(aws, s3, cli_bucket, tmp_path):
     aws.run("s3", "mb", "s3://" + b)
     src = tmp_path / "src"
     write_tree(src, TREE)
+    age_tree(src)
     aws.run("s3", "sync", src, "s3://%s/synced" % b)
     assert sorted(remote_keys(s3, b)) == sorted("synced/" + k for k in TREE)
 
     # Nothing changed: nothing to do.
-    assert aws.out("s3", "sync", src, "s3://%s/synced" % b).strip() == ""
+    assert transfer_lines(aws.out("s3", "sync", src, "s3://%s/synced" % b)) == []
 
     # Change one file (size differs), add one, delete one: only those move.
     (src / "a.txt").write_bytes(b"alpha, longer now\n")
     (src / "new.txt").write_bytes(b"new\n")
     (src / "sub" / "b.txt").unlink()
     out = aws.out("s3", "sync", src, "s3://%s/synced" % b, "--delete")
-    lines = [line for line in out.splitlines() if line.strip()]
+    lines = transfer_lines(out)
     assert len(lines) == 3, out
     assert any(line.startswith("upload:") and line.endswith("synced/a.txt") for line in lines)
     assert any(line.startswith("upload:") and line.endswith("synced/new.txt") for line in lines)
@@ -301,8 +316,8 @@ def test_s3api_bucket_notification_configuration(aws, cli_bucket):
             "LambdaFunctionArn":
                 "arn:aws:lambda:us-east-1:123456789012:function:e2e-thumbnail",
             "Events": ["s3:ObjectCreated:*"],
-            "Filter": {"Key": {"FilterRules": [{"Name": "Prefix", "Value": "images/"},
-                                               {"Name": "Suffix", "Value": ".jpg"}]}},
+            "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "images/"},
+                                               {"Name": "suffix", "Value": ".jpg"}]}},
         }]
     }
     aws.run("s3api", "put-bucket-notification-configuration", "--bucket", b,
@@ -322,3 +337,14 @@ def test_s3api_bucket_notification_configuration(aws, cli_bucket):
             "--notification-configuration", "{}")
     got = aws.json("s3api", "get-bucket-notification-configuration", "--bucket", b)
     assert not got.get("LambdaFunctionConfigurations")
+
+
+def test_s3_presign(aws, s3, bucket):
+    # CLI v2 presigns with SigV4, CLI v1 with SigV2 query auth (AWSAccessKeyId/Expires/Signature).
+    key = "pre signed/ünï+.txt"
+    s3.put_object(Bucket=bucket, Key=key, Body=b"presigned by the CLI")
+    url = aws.out("s3", "presign", "s3://%s/%s" % (bucket, key), "--expires-in", "300").strip()
+    p = subprocess.run(["curl", "-sS", "--noproxy", "*", "-w", "\n%{http_code}", url],
+                       capture_output=True, check=True, timeout=60)
+    body, _, code = p.stdout.rpartition(b"\n")
+    assert (int(code), body) == (200, b"presigned by the CLI"), p.stdout[:500]
