@@ -2,7 +2,7 @@
 # run_s3.sh: the S3 benchmark. Starts evoke and its peers (moto_server, Ceph RGW) one after the
 # other, fresh, on loopback; drives each with the same load generator (bench/s3load.cc); prints
 # a results table with the machine's baselines and evoke's targets, and appends it to
-# bench/results/s3.md. See bench/README.md for what each number means.
+# bench/RESULTS.md. See bench/README.md for what each number means.
 #
 # usage: bench/run_s3.sh [SYSTEM...]
 #   SYSTEM: evoke | moto | rgw-bluestore | rgw-memstore   (default: evoke moto rgw-bluestore)
@@ -12,7 +12,7 @@
 #   BIG_ITERS   64 MiB objects written, then read, per system (default 3)
 #   BENCH_OUT   work directory for data dirs, logs and raw results (default bench/out; it must
 #               be on the disk under test: the dd baseline is measured there)
-#   RESULTS     markdown file the table is appended to (default bench/results/s3.md; - = none)
+#   RESULTS     markdown file the table is appended to (default bench/RESULTS.md; - = none)
 #   KEEP_DATA   1 keeps each system's data directory after its run
 set -uo pipefail
 
@@ -22,7 +22,7 @@ EVOKE_BIN=${EVOKE_BIN:-$REPO/build/release/evoke}
 DURATION=${DURATION:-5}
 BIG_ITERS=${BIG_ITERS:-3}
 BENCH_OUT=${BENCH_OUT:-$HERE/out}
-RESULTS=${RESULTS:-$HERE/results/s3.md}
+RESULTS=${RESULTS:-$HERE/RESULTS.md}
 KEEP_DATA=${KEEP_DATA:-0}
 SYSTEMS=("$@")
 [ ${#SYSTEMS[@]} -eq 0 ] && SYSTEMS=(evoke moto rgw-bluestore)

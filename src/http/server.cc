@@ -24,6 +24,9 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 using Parser = bhttp::request_parser<bhttp::buffer_body>;
 
+// The most a body read asks the socket for (Beast's own cap per read).
+constexpr size_t kBodyReadSize = 64 * 1024;
+
 constexpr size_t kAccessLogFlushBytes = 32 * 1024;
 constexpr auto kAccessLogFlushInterval = std::chrono::milliseconds(200);
 // A body this small left unread by a handler is read and dropped to keep the connection.
@@ -308,6 +311,9 @@ class Server::Impl::ExchangeImpl final : public Exchange {
         co_return MakeError("IncompleteBody", "connection lost");
       }
     }
+    // Beast reads only into the free capacity of the connection's buffer (at least 512 bytes):
+    // left at what the header needed, a large body would arrive in ~1 KB reads.
+    if (session_.buffer.capacity() < kBodyReadSize) session_.buffer.reserve(kBodyReadSize);
     for (;;) {
       auto& body = parser_.get().body();
       body.data = out.data();
@@ -331,6 +337,7 @@ class Server::Impl::ExchangeImpl final : public Exchange {
                             "The request body terminated unexpectedly");
       }
       bytes_in_ += n;
+      if (parser_.is_done() && session_.buffer.size() == 0) session_.buffer.shrink_to_fit();
       if (n > 0 || parser_.is_done()) co_return n;
     }
   }

@@ -107,15 +107,15 @@ Status BodyReader::Prepare() {
 Task<Result<std::string_view>> BodyReader::Next() {
   for (;;) {
     if (ended_) co_return std::string_view();
-    raw_.resize(kReadSize);
-    auto n = co_await exchange_.ReadBody(std::span(raw_.data(), raw_.size()));
+    // Sized once: resizing per read would zero-fill the whole buffer every time.
+    if (!raw_) raw_ = std::make_unique_for_overwrite<char[]>(kReadSize);
+    auto n = co_await exchange_.ReadBody(std::span(raw_.get(), kReadSize));
     if (!n.ok()) co_return std::move(n).error();
-    raw_.resize(*n);
     if (*n == 0) {
       ended_ = true;
       co_return std::string_view();
     }
-    std::string_view piece = raw_;
+    std::string_view piece(raw_.get(), *n);
     if (sha256_) sha256_->Update(piece);
     if (decoder_) {
       decoded_.clear();

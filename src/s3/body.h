@@ -49,7 +49,7 @@ class BodyReader {
   const auth::Verified& auth_;
   std::unique_ptr<auth::AwsChunkedDecoder> decoder_;
   std::optional<uint64_t> expected_length_;
-  std::string raw_;       // buffer for raw bytes from the connection
+  std::unique_ptr<char[]> raw_;  // buffer for raw bytes from the connection
   std::string decoded_;   // aws-chunked output
   Digest md5_{Digest::Kind::kMd5};
   std::unique_ptr<Digest> sha256_;  // signed payloads only

@@ -150,6 +150,13 @@ Result<OpenedObject> OpenObject(Context& ctx, std::string_view bucket, std::stri
 
 Status ReadObjectBytes(const OpenedObject& object, uint64_t offset, uint64_t length,
                        std::string& out) {
+  if (const std::string& body = object.record.inline_body; !body.empty()) {
+    if (offset > body.size() || length > body.size() - offset) {
+      return MakeError("InternalError", "read past the end of the object");
+    }
+    out.append(body, offset, length);
+    return {};
+  }
   uint64_t seg_start = 0;
   for (size_t i = 0; i < object.record.segments.size() && length > 0; ++i) {
     uint64_t seg_size = object.record.segments[i].size;
@@ -183,12 +190,24 @@ std::vector<store::Segment> WrittenBody::segments() const {
   return blob ? std::vector<store::Segment>{{blob->id(), size}} : std::vector<store::Segment>{};
 }
 
-Task<Result<WrittenBody>> WriteBody(Context& ctx, BodyReader& body) {
+Task<Result<WrittenBody>> WriteBody(Context& ctx, BodyReader& body, bool may_inline) {
   WrittenBody out;
+  bool in_memory = may_inline && body.expected_length() &&
+                   *body.expected_length() <= kMaxInlineBodySize;
   for (;;) {
     auto piece = co_await body.Next();
     if (!piece.ok()) co_return std::move(piece).error();
     if (piece->empty()) break;
+    if (in_memory) {
+      // Past the announced length Finish() reports the mismatch; never hold more than that.
+      if (out.inline_body.size() + piece->size() > kMaxInlineBodySize) {
+        co_return MakeError("IncompleteBody",
+                            "You did not provide the number of bytes specified by the "
+                            "Content-Length HTTP header.");
+      }
+      out.inline_body.append(*piece);
+      continue;
+    }
     if (!out.blob) {
       auto w = ctx.deps.blobs.Create();
       if (!w.ok()) co_return std::move(w).error();

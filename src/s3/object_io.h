@@ -46,9 +46,15 @@ Result<OpenedObject> OpenObject(Context& ctx, std::string_view bucket, std::stri
 // Appends `length` bytes of the object from `offset` to `out`.
 Status ReadObjectBytes(const OpenedObject& object, uint64_t offset, uint64_t length, std::string& out);
 
-// A body written to a new blob (none for an empty body), verified.
+// Bodies up to this size may be kept in the object's row instead of a blob file of their own:
+// one journal commit for a batch of small PUTs rather than a file creation and sync for each.
+inline constexpr uint64_t kMaxInlineBodySize = 64 * 1024;
+
+// A body written to a new blob (none for an empty body) or kept in memory to be stored inline,
+// verified.
 struct WrittenBody {
   std::optional<store::BlobWriter> blob;
+  std::string inline_body;
   uint64_t size = 0;
   std::string md5_hex;
   std::optional<ChecksumAlgorithm> checksum_algorithm;
@@ -57,6 +63,8 @@ struct WrittenBody {
   std::vector<std::string> sync_dirs(const store::BlobStore& blobs) const;
   std::vector<store::Segment> segments() const;
 };
-Task<Result<WrittenBody>> WriteBody(Context& ctx, BodyReader& body);
+// `may_inline`: a body announced (Content-Length or x-amz-decoded-content-length) at no more
+// than kMaxInlineBodySize stays in memory, for the caller to store inline.
+Task<Result<WrittenBody>> WriteBody(Context& ctx, BodyReader& body, bool may_inline);
 
 }  // namespace evoke::s3

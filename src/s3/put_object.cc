@@ -31,7 +31,7 @@ Task<Status> PutObject(Context& ctx) {
   s = CheckBucketExists(ctx, ctx.target.bucket);
   if (!s.ok()) co_return s;
 
-  auto written = co_await WriteBody(ctx, body);
+  auto written = co_await WriteBody(ctx, body, /*may_inline=*/true);
   if (!written.ok()) co_return std::move(written).error();
 
   store::ObjectRecord record;
@@ -41,6 +41,7 @@ Task<Status> PutObject(Context& ctx) {
   record.etag = written->md5_hex;
   record.modified_ms = ctx.NowMs();
   record.segments = written->segments();
+  record.inline_body = std::move(written->inline_body);
   record.headers = std::move(*headers);
   record.storage_class = std::move(*storage_class);
   if (written->checksum_algorithm) {

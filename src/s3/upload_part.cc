@@ -61,7 +61,7 @@ Task<Status> UploadPart(Context& ctx) {
                             http::ToLower(ChecksumName(**upload_alg)) + ", actual checksum Type: " +
                             http::ToLower(ChecksumName(*body.checksum_algorithm())));
   }
-  auto written = co_await WriteBody(ctx, body);
+  auto written = co_await WriteBody(ctx, body, /*may_inline=*/false);
   if (!written.ok()) co_return std::move(written).error();
   if (*upload_alg && !written->checksum_algorithm) {
     // The client sent none: compute the upload's checksum from the stored bytes.

@@ -186,14 +186,16 @@ Result<std::vector<BucketRecord>> ListBuckets(Connection& c) {
 
 Result<std::optional<ObjectRecord>> GetObject(Connection& c, std::string_view bucket,
                                               std::string_view key) {
-  static const std::string sql =
-      std::string("SELECT ") + kObjectColumns + " FROM objects WHERE bucket = ?1 AND key = ?2";
+  static const std::string sql = std::string("SELECT ") + kObjectColumns +
+                                 ", body FROM objects WHERE bucket = ?1 AND key = ?2";
   Stmt s = c.Prepare(sql);
   s.Bind(1, bucket).Bind(2, key);
   auto row = s.Step();
   if (!row.ok()) return std::move(row).error();
   if (!*row) return std::optional<ObjectRecord>();
-  return std::optional<ObjectRecord>(ReadObject(s));
+  ObjectRecord o = ReadObject(s);
+  o.inline_body = s.Blob(12);
+  return std::optional<ObjectRecord>(std::move(o));
 }
 
 Result<std::vector<ObjectRecord>> ListObjects(Connection& c, std::string_view bucket,
@@ -361,13 +363,18 @@ Status PutObject(WriteTxn& t, const ObjectRecord& o) {
   if (!st.ok()) return st;
   Stmt s = t.db().Prepare(
       "INSERT OR REPLACE INTO objects (bucket, key, size, etag, modified_ms, segments, part_count, "
-      "headers, checksum_algorithm, checksum_value, checksum_type, storage_class) VALUES "
-      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+      "headers, checksum_algorithm, checksum_value, checksum_type, storage_class, body) VALUES "
+      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
   s.Bind(1, o.bucket).Bind(2, o.key).Bind(3, static_cast<int64_t>(o.size)).Bind(4, o.etag);
   s.Bind(5, o.modified_ms).BindOrNull(6, EncodeSegments(o.segments));
   s.Bind(7, static_cast<int64_t>(o.part_count)).BindOrNull(8, EncodeHeaders(o.headers));
   s.BindOrNull(9, o.checksum_algorithm).BindOrNull(10, o.checksum_value);
   s.BindOrNull(11, o.checksum_type).BindOrNull(12, o.storage_class);
+  if (o.inline_body.empty()) {
+    s.BindNull(13);
+  } else {
+    s.BindBlob(13, o.inline_body);
+  }
   return s.Run();
 }
 

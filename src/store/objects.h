@@ -38,7 +38,9 @@ struct ObjectRecord {
   uint64_t size = 0;
   std::string etag;               // without quotes
   int64_t modified_ms = 0;
-  std::vector<Segment> segments;  // none for an empty body; one per part when multipart
+  std::vector<Segment> segments;  // none for an empty or inline body; one per part when multipart
+  std::string inline_body;        // the whole body of a small object kept in its row; filled
+                                  // by GetObject only (listings leave it empty)
   int part_count = 0;             // > 0 for objects made by CompleteMultipartUpload
   HeaderList headers;             // Content-Type, ..., x-amz-meta-* (lower case)
   std::string checksum_algorithm; // CRC32, CRC32C, CRC64NVME, SHA1, SHA256 or empty

@@ -52,6 +52,10 @@ CREATE TABLE parts (
   PRIMARY KEY (upload_id, part_number)
 ) WITHOUT ROWID;
 )sql",
+      // 2: small object bodies kept in the row instead of a blob file (docs/storage.md).
+      R"sql(
+ALTER TABLE objects ADD COLUMN body BLOB;
+)sql",
   };
   return kMigrations;
 }

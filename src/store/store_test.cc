@@ -88,6 +88,27 @@ TEST_F(StoreTest, PutGetReplaceDelete) {
   EXPECT_FALSE(GetObject(*reader, "b", "k")->has_value());
 }
 
+TEST_F(StoreTest, InlineBodyRoundTripAndReplacesABlob) {
+  ASSERT_TRUE(PutBlobObject("k", "from a file").ok());
+  ObjectRecord o;
+  o.bucket = "b";
+  o.key = "k";
+  o.inline_body = std::string("in\0the row", 10);
+  o.size = o.inline_body.size();
+  o.etag = "e";
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return PutObject(t, o); }).ok());
+  EXPECT_EQ(BlobCount(), 0u);  // the replaced object's blob is gone
+  auto reader = db_->Reader();
+  auto got = GetObject(*reader, "b", "k");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->inline_body, o.inline_body);
+  EXPECT_TRUE((*got)->segments.empty());
+  auto listed = ListObjects(*reader, "b", "", "", 10);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].size, 10u);
+}
+
 TEST_F(StoreTest, FailedJobKeepsOthersInTheBatch) {
   ObjectRecord bad;
   bad.bucket = "missing";
