@@ -1,6 +1,10 @@
 #include "s3/body.h"
 
 #include <charconv>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
 
 #include "base/encoding.h"
 
@@ -8,6 +12,8 @@ namespace evoke::s3 {
 namespace {
 
 constexpr size_t kReadSize = 256 * 1024;
+// Bodies from this size on are hashed on a second thread (see HashWorker).
+constexpr uint64_t kParallelHashThreshold = 1024 * 1024;
 
 bool ParseLength(std::string_view s, uint64_t* out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
@@ -104,28 +110,106 @@ Status BodyReader::Prepare() {
   return {};
 }
 
+// Runs the payload's MD5 and additional checksum on a thread of its own, so that for a large
+// body they overlap with receiving, SHA-256, decoding and writing on the I/O thread. One piece
+// at a time: Submit waits (briefly, on the I/O thread) while the previous piece is hashed.
+class BodyReader::HashWorker {
+ public:
+  explicit HashWorker(std::function<void(std::string_view)> hash)
+      : hash_(std::move(hash)), thread_([this] { Loop(); }) {}
+  ~HashWorker() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+  // `piece` must stay valid and unchanged until the next Submit or Wait returns.
+  void Submit(std::string_view piece) {
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [&] { return !busy_; });
+    piece_ = piece;
+    busy_ = true;
+    wake_.notify_all();
+  }
+  // Returns once every submitted piece is hashed.
+  void Wait() {
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [&] { return !busy_; });
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [&] { return busy_ || stopping_; });
+      if (!busy_) return;  // stopping, nothing left
+      std::string_view piece = piece_;
+      lock.unlock();
+      hash_(piece);
+      lock.lock();
+      busy_ = false;
+      wake_.notify_all();
+    }
+  }
+
+  std::function<void(std::string_view)> hash_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::string_view piece_;  // GUARDED_BY(mutex_)
+  bool busy_ = false;       // GUARDED_BY(mutex_)
+  bool stopping_ = false;   // GUARDED_BY(mutex_)
+  std::thread thread_;      // last: starts once the rest is built
+};
+
+BodyReader::~BodyReader() = default;
+
 Task<Result<std::string_view>> BodyReader::Next() {
+  if (!raw_[0]) {
+    // Sized once: resizing per read would zero-fill the whole buffer every time.
+    raw_[0] = std::make_unique_for_overwrite<char[]>(kReadSize);
+    if (expected_length_ && *expected_length_ >= kParallelHashThreshold) {
+      raw_[1] = std::make_unique_for_overwrite<char[]>(kReadSize);
+      worker_ = std::make_unique<HashWorker>([this](std::string_view piece) {
+        md5_.Update(piece);
+        if (checksummer_) checksummer_->Update(piece);
+      });
+    }
+  }
   for (;;) {
     if (ended_) co_return std::string_view();
-    // Sized once: resizing per read would zero-fill the whole buffer every time.
-    if (!raw_) raw_ = std::make_unique_for_overwrite<char[]>(kReadSize);
-    auto n = co_await exchange_.ReadBody(std::span(raw_.get(), kReadSize));
-    if (!n.ok()) co_return std::move(n).error();
-    if (*n == 0) {
-      ended_ = true;
-      co_return std::string_view();
-    }
-    std::string_view piece(raw_.get(), *n);
+    char* buffer = raw_[current_].get();
+    size_t filled = 0;
+    do {  // a worker's hand-over costs a wake-up: give it up to kReadSize at a time
+      auto n = co_await exchange_.ReadBody(std::span(buffer + filled, kReadSize - filled));
+      if (!n.ok()) co_return std::move(n).error();
+      if (*n == 0) {
+        ended_ = true;
+        break;
+      }
+      filled += *n;
+    } while (worker_ && filled < kReadSize);
+    if (filled == 0) co_return std::string_view();
+    std::string_view piece(buffer, filled);
     if (sha256_) sha256_->Update(piece);
     if (decoder_) {
-      decoded_.clear();
-      Status s = decoder_->Feed(piece, &decoded_);
+      std::string& decoded = decoded_[current_];
+      decoded.clear();
+      Status s = decoder_->Feed(piece, &decoded);
       if (!s.ok()) co_return std::move(s).error();
-      piece = decoded_;
+      piece = decoded;
       if (piece.empty()) continue;
     }
-    md5_.Update(piece);
-    if (checksummer_) checksummer_->Update(piece);
+    if (worker_) {
+      worker_->Submit(piece);
+      // The next piece goes to the other buffers: the worker may still be hashing this one.
+      current_ ^= 1;
+    } else {
+      md5_.Update(piece);
+      if (checksummer_) checksummer_->Update(piece);
+    }
     bytes_ += piece.size();
     co_return piece;
   }
@@ -147,6 +231,7 @@ Task<Result<std::string>> BodyReader::ReadAll(size_t limit) {
 }
 
 Status BodyReader::Finish() {
+  if (worker_) worker_->Wait();
   if (decoder_) {
     Status s = decoder_->Finish();
     if (!s.ok()) return s;

@@ -1,6 +1,7 @@
 // BodyReader: an S3 request body, decoded (aws-chunked) and verified as it streams: the
 // signed SHA-256, chunk and trailer signatures, Content-MD5 and x-amz-checksum-*. One per
-// request, on the request's thread.
+// request, used on the request's thread; from 1 MiB on, the MD5 and checksum of the payload are
+// computed on a helper thread of the reader's own, overlapping with the rest.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,7 @@ namespace evoke::s3 {
 class BodyReader {
  public:
   BodyReader(http::Exchange& exchange, const auth::Verified& auth);
+  ~BodyReader();
 
   // Checks the body's headers before any byte is read: Content-MD5 and checksum header forms
   // (InvalidDigest, InvalidRequest), and the decoded length of aws-chunked bodies.
@@ -45,12 +47,15 @@ class BodyReader {
   const std::string& checksum_base64() const { return checksum_value_; }
 
  private:
+  class HashWorker;
+
   http::Exchange& exchange_;
   const auth::Verified& auth_;
   std::unique_ptr<auth::AwsChunkedDecoder> decoder_;
   std::optional<uint64_t> expected_length_;
-  std::unique_ptr<char[]> raw_;  // buffer for raw bytes from the connection
-  std::string decoded_;   // aws-chunked output
+  std::unique_ptr<char[]> raw_[2];  // raw bytes from the connection; [1] only with worker_
+  std::string decoded_[2];          // aws-chunked output, likewise
+  int current_ = 0;                 // the buffers of the piece Next() returned last
   Digest md5_{Digest::Kind::kMd5};
   std::unique_ptr<Digest> sha256_;  // signed payloads only
   std::optional<std::string> content_md5_;  // raw 16 bytes
@@ -62,6 +67,9 @@ class BodyReader {
   std::string checksum_value_;
   uint64_t bytes_ = 0;
   bool ended_ = false;
+  // Hashes md5_ and checksummer_ for large bodies. Declared last, so destroyed first: it may
+  // be using the buffers and digests above until then.
+  std::unique_ptr<HashWorker> worker_;
 };
 
 }  // namespace evoke::s3

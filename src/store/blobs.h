@@ -55,6 +55,7 @@ class BlobWriter {
   std::string path_;
   File file_;
   uint64_t size_ = 0;
+  uint64_t written_back_ = 0;  // bytes whose write-back has been started
   bool keep_ = false;
 };
 

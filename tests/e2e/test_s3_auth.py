@@ -21,6 +21,10 @@ from s3e2e import (STREAMING_SIGNED, STREAMING_UNSIGNED_TRAILER, UNSIGNED_PAYLOA
 AK = "AKIDSIGNERSELFCHECK1"
 SK = "signerSelfCheckSecret0000000000000000000"
 
+# Body sizes that take each of evoke's write paths: kept in the object's row (up to 64 KiB), a
+# blob file, and a blob file with the MD5 and checksum computed on a helper thread (1 MiB up).
+BODY_SIZES = [10_000, 3 * 64 * 1024 + 12345, 3 * 1024 * 1024 + 5]
+
 
 # ---------------------------------------------------------------------------------------------
 # The signer used below signs exactly like botocore (no server needed).
@@ -188,6 +192,23 @@ def test_content_md5(raw, s3, bucket):
     assert_absent(s3, bucket, "md5-malformed")
 
 
+@pytest.mark.parametrize("size", BODY_SIZES)
+def test_content_md5_and_sha256_on_every_write_path(raw, s3, bucket, size):
+    body = deterministic_bytes("md5-paths", size)
+    r = raw.request("PUT", key_path(bucket, "ok"), body=body, headers={"Content-MD5": md5_b64(body)})
+    assert r.status == 200, r
+    assert r.headers["etag"] == '"%s"' % hashlib.md5(body).hexdigest()
+    assert s3.get_object(Bucket=bucket, Key="ok")["Body"].read() == body
+    r = raw.request("PUT", key_path(bucket, "md5-wrong"), body=body,
+                    headers={"Content-MD5": md5_b64(body + b"x")})
+    assert_error_response(r, "BadDigest", 400, "PUT")
+    r = raw.request("PUT", key_path(bucket, "sha-wrong"), body=body,
+                    payload_hash=sha256_hex(body + b"x"))
+    assert_error_response(r, "XAmzContentSHA256Mismatch", 400, "PUT")
+    assert_absent(s3, bucket, "md5-wrong")
+    assert_absent(s3, bucket, "sha-wrong")
+
+
 def test_checksum_crc32_header(raw, s3, bucket):
     body = b"crc checked body"
     r = raw.request("PUT", key_path(bucket, "crc-ok"), body=body,
@@ -225,8 +246,9 @@ def chunked_put(raw, bucket, key, data, tamper=None, chunk_size=64 * 1024):
     return raw.send("PUT", path, headers, body)
 
 
-def test_aws_chunked_signed_upload(raw, s3, bucket):
-    data = deterministic_bytes("chunked", 3 * 64 * 1024 + 12345)
+@pytest.mark.parametrize("size", BODY_SIZES)
+def test_aws_chunked_signed_upload(raw, s3, bucket, size):
+    data = deterministic_bytes("chunked", size)
     r = chunked_put(raw, bucket, "chunked", data)
     assert r.status == 200, r
     assert r.headers["etag"] == '"%s"' % hashlib.md5(data).hexdigest()
@@ -238,8 +260,9 @@ def test_aws_chunked_signed_upload(raw, s3, bucket):
     assert "aws-chunked" not in (g.get("ContentEncoding") or "")
 
 
-def test_aws_chunked_tampered_chunk(raw, s3, bucket):
-    data = deterministic_bytes("chunked-tampered", 3 * 64 * 1024 + 10)
+@pytest.mark.parametrize("size", BODY_SIZES)
+def test_aws_chunked_tampered_chunk(raw, s3, bucket, size):
+    data = deterministic_bytes("chunked-tampered", max(size, 64 * 1024 + 10))
 
     def flip_byte_in_second_chunk(encoded):
         c = bytearray(encoded[1])
@@ -279,8 +302,9 @@ def unsigned_trailer_put(raw, bucket, key, data, checksum):
     return raw.send("PUT", path, headers, body)
 
 
-def test_unsigned_payload_trailer_checksum(raw, s3, bucket):
-    data = deterministic_bytes("trailer", 2 * 64 * 1024 + 777)
+@pytest.mark.parametrize("size", BODY_SIZES)
+def test_unsigned_payload_trailer_checksum(raw, s3, bucket, size):
+    data = deterministic_bytes("trailer", size)
     r = unsigned_trailer_put(raw, bucket, "trailer", data, crc32_b64(data))
     assert r.status == 200, r
     assert r.headers["etag"] == '"%s"' % hashlib.md5(data).hexdigest()
@@ -294,8 +318,9 @@ def test_unsigned_payload_trailer_checksum(raw, s3, bucket):
     assert r.headers["x-amz-checksum-crc32"] == crc32_b64(data)
 
 
-def test_unsigned_payload_trailer_bad_checksum(raw, s3, bucket):
-    data = deterministic_bytes("trailer-bad", 64 * 1024 + 5)
+@pytest.mark.parametrize("size", BODY_SIZES)
+def test_unsigned_payload_trailer_bad_checksum(raw, s3, bucket, size):
+    data = deterministic_bytes("trailer-bad", size)
     r = unsigned_trailer_put(raw, bucket, "trailer-bad", data, crc32_b64(data + b"!"))
     assert_error_response(r, "BadDigest", 400, "PUT")
     assert_absent(s3, bucket, "trailer-bad")
