@@ -55,8 +55,12 @@ class EvokeServer:
     """One evoke process on a data dir. start() waits for the ready line with a deadline; stdout
     (ready line, then the JSON access log) is drained by a thread into stdout.log."""
 
-    def __init__(self, data_dir, log_dir, binary=None, access_key=ACCESS_KEY, secret=SECRET_KEY):
+    def __init__(self, data_dir, log_dir, binary=None, access_key=ACCESS_KEY, secret=SECRET_KEY,
+                 extra_args=()):
+        """access_key=None starts the server without EVOKE_ACCESS_KEY_ID/SECRET: it uses (or
+        generates) the credentials kept in its data directory."""
         self.binary = pathlib.Path(binary or evoke_binary())
+        self.extra_args = list(extra_args)
         self.data_dir = pathlib.Path(data_dir)
         self.log_dir = pathlib.Path(log_dir)
         self.access_key = access_key
@@ -73,14 +77,17 @@ class EvokeServer:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.starts += 1
         env = dict(os.environ)
-        env["EVOKE_ACCESS_KEY_ID"] = self.access_key
-        env["EVOKE_SECRET_ACCESS_KEY"] = self.secret
+        env.pop("EVOKE_ACCESS_KEY_ID", None)
+        env.pop("EVOKE_SECRET_ACCESS_KEY", None)
+        if self.access_key is not None:
+            env["EVOKE_ACCESS_KEY_ID"] = self.access_key
+            env["EVOKE_SECRET_ACCESS_KEY"] = self.secret
         self.stderr_path = self.log_dir / ("stderr.%d.log" % self.starts)
         self.stdout_path = self.log_dir / ("stdout.%d.log" % self.starts)
         stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(
             [str(self.binary), "server", "--data-dir", str(self.data_dir),
-             "--listen", "127.0.0.1:0"],
+             "--listen", "127.0.0.1:0"] + self.extra_args,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, env=env,
             start_new_session=True)
         stderr.close()
