@@ -58,6 +58,7 @@ Result<SigV2Params> ParseSigV2Query(const http::Query& query) {
   p.presigned = true;
   p.access_key_id = *id;
   p.signature = *sig;
+  p.expires = *expires;
   auto [ptr, ec] = std::from_chars(expires->data(), expires->data() + expires->size(), p.expires_s);
   if (ec != std::errc() || ptr != expires->data() + expires->size()) {
     return MakeError("AccessDenied", "Invalid date (should be seconds since epoch): " + *expires);
@@ -87,7 +88,7 @@ std::string SigV2StringToSign(const http::Request& req, std::string_view resourc
     v += Trim(value);
   }
   if (params.presigned) {
-    s += std::to_string(params.expires_s) + "\n";
+    s += params.expires + "\n";
     for (const auto& p : req.query.params()) {
       if (p.name.starts_with("x-amz-")) amz[p.name] = std::string(Trim(p.value));
     }
@@ -115,6 +116,23 @@ std::string SigV2StringToSign(const http::Request& req, std::string_view resourc
 
 std::string SigV2Signature(std::string_view secret, std::string_view string_to_sign) {
   return Base64Encode(HmacSha1(secret, string_to_sign));
+}
+
+Status ApplySigV2QueryHeaders(http::Request& request) {
+  for (const auto& p : request.query.params()) {
+    std::string name = http::ToLower(p.name);
+    if (name != "content-md5" && name != "content-type" && !name.starts_with("x-amz-")) continue;
+    if (auto header = request.headers.Get(name)) {
+      if (Trim(*header) != Trim(p.value)) {
+        return MakeError("AccessDenied",
+                         "There were headers present in the request which were not signed")
+            .With("HeadersNotSigned", name);
+      }
+      continue;
+    }
+    request.headers.Add(p.name, p.value);
+  }
+  return {};
 }
 
 }  // namespace evoke::auth

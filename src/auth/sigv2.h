@@ -17,6 +17,7 @@ struct SigV2Params {
   std::string signature;  // base64
   bool presigned = false;
   int64_t expires_s = 0;  // presigned: X seconds since the epoch
+  std::string expires;    // presigned: Expires as sent (what was signed)
 };
 
 // "AWS AKID:signature"; nullopt-like error for anything else.
@@ -30,5 +31,10 @@ Result<SigV2Params> ParseSigV2Query(const http::Query& query);
 std::string SigV2StringToSign(const http::Request& request, std::string_view resource,
                               const SigV2Params& params);
 std::string SigV2Signature(std::string_view secret, std::string_view string_to_sign);
+
+// After a presigned SigV2 request verified: the Content-MD5, Content-Type and x-amz-* values it
+// signed in its query apply to it as headers (clients move them there when presigning), so what
+// is used is what was signed. A header of the same name that differs is AccessDenied.
+Status ApplySigV2QueryHeaders(http::Request& request);
 
 }  // namespace evoke::auth

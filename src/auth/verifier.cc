@@ -19,6 +19,20 @@ Error SignatureMismatch(const SignatureParams& p, const std::string& string_to_s
       .With("CanonicalRequest", canonical_request);
 }
 
+Error TooSkewed(std::string_view request_time, int64_t now_s, int64_t max_skew_s) {
+  return MakeError("RequestTimeTooSkewed",
+                   "The difference between the request time and the current time is too large.")
+      .With("RequestTime", std::string(request_time))
+      .With("ServerTime", FormatIso8601(now_s))
+      .With("MaxAllowedSkewMilliseconds", std::to_string(max_skew_s * 1000));
+}
+
+Error UnknownAccessKey(std::string_view access_key_id) {
+  return MakeError("InvalidAccessKeyId",
+                   "The AWS Access Key Id you provided does not exist in our records.")
+      .With("AWSAccessKeyId", std::string(access_key_id));
+}
+
 }  // namespace
 
 AuthKind DetectAuthKind(const http::Request& request) {
@@ -144,19 +158,11 @@ Result<Verified> Verifier::Verify(const http::Request& request, std::string payl
       return MakeError("AccessDenied", "Request is not valid yet");
     }
   } else if (std::abs(now_s - *request_time) > options_.max_skew_s) {
-    return MakeError("RequestTimeTooSkewed",
-                     "The difference between the request time and the current time is too large.")
-        .With("RequestTime", p.amz_date)
-        .With("ServerTime", FormatIso8601(now_s))
-        .With("MaxAllowedSkewMilliseconds", std::to_string(options_.max_skew_s * 1000));
+    return TooSkewed(p.amz_date, now_s, options_.max_skew_s);
   }
 
   std::optional<Credential> credential = credentials_.Find(p.access_key_id);
-  if (!credential) {
-    return MakeError("InvalidAccessKeyId",
-                     "The AWS Access Key Id you provided does not exist in our records.")
-        .With("AWSAccessKeyId", p.access_key_id);
-  }
+  if (!credential) return UnknownAccessKey(p.access_key_id);
 
   if (!p.presigned) {
     // Every x-amz-* header must be covered by the signature.
@@ -226,19 +232,11 @@ Result<Verified> Verifier::VerifyV2(const http::Request& request, std::string_vi
       return MakeError("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
     }
     if (std::abs(now_s - *t) > options_.max_skew_s) {
-      return MakeError("RequestTimeTooSkewed",
-                       "The difference between the request time and the current time is too large.")
-          .With("RequestTime", std::string(*date))
-          .With("ServerTime", FormatIso8601(now_s))
-          .With("MaxAllowedSkewMilliseconds", std::to_string(options_.max_skew_s * 1000));
+      return TooSkewed(*date, now_s, options_.max_skew_s);
     }
   }
   std::optional<Credential> credential = credentials_.Find(p.access_key_id);
-  if (!credential) {
-    return MakeError("InvalidAccessKeyId",
-                     "The AWS Access Key Id you provided does not exist in our records.")
-        .With("AWSAccessKeyId", p.access_key_id);
-  }
+  if (!credential) return UnknownAccessKey(p.access_key_id);
   std::string string_to_sign = SigV2StringToSign(request, resource, p);
   if (!ConstantTimeEquals(SigV2Signature(credential->secret_access_key, string_to_sign),
                           p.signature)) {

@@ -28,6 +28,9 @@ class Exchange {
   virtual ~Exchange() = default;
 
   virtual const Request& request() const = 0;
+  // For the authentication stage only: what a verified signature says about the request (for
+  // example headers carried in a presigned URL's query) is applied before dispatch.
+  virtual Request& mutable_request() = 0;
   virtual AccessLogFields& log() = 0;
 
   // Reads up to out.size() bytes of the request body (de-chunked if Transfer-Encoding is

@@ -286,6 +286,7 @@ class Server::Impl::ExchangeImpl final : public Exchange {
         request_(std::move(request)) {}
 
   const Request& request() const override { return request_; }
+  Request& mutable_request() override { return request_; }
   AccessLogFields& log() override { return log_; }
   bool body_complete() const override { return parser_.is_done(); }
   bool responded() const override { return responded_; }

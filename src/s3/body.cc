@@ -230,6 +230,18 @@ Task<Result<std::string>> BodyReader::ReadAll(size_t limit) {
   co_return all;
 }
 
+Task<Result<std::string>> ReadDocument(http::Exchange& exchange, const auth::Verified& auth,
+                                       size_t limit) {
+  BodyReader body(exchange, auth);
+  Status s = body.Prepare();
+  if (!s.ok()) co_return std::move(s).error();
+  auto all = co_await body.ReadAll(limit);
+  if (!all.ok()) co_return std::move(all).error();
+  s = body.Finish();
+  if (!s.ok()) co_return std::move(s).error();
+  co_return std::move(*all);
+}
+
 Status BodyReader::Finish() {
   if (worker_) worker_->Wait();
   if (decoder_) {

@@ -72,4 +72,9 @@ class BodyReader {
   std::unique_ptr<HashWorker> worker_;
 };
 
+// A small request body (an XML document), whole and verified: Prepare, ReadAll and Finish.
+// MaxMessageLengthExceeded past `limit` bytes.
+Task<Result<std::string>> ReadDocument(http::Exchange& exchange, const auth::Verified& auth,
+                                       size_t limit);
+
 }  // namespace evoke::s3

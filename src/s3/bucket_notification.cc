@@ -30,13 +30,8 @@ Task<Status> GetBucketNotificationConfiguration(Context& ctx) {
 Task<Status> PutBucketNotificationConfiguration(Context& ctx) {
   Status s = CheckBucketExists(ctx, ctx.target.bucket);
   if (!s.ok()) co_return s;
-  BodyReader body(ctx.ex, ctx.auth);
-  s = body.Prepare();
-  if (!s.ok()) co_return s;
-  auto xml = co_await body.ReadAll(1024 * 1024);
+  auto xml = co_await ReadDocument(ctx.ex, ctx.auth, 1024 * 1024);
   if (!xml.ok()) co_return std::move(xml).error();
-  s = body.Finish();
-  if (!s.ok()) co_return s;
   auto config = ParseNotificationConfiguration(*xml);
   if (!config.ok()) co_return std::move(config).error();
   std::string canonical =

@@ -12,13 +12,9 @@ namespace evoke::s3 {
 Task<Status> CompleteMultipartUpload(Context& ctx) {
   auto upload = FindUpload(ctx);
   if (!upload.ok()) co_return std::move(upload).error();
-  BodyReader body(ctx.ex, ctx.auth);
-  Status s = body.Prepare();
-  if (!s.ok()) co_return s;
-  auto xml = co_await body.ReadAll(4 * 1024 * 1024);
+  Status s;
+  auto xml = co_await ReadDocument(ctx.ex, ctx.auth, 4 * 1024 * 1024);
   if (!xml.ok()) co_return std::move(xml).error();
-  s = body.Finish();
-  if (!s.ok()) co_return s;
   auto requested = ParseCompleteMultipartUpload(*xml);
   if (!requested.ok()) co_return std::move(requested).error();
 

@@ -7,6 +7,20 @@
 #include "s3/xml.h"
 
 namespace evoke::s3 {
+namespace {
+
+// x-amz-metadata-directive or x-amz-tagging-directive (`what`): COPY, the default, or REPLACE.
+Result<std::string> DirectiveOf(const http::Headers& headers, std::string_view what) {
+  std::string header = "x-amz-" + std::string(what) + "-directive";
+  auto value = headers.Get(header);
+  if (!value || *value == "COPY") return std::string("COPY");
+  if (*value == "REPLACE") return std::string("REPLACE");
+  return MakeError("InvalidArgument", "Unknown " + std::string(what) + " directive.")
+      .With("ArgumentName", header)
+      .With("ArgumentValue", std::string(*value));
+}
+
+}  // namespace
 
 Task<Status> CopyObject(Context& ctx) {
   const http::Request& req = ctx.req();
@@ -14,20 +28,10 @@ Task<Status> CopyObject(Context& ctx) {
   if (!s.ok()) co_return s;
   auto source = ParseCopySource(*req.headers.Get("x-amz-copy-source"));
   if (!source.ok()) co_return std::move(source).error();
-  std::string directive = "COPY";
-  if (auto d = req.headers.Get("x-amz-metadata-directive")) directive = std::string(*d);
-  if (directive != "COPY" && directive != "REPLACE") {
-    co_return MakeError("InvalidArgument", "Unknown metadata directive.")
-        .With("ArgumentName", "x-amz-metadata-directive")
-        .With("ArgumentValue", directive);
-  }
-  std::string tagging_directive = "COPY";
-  if (auto d = req.headers.Get("x-amz-tagging-directive")) tagging_directive = std::string(*d);
-  if (tagging_directive != "COPY" && tagging_directive != "REPLACE") {
-    co_return MakeError("InvalidArgument", "Unknown tagging directive.")
-        .With("ArgumentName", "x-amz-tagging-directive")
-        .With("ArgumentValue", tagging_directive);
-  }
+  auto directive = DirectiveOf(req.headers, "metadata");
+  if (!directive.ok()) co_return std::move(directive).error();
+  auto tagging_directive = DirectiveOf(req.headers, "tagging");
+  if (!tagging_directive.ok()) co_return std::move(tagging_directive).error();
   auto storage_class = StorageClassOf(req.headers);
   if (!storage_class.ok()) co_return std::move(storage_class).error();
   std::optional<ChecksumAlgorithm> checksum;
@@ -36,7 +40,7 @@ Task<Status> CopyObject(Context& ctx) {
     if (!checksum) co_return MakeError("InvalidRequest", "Checksum algorithm provided is unsupported.");
   }
   bool same = source->bucket == ctx.target.bucket && source->key == ctx.target.key;
-  if (same && directive == "COPY" && !req.headers.Has("x-amz-storage-class") && !checksum) {
+  if (same && *directive == "COPY" && !req.headers.Has("x-amz-storage-class") && !checksum) {
     co_return MakeError("InvalidRequest",
                         "This copy request is illegal because it is trying to copy an object to "
                         "itself without changing the object's metadata, storage class, website "
@@ -55,7 +59,7 @@ Task<Status> CopyObject(Context& ctx) {
   if (!checksum && !src.checksum_algorithm.empty()) checksum = ParseChecksumAlgorithm(src.checksum_algorithm);
 
   store::ObjectRecord record;
-  if (directive == "REPLACE") {
+  if (*directive == "REPLACE") {
     auto headers = StoredHeaders(req.headers);
     if (!headers.ok()) co_return std::move(headers).error();
     record.headers = std::move(*headers);
@@ -63,7 +67,7 @@ Task<Status> CopyObject(Context& ctx) {
     record.headers = src.headers;
   }
   // Tags follow their own directive, whatever happened to the metadata.
-  if (tagging_directive == "COPY") {
+  if (*tagging_directive == "COPY") {
     SetTags(record.headers, TagsOf(src.headers));
   } else {
     TagSet tags;

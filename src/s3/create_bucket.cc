@@ -13,13 +13,8 @@ Task<Status> CreateBucket(Context& ctx) {
   Status s = ValidateBucketName(name);
   if (!s.ok()) co_return s;
 
-  BodyReader body(ctx.ex, ctx.auth);
-  s = body.Prepare();
-  if (!s.ok()) co_return s;
-  auto xml = co_await body.ReadAll(64 * 1024);
+  auto xml = co_await ReadDocument(ctx.ex, ctx.auth, 64 * 1024);
   if (!xml.ok()) co_return std::move(xml).error();
-  s = body.Finish();
-  if (!s.ok()) co_return s;
 
   std::string constraint;
   if (!xml->empty()) {

@@ -60,13 +60,8 @@ Task<Status> DeleteObjects(Context& ctx) {
   }
   Status s = CheckBucketExists(ctx, ctx.target.bucket);
   if (!s.ok()) co_return s;
-  BodyReader body(ctx.ex, ctx.auth);
-  s = body.Prepare();
-  if (!s.ok()) co_return s;
-  auto xml = co_await body.ReadAll(2 * 1024 * 1024);
+  auto xml = co_await ReadDocument(ctx.ex, ctx.auth, 2 * 1024 * 1024);
   if (!xml.ok()) co_return std::move(xml).error();
-  s = body.Finish();
-  if (!s.ok()) co_return s;
   auto request = ParseDelete(*xml);
   if (!request.ok()) co_return std::move(request).error();
 

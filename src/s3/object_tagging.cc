@@ -24,21 +24,27 @@ Task<Status> ReplaceTags(Context& ctx, const TagSet& tags) {
 Task<Status> GetObjectTagging(Context& ctx) {
   Status s = ValidateKey(ctx.target.key);
   if (!s.ok()) co_return s;
-  auto opened = OpenObject(ctx, ctx.target.bucket, ctx.target.key);
-  if (!opened.ok()) co_return std::move(opened).error();
-  co_return co_await ctx.Send(ctx.XmlResponse(TaggingXml(TagsOf(opened->record.headers))));
+  TagSet tags;
+  {
+    auto reader = ctx.deps.db.Reader();
+    auto object = store::GetObject(*reader, ctx.target.bucket, ctx.target.key);
+    if (!object.ok()) co_return std::move(object).error();
+    if (!object->has_value()) {
+      Status bucket = CheckBucketExists(ctx, ctx.target.bucket);
+      if (!bucket.ok()) co_return bucket;
+      co_return MakeError("NoSuchKey", "The specified key does not exist.")
+          .With("Key", ctx.target.key);
+    }
+    tags = TagsOf((*object)->headers);
+  }
+  co_return co_await ctx.Send(ctx.XmlResponse(TaggingXml(tags)));
 }
 
 Task<Status> PutObjectTagging(Context& ctx) {
   Status s = ValidateKey(ctx.target.key);
   if (!s.ok()) co_return s;
-  BodyReader body(ctx.ex, ctx.auth);
-  s = body.Prepare();
-  if (!s.ok()) co_return s;
-  auto xml = co_await body.ReadAll(64 * 1024);
+  auto xml = co_await ReadDocument(ctx.ex, ctx.auth, 64 * 1024);
   if (!xml.ok()) co_return std::move(xml).error();
-  s = body.Finish();
-  if (!s.ok()) co_return s;
   auto tags = ParseTaggingXml(*xml);
   if (!tags.ok()) co_return std::move(tags).error();
   s = co_await ReplaceTags(ctx, *tags);

@@ -389,6 +389,12 @@ TEST(Tagging, HeaderAndXmlForms) {
 TEST(Tagging, Limits) {
   EXPECT_EQ(ParseTaggingHeader("a=1&a=2").error().code, "InvalidTag");
   EXPECT_EQ(ParseTaggingHeader("=v").error().code, "InvalidTag");
+  EXPECT_EQ(ParseTaggingHeader("aws:reserved=v").error().code, "InvalidTag");
+  EXPECT_EQ(ParseTaggingXml("<Tagging><TagSet><Tag><Key>k</Key><Value>  </Value></Tag></TagSet>"
+                            "</Tagging>")
+                ->at(0)
+                .second,
+            "  ");
   EXPECT_EQ(ParseTaggingHeader("k=%zz").error().code, "InvalidArgument");
   std::string eleven;
   for (int i = 0; i < 11; ++i) eleven += "k" + std::to_string(i) + "=v&";

@@ -79,6 +79,14 @@ Task<void> S3Service::Handle(http::Exchange& ex) {
       failed = true;
       break;
     }
+    if (auth::DetectAuthKind(req) == auth::AuthKind::kPresignedV2) {
+      Status applied = auth::ApplySigV2QueryHeaders(ex.mutable_request());
+      if (!applied.ok()) {
+        error = std::move(applied).error();
+        failed = true;
+        break;
+      }
+    }
     ex.log().principal = verified->principal.access_key_id;
     Action action = Dispatch(req.method, target->level, req.query, req.headers);
     ex.log().action = std::string(ActionName(action));

@@ -56,7 +56,10 @@ Result<TagSet> ParseTaggingXml(std::string_view xml) {
                      "published schema");
   };
   pugi::xml_document doc;
-  if (!doc.load_buffer(xml.data(), xml.size())) return malformed();
+  // parse_ws_pcdata: a value of spaces is a value of spaces, not an empty one.
+  if (!doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata)) {
+    return malformed();
+  }
   pugi::xml_node root = doc.document_element();
   if (std::string_view(root.name()) != "Tagging") return malformed();
   pugi::xml_node set = root.child("TagSet");
@@ -81,6 +84,9 @@ Status ValidateTags(const TagSet& tags) {
   for (const auto& [key, value] : tags) {
     if (!IsValidUtf8(key) || !IsValidUtf8(value)) {
       return InvalidTag("The TagKey or TagValue you have provided is invalid");
+    }
+    if (key.starts_with("aws:")) {
+      return InvalidTag("Your TagKey cannot be prefixed with aws:").With("TagKey", key);
     }
     if (key.empty() || Utf8Chars(key) > kMaxKeyChars) {
       return InvalidTag("The TagKey you have provided is invalid").With("TagKey", key);

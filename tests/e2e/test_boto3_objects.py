@@ -282,8 +282,12 @@ def test_object_tagging(s3, capture, bucket):
     assert_client_error(e.value, "InvalidTag", 400, capture)
 
 
-def test_copy_tagging_directive(s3, bucket):
+def test_copy_tagging_directive(s3, capture, bucket):
     s3.put_object(Bucket=bucket, Key="src", Body=b"body", Tagging="k=v")
+    with pytest.raises(ClientError) as e:
+        s3.copy_object(Bucket=bucket, Key="bad", CopySource={"Bucket": bucket, "Key": "src"},
+                       TaggingDirective="MERGE")
+    assert_client_error(e.value, "InvalidArgument", 400, capture)
     s3.copy_object(Bucket=bucket, Key="copied", CopySource={"Bucket": bucket, "Key": "src"})
     assert tag_dict(s3, bucket, "copied") == {"k": "v"}
     s3.copy_object(Bucket=bucket, Key="replaced", CopySource={"Bucket": bucket, "Key": "src"},
