@@ -212,3 +212,17 @@ def test_large_object_streams_with_bounded_memory(own_server, tmp_path):
     assert back.hexdigest() == md5.hexdigest()
     grown = peak_rss_mib(server.proc.pid) - before
     assert grown < 128, "peak RSS grew by %.0f MiB while moving a 512 MiB object" % grown
+
+
+def test_services_not_built_yet_answer_not_implemented(own_server):
+    server = own_server()
+    lam = boto3.client("lambda", endpoint_url=server.endpoint, region_name="us-east-1",
+                       aws_access_key_id=server.access_key, aws_secret_access_key=server.secret,
+                       config=Config(retries={"max_attempts": 1}))
+    with pytest.raises(ClientError) as e:
+        lam.list_functions()
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    # The endpoint keeps serving S3.
+    s3 = boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1",
+                      aws_access_key_id=server.access_key, aws_secret_access_key=server.secret)
+    assert s3.list_buckets()["Buckets"] == []
