@@ -1,0 +1,190 @@
+// Unit tests for the pure parts of the Lambda module: configuration limits and their errors,
+// function names, REPORT lines and concurrency accounting.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "lambda/concurrency.h"
+#include "lambda/function_config.h"
+#include "lambda/report.h"
+
+namespace evoke::lambda {
+namespace {
+
+using nlohmann::json;
+
+json ValidCreate() {
+  return json{{"FunctionName", "thumbnail"},
+              {"Runtime", "python3.7"},
+              {"Handler", "lambda_function.lambda_handler"},
+              {"Role", "arn:aws:iam::123456789012:role/lambda-s3-role"},
+              {"Code", {{"ZipFile", "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="}}}};
+}
+
+TEST(FunctionConfig, CreateWithDefaults) {
+  auto r = ParseCreateFunction(ValidCreate());
+  ASSERT_TRUE(r.ok()) << r.error().code << ": " << r.error().message;
+  EXPECT_EQ(r->config.name, "thumbnail");
+  EXPECT_EQ(r->config.memory_mb, 128);
+  EXPECT_EQ(r->config.timeout_s, 3);
+  EXPECT_EQ(r->config.ephemeral_storage_mb, 512);
+  EXPECT_EQ(r->config.architecture, "x86_64");
+  EXPECT_EQ(r->code.zip.size(), 22u);  // an empty zip archive
+}
+
+TEST(FunctionConfig, ModelConstraintsAreOneValidationException) {
+  json body = ValidCreate();
+  body["MemorySize"] = 64;
+  body["Timeout"] = 901;
+  auto r = ParseCreateFunction(body);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "ValidationException");
+  EXPECT_EQ(r.error().message,
+            "2 validation errors detected: Value '64' at 'memorySize' failed to satisfy "
+            "constraint: Member must have value greater than or equal to 128; Value '901' at "
+            "'timeout' failed to satisfy constraint: Member must have value less than or equal "
+            "to 900");
+
+  body = ValidCreate();
+  body["Role"] = "not-an-arn";
+  EXPECT_EQ(ParseCreateFunction(body).error().code, "ValidationException");
+  body = ValidCreate();
+  body.erase("Role");
+  EXPECT_EQ(ParseCreateFunction(body).error().message,
+            "1 validation error detected: Value null at 'role' failed to satisfy constraint: "
+            "Member must not be null");
+  body = ValidCreate();
+  body["EphemeralStorage"] = {{"Size", 10241}};
+  EXPECT_EQ(ParseCreateFunction(body).error().code, "ValidationException");
+  body = ValidCreate();
+  body["Handler"] = "has space";
+  EXPECT_EQ(ParseCreateFunction(body).error().code, "ValidationException");
+  body = ValidCreate();
+  body["FunctionName"] = std::string(65, 'f');
+  EXPECT_EQ(ParseCreateFunction(body).error().code, "ValidationException");
+  body = ValidCreate();
+  body["MemorySize"] = 10240;
+  body["Timeout"] = 900;
+  EXPECT_TRUE(ParseCreateFunction(body).ok());
+}
+
+TEST(FunctionConfig, LambdasOwnRulesAreInvalidParameterValue) {
+  json body = ValidCreate();
+  body["Runtime"] = "python2.7";
+  EXPECT_EQ(ParseCreateFunction(body).error().code, "InvalidParameterValueException");
+  body = ValidCreate();
+  body["Environment"] = {{"Variables", {{"AWS_REGION", "x"}}}};
+  auto r = ParseCreateFunction(body);
+  EXPECT_EQ(r.error().code, "InvalidParameterValueException");
+  EXPECT_NE(r.error().message.find("Reserved keys used in this request: AWS_REGION"),
+            std::string::npos);
+  body = ValidCreate();
+  body["Environment"] = {{"Variables", {{"BIG", std::string(4096, 'x')}}}};
+  EXPECT_NE(ParseCreateFunction(body).error().message.find("exceeded the 4KB limit"),
+            std::string::npos);
+  body = ValidCreate();
+  body["Environment"] = {{"Variables", {{"1BAD", "x"}}}};
+  EXPECT_EQ(ParseCreateFunction(body).error().code, "ValidationException");
+  body = ValidCreate();
+  body["Code"] = json::object();
+  EXPECT_EQ(ParseCreateFunction(body).error().message,
+            "Please provide a source for function code.");
+  body = ValidCreate();
+  body["Code"] = {{"S3Bucket", "code"}, {"S3Key", "thumbnail.zip"}};
+  auto s3 = ParseCreateFunction(body);
+  ASSERT_TRUE(s3.ok());
+  EXPECT_EQ(s3->code.s3_key, "thumbnail.zip");
+  body = ValidCreate();
+  json layers = json::array();
+  for (int i = 1; i <= 6; ++i) {
+    layers.push_back("arn:aws:lambda:us-east-1:123456789012:layer:pillow:" + std::to_string(i));
+  }
+  body["Layers"] = layers;
+  EXPECT_EQ(ParseCreateFunction(body).error().message, "Cannot reference more than 5 layers.");
+  body = ValidCreate();
+  body["MemorySize"] = "lots";
+  EXPECT_EQ(ParseCreateFunction(body).error().code, "InvalidRequestContentException");
+}
+
+TEST(FunctionConfig, UpdateKeepsWhatIsNotNamed) {
+  auto created = ParseCreateFunction(ValidCreate());
+  ASSERT_TRUE(created.ok());
+  FunctionConfig c = created->config;
+  ASSERT_TRUE(ApplyConfigurationUpdate(json{{"MemorySize", 256}, {"Description", "resized"}}, c)
+                  .ok());
+  EXPECT_EQ(c.memory_mb, 256);
+  EXPECT_EQ(c.description, "resized");
+  EXPECT_EQ(c.handler, "lambda_function.lambda_handler");
+  // A failed update changes nothing.
+  EXPECT_FALSE(ApplyConfigurationUpdate(json{{"MemorySize", 512}, {"Timeout", 0}}, c).ok());
+  EXPECT_EQ(c.memory_mb, 256);
+}
+
+TEST(FunctionConfig, FunctionNames) {
+  using P = std::pair<std::string, std::string>;
+  EXPECT_EQ(*ParseFunctionName("thumbnail"), P("thumbnail", ""));
+  EXPECT_EQ(*ParseFunctionName("thumbnail:$LATEST"), P("thumbnail", "$LATEST"));
+  EXPECT_EQ(*ParseFunctionName("123456789012:function:thumbnail"), P("thumbnail", ""));
+  EXPECT_EQ(*ParseFunctionName("arn:aws:lambda:us-east-1:123456789012:function:thumb-nail_2:7"),
+            P("thumb-nail_2", "7"));
+  EXPECT_EQ(ParseFunctionName("").error().code, "ValidationException");
+  EXPECT_EQ(ParseFunctionName("bad name").error().code, "ValidationException");
+  EXPECT_EQ(ParseFunctionName(std::string(141, 'f')).error().code, "ValidationException");
+}
+
+TEST(Report, LinesAsLambdaWritesThem) {
+  EXPECT_EQ(StartLine("8476a536-e9f4-11e8-9739-2dfe598c3fcd", "$LATEST"),
+            "START RequestId: 8476a536-e9f4-11e8-9739-2dfe598c3fcd Version: $LATEST");
+  EXPECT_EQ(EndLine("id"), "END RequestId: id");
+  InvocationReport r{"id", 1.42, 128, 39 * 1024 * 1024, std::nullopt};
+  EXPECT_EQ(ReportLine(r),
+            "REPORT RequestId: id\tDuration: 1.42 ms\tBilled Duration: 2 ms\tMemory Size: 128 "
+            "MB\tMax Memory Used: 39 MB\t");
+  r.init_duration_ms = 123.74;
+  r.max_memory_used_bytes = 39 * 1024 * 1024 + 1;  // rounds up
+  EXPECT_EQ(ReportLine(r),
+            "REPORT RequestId: id\tDuration: 1.42 ms\tBilled Duration: 126 ms\tMemory Size: "
+            "128 MB\tMax Memory Used: 40 MB\tInit Duration: 123.74 ms\t");
+  EXPECT_EQ(BilledDurationMs(0.01, std::nullopt), 1);
+  EXPECT_EQ(BilledDurationMs(1448.90, 534.39), 1984);
+}
+
+TEST(Concurrency, AccountPoolAndReservations) {
+  ConcurrencyLimits limits(20);  // 2 must stay unreserved
+  EXPECT_EQ(limits.UnreservedConcurrentExecutions(), 20);
+  ASSERT_TRUE(limits.SetReserved("a", 3).ok());
+  EXPECT_EQ(limits.UnreservedConcurrentExecutions(), 17);
+  EXPECT_EQ(limits.SetReserved("b", 16).error().code, "InvalidParameterValueException");
+  ASSERT_TRUE(limits.SetReserved("b", 15).ok());
+  EXPECT_EQ(limits.UnreservedConcurrentExecutions(), 2);
+
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(limits.Acquire("a").ok());
+  auto throttled = limits.Acquire("a");
+  ASSERT_FALSE(throttled.ok());
+  EXPECT_EQ(throttled.error().code, "TooManyRequestsException");
+  EXPECT_EQ(throttled.error().details.at(0).second,
+            "ReservedFunctionConcurrentInvocationLimitExceeded");
+  limits.Release("a");
+  EXPECT_TRUE(limits.Acquire("a").ok());
+
+  // Unreserved functions share what is left: 2.
+  ASSERT_TRUE(limits.Acquire("c").ok());
+  ASSERT_TRUE(limits.Acquire("d").ok());
+  EXPECT_EQ(limits.Acquire("c").error().details.at(0).second,
+            "ConcurrentInvocationLimitExceeded");
+  limits.Release("d");
+  EXPECT_TRUE(limits.Acquire("c").ok());
+  EXPECT_EQ(limits.InFlight("c"), 2);
+
+  // Reserving 0 stops a function; removing the reservation returns it to the pool.
+  ASSERT_TRUE(limits.SetReserved("b", 0).ok());
+  EXPECT_FALSE(limits.Acquire("b").ok());
+  ASSERT_TRUE(limits.SetReserved("b", std::nullopt).ok());
+  EXPECT_EQ(limits.UnreservedConcurrentExecutions(), 17);
+  limits.Forget("a");
+  EXPECT_EQ(limits.UnreservedConcurrentExecutions(), 20);
+  EXPECT_EQ(limits.InFlight("a"), 0);
+}
+
+}  // namespace
+}  // namespace evoke::lambda
