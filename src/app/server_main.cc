@@ -20,6 +20,7 @@
 #include "base/hash.h"
 #include "base/log.h"
 #include "http/server.h"
+#include "lambda/service.h"
 #include "s3/service.h"
 #include "store/blobs.h"
 #include "store/committer.h"
@@ -117,7 +118,10 @@ int RunServer(const ServerConfig& config) {
   s3_options.owner_id = Sha256Hex("evoke-account:" + config.account_id);
   s3_options.owner_display_name = "evoke";
   s3::S3Service s3(s3_options, {**db, blobs, committer, verifier, clock});
+  lambda::LambdaService lambda({config.region, config.account_id},
+                               {**db, blobs, committer, verifier, clock});
   FrontDoor front_door(s3);
+  front_door.AddService("lambda", [&lambda](http::Exchange& ex) { return lambda.Handle(ex); });
 
   int threads = config.threads > 0 ? config.threads
                                    : std::max(1u, std::thread::hardware_concurrency());

@@ -4,8 +4,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "lambda/code_package.h"
 #include "lambda/concurrency.h"
 #include "lambda/function_config.h"
+#include "lambda/function_json.h"
 #include "lambda/report.h"
 
 namespace evoke::lambda {
@@ -184,6 +189,71 @@ TEST(Concurrency, AccountPoolAndReservations) {
   limits.Forget("a");
   EXPECT_EQ(limits.UnreservedConcurrentExecutions(), 20);
   EXPECT_EQ(limits.InFlight("a"), 0);
+}
+
+// A zip in memory with the given entries: (path, content), or (path, "->target") for a link.
+std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& entries) {
+  std::vector<char> buf(1 << 20);
+  size_t used = 0;
+  archive* a = archive_write_new();
+  archive_write_set_format_zip(a);
+  archive_write_open_memory(a, buf.data(), buf.size(), &used);
+  for (const auto& [path, content] : entries) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, path.c_str());
+    if (content.starts_with("->")) {
+      archive_entry_set_filetype(e, AE_IFLNK);
+      archive_entry_set_symlink(e, content.substr(2).c_str());
+      archive_entry_set_perm(e, 0777);
+      archive_write_header(a, e);
+    } else {
+      archive_entry_set_filetype(e, AE_IFREG);
+      archive_entry_set_perm(e, 0644);
+      archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
+      archive_write_header(a, e);
+      archive_write_data(a, content.data(), content.size());
+    }
+    archive_entry_free(e);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  return std::string(buf.data(), used);
+}
+
+TEST(CodePackage, AcceptsAPackageAndRefusesEscapes) {
+  auto ok = InspectZip(MakeZip({{"lambda_function.py", "def lambda_handler(e, c):\n  return 1\n"},
+                                {"lib/helper.py", "x = 1\n"},
+                                {"lib/link.py", "->helper.py"}}));
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->entries, 3u);
+  for (const auto& bad : std::vector<std::pair<std::string, std::string>>{
+           {"../evil.py", "x"}, {"/etc/evil", "x"}, {"a/../../evil", "x"},
+           {"link", "->/etc/passwd"}, {"sub/link", "->../../outside"}}) {
+    auto r = InspectZip(MakeZip({bad}));
+    ASSERT_FALSE(r.ok()) << bad.first;
+    EXPECT_EQ(r.error().code, "InvalidParameterValueException");
+    EXPECT_EQ(r.error().message,
+              "Could not unzip uploaded file. Please check your file, then try to upload again.");
+  }
+  EXPECT_FALSE(InspectZip("not a zip at all").ok());
+}
+
+TEST(FunctionJson, StoredConfigRoundTripAndConfiguration) {
+  auto created = ParseCreateFunction(ValidCreate());
+  ASSERT_TRUE(created.ok());
+  FunctionConfig c = created->config;
+  c.environment = {{"BUCKET", "images-1"}};
+  auto back = ParseStoredConfig(SerializeConfig(c));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->environment, c.environment);
+  EXPECT_EQ(back->handler, c.handler);
+  store::FunctionRecord record{"thumbnail", "", "blob", "c2hh", 123, "rev", 1565821571234};
+  json j = ConfigurationJson({"us-east-1", "123456789012"}, record, *back);
+  EXPECT_EQ(j["FunctionArn"], "arn:aws:lambda:us-east-1:123456789012:function:thumbnail");
+  EXPECT_EQ(j["LastModified"], "2019-08-14T22:26:11.234+0000");
+  EXPECT_EQ(j["Environment"]["Variables"]["BUCKET"], "images-1");
+  EXPECT_EQ(j["CodeSize"], 123);
+  EXPECT_EQ(j["Version"], "$LATEST");
 }
 
 }  // namespace

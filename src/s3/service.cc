@@ -7,6 +7,7 @@
 #include "s3/dispatch.h"
 #include "s3/errors.h"
 #include "s3/names.h"
+#include "store/await_commit.h"
 
 namespace evoke::s3 {
 
@@ -28,10 +29,7 @@ http::Response Context::XmlResponse(std::string xml, int status) const {
 
 Task<Status> Context::Commit(std::vector<int> fds, std::vector<std::string> dirs,
                              std::function<Status(store::WriteTxn&)> apply) {
-  co_return co_await AwaitCallback<Status>([&](std::function<void(Status)> done) {
-    deps.committer.Submit(
-        store::CommitJob{std::move(fds), std::move(dirs), std::move(apply), std::move(done)});
-  });
+  return store::AwaitCommit(deps.committer, std::move(fds), std::move(dirs), std::move(apply));
 }
 
 S3Service::S3Service(S3Options options, S3Dependencies deps)

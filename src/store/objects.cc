@@ -291,12 +291,15 @@ Status ForEachReferencedBlob(Connection& c, const std::function<void(std::string
       for (const auto& seg : DecodeSegments(s.Text(0))) fn(seg.blob);
     }
   }
-  Stmt s = c.Prepare("SELECT blob FROM parts WHERE blob IS NOT NULL");
-  for (;;) {
-    auto row = s.Step();
-    if (!row.ok()) return std::move(row).error();
-    if (!*row) break;
-    fn(s.Text(0));
+  for (const char* sql : {"SELECT blob FROM parts WHERE blob IS NOT NULL",
+                          "SELECT code_blob FROM functions"}) {
+    Stmt s = c.Prepare(sql);
+    for (;;) {
+      auto row = s.Step();
+      if (!row.ok()) return std::move(row).error();
+      if (!*row) break;
+      fn(s.Text(0));
+    }
   }
   return {};
 }

@@ -56,6 +56,18 @@ CREATE TABLE parts (
       R"sql(
 ALTER TABLE objects ADD COLUMN body BLOB;
 )sql",
+      // 3: Lambda functions; their code packages are blobs.
+      R"sql(
+CREATE TABLE functions (
+  name TEXT PRIMARY KEY,
+  config TEXT NOT NULL,     -- JSON, as the Lambda module serializes a configuration
+  code_blob TEXT NOT NULL,
+  code_sha256 TEXT NOT NULL,
+  code_size INTEGER NOT NULL,
+  revision_id TEXT NOT NULL,
+  modified_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }

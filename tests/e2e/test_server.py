@@ -1,6 +1,7 @@
 """The server as a program: its command line, generated root credentials, the access log, a
-region other than us-east-1, and streaming a large object with bounded memory. Each test runs
-its own server (the binary is needed: skipped when EVOKE_E2E_ENDPOINT is set)."""
+region other than us-east-1, streaming a large object with bounded memory, and the answer of
+services not built yet. Each test runs its own server (the binary is needed: skipped when
+EVOKE_E2E_ENDPOINT is set)."""
 
 import hashlib
 import json
@@ -220,7 +221,13 @@ def test_services_not_built_yet_answer_not_implemented(own_server):
                        aws_access_key_id=server.access_key, aws_secret_access_key=server.secret,
                        config=Config(retries={"max_attempts": 1}))
     with pytest.raises(ClientError) as e:
-        lam.list_functions()
+        lam.invoke(FunctionName="not-built-yet", Payload=b"{}")
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert e.value.response["Error"]["Code"] == "NotImplemented"
+    with pytest.raises(ClientError) as e:
+        boto3.client("logs", endpoint_url=server.endpoint, region_name="us-east-1",
+                     aws_access_key_id=server.access_key, aws_secret_access_key=server.secret,
+                     config=Config(retries={"max_attempts": 1})).describe_log_groups()
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
     # The endpoint keeps serving S3.
     s3 = boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1",

@@ -1,0 +1,16 @@
+// The Lambda control-plane actions, one function each (one file each, named after the action).
+// Each answers through the Context or returns an error for the service to render.
+#pragma once
+
+#include "base/asio.h"
+#include "base/result.h"
+#include "lambda/service.h"
+
+namespace evoke::lambda {
+
+Task<Status> CreateFunction(Context& ctx);
+Task<Status> GetFunctionConfiguration(Context& ctx);
+Task<Status> ListFunctions(Context& ctx);
+Task<Status> DeleteFunction(Context& ctx);
+
+}  // namespace evoke::lambda

@@ -1,0 +1,27 @@
+// DeleteFunction: removes the function and, after the commit, its package.
+#include "lambda/actions.h"
+#include "lambda/function_config.h"
+#include "lambda/function_json.h"
+#include "store/functions.h"
+
+namespace evoke::lambda {
+
+Task<Status> DeleteFunction(Context& ctx) {
+  auto name = UnqualifiedFunctionName(ctx);
+  if (!name.ok()) co_return std::move(name).error();
+  Status s = co_await ctx.Commit(std::vector<int>(), std::vector<std::string>(),
+                                 [&](store::WriteTxn& t) { return store::DeleteFunction(t, *name); });
+  if (!s.ok()) {
+    if (s.error().code == "ResourceNotFoundException") {
+      co_return MakeError("ResourceNotFoundException",
+                          "Function not found: " + FunctionArn(ctx.account, *name));
+    }
+    co_return s;
+  }
+  http::Response r;
+  r.status = 204;
+  r.headers.Add("x-amzn-RequestId", ctx.request_id);
+  co_return co_await ctx.ex.Send(std::move(r));
+}
+
+}  // namespace evoke::lambda

@@ -1,0 +1,233 @@
+#include "lambda/service.h"
+
+#include <array>
+#include <nlohmann/json.hpp>
+
+#include "base/encoding.h"
+#include "base/hash.h"
+#include "base/ids.h"
+#include "lambda/actions.h"
+#include "lambda/function_config.h"
+#include "store/await_commit.h"
+
+namespace evoke::lambda {
+namespace {
+
+using nlohmann::json;
+
+// CreateFunction's limit: a 50 MB zip as base64 in JSON.
+constexpr size_t kMaxRequestBytes = 69'905'067;
+
+struct Route {
+  std::string_view method;
+  std::string_view path;  // "{}" matches one segment
+  std::string_view action;
+  Task<Status> (*run)(Context&);
+};
+
+constexpr std::array kRoutes = {
+    Route{"POST", "/2015-03-31/functions", "CreateFunction", CreateFunction},
+    Route{"GET", "/2015-03-31/functions", "ListFunctions", ListFunctions},
+    Route{"GET", "/2015-03-31/functions/{}/configuration", "GetFunctionConfiguration",
+          GetFunctionConfiguration},
+    Route{"DELETE", "/2015-03-31/functions/{}", "DeleteFunction", DeleteFunction},
+};
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t pos = 0;
+  while (pos < path.size()) {
+    size_t slash = path.find('/', pos);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (slash > pos) out.push_back(path.substr(pos, slash - pos));
+    pos = slash + 1;
+  }
+  return out;
+}
+
+// The route for the request and its decoded path parameters; nullptr when none matches.
+const Route* FindRoute(const http::Request& req, std::vector<std::string>& params) {
+  std::vector<std::string_view> have = Segments(req.path);
+  for (const Route& r : kRoutes) {
+    if (r.method != req.method) continue;
+    std::vector<std::string_view> want = Segments(r.path);
+    if (want.size() != have.size()) continue;
+    std::vector<std::string> found;
+    bool match = true;
+    for (size_t i = 0; i < want.size() && match; ++i) {
+      if (want[i] == "{}") {
+        auto decoded = UriDecode(have[i], false);
+        match = decoded.has_value();
+        if (match) found.push_back(std::move(*decoded));
+      } else {
+        match = want[i] == have[i];
+      }
+    }
+    if (match) {
+      params = std::move(found);
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+http::Response JsonResponse(int status, std::string body, const std::string& request_id) {
+  http::Response r;
+  r.status = status;
+  r.headers.Add("Content-Type", "application/json");
+  r.headers.Add("x-amzn-RequestId", request_id);
+  r.body = std::move(body);
+  return r;
+}
+
+http::Response ErrorResponse(const Error& error, const std::string& request_id) {
+  json body = {{"Type", LambdaStatusForError(error.code) >= 500 ? "Service" : "User"},
+               {"message", error.message}};
+  for (const auto& [name, value] : error.details) body[name] = value;
+  http::Response r = JsonResponse(LambdaStatusForError(error.code), body.dump(), request_id);
+  r.headers.Add("x-amzn-ErrorType", error.code);
+  return r;
+}
+
+Task<Result<std::string>> ReadWholeBody(http::Exchange& ex) {
+  std::string body;
+  if (auto length = ex.request().content_length) {
+    if (*length > kMaxRequestBytes) {
+      co_return MakeError("RequestEntityTooLargeException",
+                          "Request must be smaller than " + std::to_string(kMaxRequestBytes) +
+                              " bytes for the operation");
+    }
+    body.reserve(*length);
+  }
+  char buf[64 * 1024];
+  for (;;) {
+    auto n = co_await ex.ReadBody(std::span(buf, sizeof buf));
+    if (!n.ok()) co_return std::move(n).error();
+    if (*n == 0) break;
+    if (body.size() + *n > kMaxRequestBytes) {
+      co_return MakeError("RequestEntityTooLargeException",
+                          "Request must be smaller than " + std::to_string(kMaxRequestBytes) +
+                              " bytes for the operation");
+    }
+    body.append(buf, *n);
+  }
+  co_return body;
+}
+
+}  // namespace
+
+int LambdaStatusForError(std::string_view code) {
+  static constexpr std::array<std::pair<std::string_view, int>, 14> kStatuses = {{
+      {"AccessDeniedException", 403},
+      {"InvalidParameterValueException", 400},
+      {"InvalidRequestContentException", 400},
+      {"InvalidSignatureException", 403},
+      {"NotImplemented", 501},
+      {"RequestEntityTooLargeException", 413},
+      {"ResourceConflictException", 409},
+      {"ResourceNotFoundException", 404},
+      {"ServiceException", 500},
+      {"TooManyRequestsException", 429},
+      {"UnrecognizedClientException", 403},
+      {"ValidationException", 400},
+      {"IncompleteBody", 400},
+      {"RequestTimeout", 408},
+  }};
+  for (const auto& [c, status] : kStatuses) {
+    if (c == code) return status;
+  }
+  return 500;
+}
+
+Error AsLambdaAuthError(Error error) {
+  if (error.code == "InvalidAccessKeyId") {
+    return MakeError("UnrecognizedClientException",
+                     "The security token included in the request is invalid.");
+  }
+  if (error.code == "SignatureDoesNotMatch" || error.code == "RequestTimeTooSkewed" ||
+      error.code == "AuthorizationHeaderMalformed" || error.code == "IncompleteSignature" ||
+      error.code == "XAmzContentSHA256Mismatch") {
+    return MakeError("InvalidSignatureException", error.message);
+  }
+  if (error.code == "AccessDenied" || error.code == "InvalidRequest" ||
+      error.code == "InvalidToken") {
+    return MakeError("AccessDeniedException", error.message);
+  }
+  return error;
+}
+
+Task<Status> Context::SendJson(int status, const json& body) {
+  return ex.Send(JsonResponse(status, body.dump(), request_id));
+}
+
+Task<Status> Context::Commit(std::vector<int> fds, std::vector<std::string> dirs,
+                             std::function<Status(store::WriteTxn&)> apply) {
+  return store::AwaitCommit(deps.committer, std::move(fds), std::move(dirs), std::move(apply));
+}
+
+Result<std::string> UnqualifiedFunctionName(const Context& ctx) {
+  auto name = ParseFunctionName(ctx.path_params.at(0));
+  if (!name.ok()) return std::move(name).error();
+  std::string qualifier = name->second;
+  if (const std::string* q = ctx.req().query.Get("Qualifier")) qualifier = *q;
+  if (!qualifier.empty() && qualifier != "$LATEST") {
+    return MakeError("ResourceNotFoundException",
+                     "Function not found: " + FunctionArn(ctx.account, name->first) + ":" +
+                         qualifier);
+  }
+  return std::move(name->first);
+}
+
+LambdaService::LambdaService(Account account, LambdaDependencies deps)
+    : account_(std::move(account)), deps_(deps) {}
+
+Task<void> LambdaService::Handle(http::Exchange& ex) {
+  std::string request_id = NewUuid();
+  ex.log().request_id = request_id;
+  ex.log().service = "lambda";
+  Error error;
+  bool failed = false;
+  do {
+    std::vector<std::string> params;
+    const Route* route = FindRoute(ex.request(), params);
+    if (route) ex.log().action = std::string(route->action);
+    // Refused before a byte of the body is read.
+    if (auth::DetectAuthKind(ex.request()) == auth::AuthKind::kAnonymous) {
+      error = MakeError("AccessDeniedException", "Missing Authentication Token");
+      failed = true;
+      break;
+    }
+    auto body = co_await ReadWholeBody(ex);
+    if (!body.ok()) {
+      error = std::move(body).error();
+      failed = true;
+      break;
+    }
+    auto verified = deps_.verifier.VerifyWithBody(ex.request(), Sha256Hex(*body));
+    if (!verified.ok()) {
+      error = AsLambdaAuthError(std::move(verified).error());
+      failed = true;
+      break;
+    }
+    ex.log().principal = verified->principal.access_key_id;
+    if (!route) {
+      error = MakeError("NotImplemented", "evoke does not serve " + ex.request().method + " " +
+                                              ex.request().path + " of the Lambda API yet.");
+      failed = true;
+      break;
+    }
+    Context ctx{ex, account_, deps_, std::move(*body), std::move(params), request_id};
+    Status s = co_await route->run(ctx);
+    if (!s.ok()) {
+      error = std::move(s).error();
+      failed = true;
+    }
+  } while (false);
+
+  if (failed && !ex.responded()) {
+    ex.log().error_code = error.code;
+    (void)co_await ex.Send(ErrorResponse(error, request_id));
+  }
+}
+
+}  // namespace evoke::lambda

@@ -1,0 +1,66 @@
+// LambdaService: the Lambda control plane (REST-JSON). Reads and verifies each request (SigV4
+// over the whole body), finds its action in the route table, runs it, and renders Lambda's
+// JSON errors. Called on I/O threads; holds no per-request state. Built so far: CreateFunction
+// (zip packages), GetFunctionConfiguration, ListFunctions, DeleteFunction (docs/functions.md).
+#pragma once
+
+#include <functional>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+#include "auth/verifier.h"
+#include "base/asio.h"
+#include "base/clock.h"
+#include "http/exchange.h"
+#include "lambda/function_json.h"
+#include "store/blobs.h"
+#include "store/committer.h"
+#include "store/database.h"
+
+namespace evoke::lambda {
+
+struct LambdaDependencies {
+  store::Database& db;
+  store::BlobStore& blobs;
+  store::Committer& committer;
+  auth::Verifier& verifier;
+  const Clock& clock;
+};
+
+// What an action gets for one request.
+struct Context {
+  http::Exchange& ex;
+  const Account& account;
+  const LambdaDependencies& deps;
+  std::string body;                      // the whole, verified request body
+  std::vector<std::string> path_params;  // decoded {FunctionName}, ... in path order
+  std::string request_id;
+
+  const http::Request& req() const { return ex.request(); }
+  Task<Status> SendJson(int status, const nlohmann::json& body);
+  // Runs `apply` in the committer's next batch after syncing `fds` and `dirs`.
+  Task<Status> Commit(std::vector<int> fds, std::vector<std::string> dirs,
+                      std::function<Status(store::WriteTxn&)> apply);
+};
+
+class LambdaService {
+ public:
+  LambdaService(Account account, LambdaDependencies deps);
+  Task<void> Handle(http::Exchange& exchange);
+
+ private:
+  Account account_;
+  LambdaDependencies deps_;
+};
+
+// The {FunctionName} of the request's path (name, ARN, optionally qualified, or ?Qualifier=) as
+// a plain name. evoke keeps only $LATEST: another qualifier is ResourceNotFoundException.
+Result<std::string> UnqualifiedFunctionName(const Context& ctx);
+
+// The HTTP status and x-amzn-ErrorType of an error, as Lambda answers it (pure, for tests).
+int LambdaStatusForError(std::string_view code);
+// Maps the verifier's S3-named errors to the codes Lambda uses for them.
+Error AsLambdaAuthError(Error error);
+
+}  // namespace evoke::lambda

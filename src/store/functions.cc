@@ -1,0 +1,77 @@
+#include "store/functions.h"
+
+namespace evoke::store {
+namespace {
+
+constexpr char kColumns[] =
+    "name, config, code_blob, code_sha256, code_size, revision_id, modified_ms";
+
+FunctionRecord ReadFunction(const Stmt& s) {
+  FunctionRecord f;
+  f.name = s.String(0);
+  f.config_json = s.String(1);
+  f.code_blob = s.String(2);
+  f.code_sha256 = s.String(3);
+  f.code_size = static_cast<uint64_t>(s.Int(4));
+  f.revision_id = s.String(5);
+  f.modified_ms = s.Int(6);
+  return f;
+}
+
+}  // namespace
+
+Result<std::optional<FunctionRecord>> GetFunction(Connection& c, std::string_view name) {
+  static const std::string sql =
+      std::string("SELECT ") + kColumns + " FROM functions WHERE name = ?1";
+  Stmt s = c.Prepare(sql);
+  s.Bind(1, name);
+  auto row = s.Step();
+  if (!row.ok()) return std::move(row).error();
+  if (!*row) return std::optional<FunctionRecord>();
+  return std::optional<FunctionRecord>(ReadFunction(s));
+}
+
+Result<std::vector<FunctionRecord>> ListFunctions(Connection& c, std::string_view after,
+                                                  size_t limit) {
+  static const std::string sql = std::string("SELECT ") + kColumns +
+                                 " FROM functions WHERE name > ?1 ORDER BY name LIMIT ?2";
+  Stmt s = c.Prepare(sql);
+  s.Bind(1, after).Bind(2, static_cast<int64_t>(limit));
+  std::vector<FunctionRecord> out;
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return std::move(row).error();
+    if (!*row) break;
+    out.push_back(ReadFunction(s));
+  }
+  return out;
+}
+
+Status CreateFunction(WriteTxn& t, const FunctionRecord& f) {
+  auto existing = GetFunction(t.db(), f.name);
+  if (!existing.ok()) return std::move(existing).error();
+  if (existing->has_value()) {
+    return MakeError("ResourceConflictException", "Function already exist: " + f.name);
+  }
+  Stmt s = t.db().Prepare(
+      "INSERT INTO functions (name, config, code_blob, code_sha256, code_size, revision_id, "
+      "modified_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  s.Bind(1, f.name).Bind(2, f.config_json).Bind(3, f.code_blob).Bind(4, f.code_sha256);
+  s.Bind(5, static_cast<int64_t>(f.code_size)).Bind(6, f.revision_id).Bind(7, f.modified_ms);
+  return s.Run();
+}
+
+Status DeleteFunction(WriteTxn& t, std::string_view name) {
+  auto existing = GetFunction(t.db(), name);
+  if (!existing.ok()) return std::move(existing).error();
+  if (!existing->has_value()) {
+    return MakeError("ResourceNotFoundException", "Function not found: " + std::string(name));
+  }
+  Stmt s = t.db().Prepare("DELETE FROM functions WHERE name = ?1");
+  Status st = s.Bind(1, name).Run();
+  if (!st.ok()) return st;
+  t.RemoveBlobAfterCommit((*existing)->code_blob);
+  return {};
+}
+
+}  // namespace evoke::store
