@@ -4,12 +4,14 @@ services not built yet. Each test runs its own server (the binary is needed: ski
 EVOKE_E2E_ENDPOINT is set)."""
 
 import hashlib
+import io
 import json
 import os
 import re
 import stat
 import subprocess
 import time
+import zipfile
 
 import boto3
 import pytest
@@ -233,3 +235,33 @@ def test_services_not_built_yet_answer_not_implemented(own_server):
     s3 = boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1",
                       aws_access_key_id=server.access_key, aws_secret_access_key=server.secret)
     assert s3.list_buckets()["Buckets"] == []
+
+
+def test_function_packages_survive_a_restart(own_server):
+    """The start-up orphan sweep keeps the blobs that function records name."""
+    server = own_server()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("lambda_function.py", "def lambda_handler(event, context):\n    return 1\n")
+    created = lam_for(server).create_function(FunctionName="kept", Runtime="python3.12",
+                                  Role="arn:aws:iam::123456789012:role/r",
+                                  Handler="lambda_function.lambda_handler",
+                                  Code={"ZipFile": buf.getvalue()})
+
+    def blob_files():
+        return sorted(p.name for p in (server.data_dir / "blobs").rglob("*") if p.is_file())
+
+    before = blob_files()
+    assert len(before) == 1
+    assert server.stop() == 0
+    server.start()
+    assert blob_files() == before
+    got = lam_for(server).get_function_configuration(FunctionName="kept")
+    assert (got["CodeSha256"], got["CodeSize"]) == (created["CodeSha256"], created["CodeSize"])
+    lam_for(server).delete_function(FunctionName="kept")
+    assert blob_files() == []
+
+
+def lam_for(server):
+    return boto3.client("lambda", endpoint_url=server.endpoint, region_name="us-east-1",
+                        aws_access_key_id=server.access_key, aws_secret_access_key=server.secret)
