@@ -12,5 +12,7 @@ Task<Status> CreateFunction(Context& ctx);
 Task<Status> GetFunctionConfiguration(Context& ctx);
 Task<Status> ListFunctions(Context& ctx);
 Task<Status> DeleteFunction(Context& ctx);
+Task<Status> UpdateFunctionConfiguration(Context& ctx);
+Task<Status> UpdateFunctionCode(Context& ctx);
 
 }  // namespace evoke::lambda

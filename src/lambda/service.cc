@@ -31,6 +31,9 @@ constexpr std::array kRoutes = {
     Route{"GET", "/2015-03-31/functions/{}/configuration", "GetFunctionConfiguration",
           GetFunctionConfiguration},
     Route{"DELETE", "/2015-03-31/functions/{}", "DeleteFunction", DeleteFunction},
+    Route{"PUT", "/2015-03-31/functions/{}/configuration", "UpdateFunctionConfiguration",
+          UpdateFunctionConfiguration},
+    Route{"PUT", "/2015-03-31/functions/{}/code", "UpdateFunctionCode", UpdateFunctionCode},
 };
 
 std::vector<std::string_view> Segments(std::string_view path) {
@@ -117,12 +120,13 @@ Task<Result<std::string>> ReadWholeBody(http::Exchange& ex) {
 }  // namespace
 
 int LambdaStatusForError(std::string_view code) {
-  static constexpr std::array<std::pair<std::string_view, int>, 14> kStatuses = {{
+  static constexpr std::array<std::pair<std::string_view, int>, 15> kStatuses = {{
       {"AccessDeniedException", 403},
       {"InvalidParameterValueException", 400},
       {"InvalidRequestContentException", 400},
       {"InvalidSignatureException", 403},
       {"NotImplemented", 501},
+      {"PreconditionFailedException", 412},
       {"RequestEntityTooLargeException", 413},
       {"ResourceConflictException", 409},
       {"ResourceNotFoundException", 404},

@@ -1,7 +1,8 @@
 // LambdaService: the Lambda control plane (REST-JSON). Reads and verifies each request (SigV4
 // over the whole body), finds its action in the route table, runs it, and renders Lambda's
 // JSON errors. Called on I/O threads; holds no per-request state. Built so far: CreateFunction
-// (zip packages), GetFunctionConfiguration, ListFunctions, DeleteFunction (docs/functions.md).
+// and UpdateFunctionCode (zip packages), UpdateFunctionConfiguration, GetFunctionConfiguration,
+// ListFunctions, DeleteFunction (docs/functions.md).
 #pragma once
 
 #include <functional>

@@ -18,6 +18,16 @@ FunctionRecord ReadFunction(const Stmt& s) {
   return f;
 }
 
+// The function's record within a write; ResourceNotFoundException when there is none.
+Result<FunctionRecord> Existing(WriteTxn& t, std::string_view name) {
+  auto found = GetFunction(t.db(), name);
+  if (!found.ok()) return std::move(found).error();
+  if (!found->has_value()) {
+    return MakeError("ResourceNotFoundException", "Function not found: " + std::string(name));
+  }
+  return std::move(**found);
+}
+
 }  // namespace
 
 Result<std::optional<FunctionRecord>> GetFunction(Connection& c, std::string_view name) {
@@ -61,16 +71,27 @@ Status CreateFunction(WriteTxn& t, const FunctionRecord& f) {
   return s.Run();
 }
 
-Status DeleteFunction(WriteTxn& t, std::string_view name) {
-  auto existing = GetFunction(t.db(), name);
+Status ReplaceFunction(WriteTxn& t, const FunctionRecord& f) {
+  auto existing = Existing(t, f.name);
   if (!existing.ok()) return std::move(existing).error();
-  if (!existing->has_value()) {
-    return MakeError("ResourceNotFoundException", "Function not found: " + std::string(name));
-  }
+  Stmt s = t.db().Prepare(
+      "UPDATE functions SET config = ?2, code_blob = ?3, code_sha256 = ?4, code_size = ?5, "
+      "revision_id = ?6, modified_ms = ?7 WHERE name = ?1");
+  s.Bind(1, f.name).Bind(2, f.config_json).Bind(3, f.code_blob).Bind(4, f.code_sha256);
+  s.Bind(5, static_cast<int64_t>(f.code_size)).Bind(6, f.revision_id).Bind(7, f.modified_ms);
+  Status st = s.Run();
+  if (!st.ok()) return st;
+  if (existing->code_blob != f.code_blob) t.RemoveBlobAfterCommit(existing->code_blob);
+  return {};
+}
+
+Status DeleteFunction(WriteTxn& t, std::string_view name) {
+  auto existing = Existing(t, name);
+  if (!existing.ok()) return std::move(existing).error();
   Stmt s = t.db().Prepare("DELETE FROM functions WHERE name = ?1");
   Status st = s.Bind(1, name).Run();
   if (!st.ok()) return st;
-  t.RemoveBlobAfterCommit((*existing)->code_blob);
+  t.RemoveBlobAfterCommit(existing->code_blob);
   return {};
 }
 

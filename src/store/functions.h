@@ -32,6 +32,9 @@ Result<std::vector<FunctionRecord>> ListFunctions(Connection& c, std::string_vie
 
 // ResourceConflictException when the name is taken.
 Status CreateFunction(WriteTxn& t, const FunctionRecord& function);
+// Rewrites an existing function's record (ResourceNotFoundException when it is gone); a package
+// blob it no longer names goes after the commit.
+Status ReplaceFunction(WriteTxn& t, const FunctionRecord& function);
 // ResourceNotFoundException when it is gone; the package blob goes after the commit.
 Status DeleteFunction(WriteTxn& t, std::string_view name);
 

@@ -196,3 +196,46 @@ def test_aws_cli_create_function_from_zip_file(target, tmp_path, cli):
     assert name in [f["FunctionName"] for f in aws("lambda", "list-functions")["Functions"]]
     aws("lambda", "delete-function", "--function-name", name)
     assert name not in [f["FunctionName"] for f in aws("lambda", "list-functions")["Functions"]]
+
+
+def test_update_configuration_and_code(lam, function_names):
+    name = function_names()
+    created = create(lam, name)
+    updated = lam.update_function_configuration(
+        FunctionName=name, MemorySize=512, Timeout=30, Description="bigger",
+        Environment={"Variables": {"STAGE": "test"}}, RevisionId=created["RevisionId"])
+    assert (updated["MemorySize"], updated["Timeout"], updated["Description"]) == (512, 30, "bigger")
+    assert updated["Environment"] == {"Variables": {"STAGE": "test"}}
+    assert updated["RevisionId"] != created["RevisionId"]
+    assert updated["CodeSha256"] == created["CodeSha256"]
+    assert updated["Handler"] == created["Handler"]
+    got = lam.get_function_configuration(FunctionName=name)
+    assert (got["MemorySize"], got["RevisionId"]) == (512, updated["RevisionId"])
+
+    # A stale RevisionId, or an invalid value, changes nothing.
+    with pytest.raises(ClientError) as e:
+        lam.update_function_configuration(FunctionName=name, MemorySize=1024,
+                                          RevisionId=created["RevisionId"])
+    assert_lambda_error(e.value, "PreconditionFailedException", 412)
+    with pytest.raises(ClientError) as e:
+        lam.update_function_configuration(FunctionName=name, MemorySize=1024, Timeout=1000)
+    assert_lambda_error(e.value, "ValidationException", 400)
+    assert lam.get_function_configuration(FunctionName=name)["MemorySize"] == 512
+
+    package = make_zip({"lambda_function.py": HANDLER_SOURCE + b"# version 2\n"})
+    code = lam.update_function_code(FunctionName=name, ZipFile=package)
+    assert code["CodeSha256"] == base64.b64encode(hashlib.sha256(package).digest()).decode()
+    assert code["CodeSize"] == len(package)
+    assert code["MemorySize"] == 512  # the configuration stays
+    assert lam.get_function_configuration(FunctionName=name)["CodeSha256"] == code["CodeSha256"]
+    with pytest.raises(ClientError) as e:
+        lam.update_function_code(FunctionName=name, ZipFile=make_zip({"../x.py": b"1"}))
+    assert_lambda_error(e.value, "InvalidParameterValueException", 400)
+
+    missing = unique_name("missing")
+    with pytest.raises(ClientError) as e:
+        lam.update_function_configuration(FunctionName=missing, MemorySize=256)
+    assert_lambda_error(e.value, "ResourceNotFoundException", 404)
+    with pytest.raises(ClientError) as e:
+        lam.update_function_code(FunctionName=missing, ZipFile=package)
+    assert_lambda_error(e.value, "ResourceNotFoundException", 404)

@@ -258,6 +258,13 @@ def test_function_packages_survive_a_restart(own_server):
     assert blob_files() == before
     got = lam_for(server).get_function_configuration(FunctionName="kept")
     assert (got["CodeSha256"], got["CodeSize"]) == (created["CodeSha256"], created["CodeSize"])
+    # New code replaces the package: the old blob goes with the commit.
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("lambda_function.py", "def lambda_handler(event, context):\n    return 2\n")
+    lam_for(server).update_function_code(FunctionName="kept", ZipFile=buf.getvalue())
+    after_update = blob_files()
+    assert len(after_update) == 1 and after_update != before
     lam_for(server).delete_function(FunctionName="kept")
     assert blob_files() == []
 

@@ -1,0 +1,134 @@
+// UpdateFunctionConfiguration and UpdateFunctionCode: change a function in one committed step.
+// The record is read, checked against RevisionId and rewritten inside the commit, so two
+// concurrent updates never lose one another.
+#include <nlohmann/json.hpp>
+
+#include "base/encoding.h"
+#include "base/hash.h"
+#include "base/ids.h"
+#include "lambda/actions.h"
+#include "lambda/code_package.h"
+#include "lambda/function_config.h"
+#include "lambda/function_json.h"
+#include "store/functions.h"
+
+namespace evoke::lambda {
+namespace {
+
+Result<nlohmann::json> ParseBody(const std::string& text) {
+  nlohmann::json body = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) {
+    return MakeError("InvalidRequestContentException",
+                     "Could not parse request body into json: the body is not a JSON object");
+  }
+  return body;
+}
+
+// Applies `change` to the stored function named `name`, as of the request's RevisionId (if
+// any), with a new revision; `result` receives what was stored.
+Task<Status> UpdateRecord(Context& ctx, const std::string& name, const nlohmann::json& body,
+                          std::vector<int> fds, std::vector<std::string> dirs,
+                          std::function<Status(store::FunctionRecord&, FunctionConfig&)> change,
+                          store::FunctionRecord& result, FunctionConfig& config) {
+  std::string revision;
+  if (auto it = body.find("RevisionId"); it != body.end() && it->is_string()) {
+    revision = it->get<std::string>();
+  }
+  int64_t now = ctx.deps.clock.NowMs();
+  std::string arn = FunctionArn(ctx.account, name);
+  co_return co_await ctx.Commit(std::move(fds), std::move(dirs), [&](store::WriteTxn& t) -> Status {
+    auto found = store::GetFunction(t.db(), name);
+    if (!found.ok()) return std::move(found).error();
+    if (!found->has_value()) {
+      return MakeError("ResourceNotFoundException", "Function not found: " + arn);
+    }
+    store::FunctionRecord record = std::move(**found);
+    if (!revision.empty() && revision != record.revision_id) {
+      return MakeError("PreconditionFailedException",
+                       "The Revision Id provided does not match the latest Revision Id. Call the "
+                       "GetFunction/GetAlias API to retrieve the latest Revision Id");
+    }
+    auto stored = ParseStoredConfig(record.config_json);
+    if (!stored.ok()) return std::move(stored).error();
+    Status s = change(record, *stored);
+    if (!s.ok()) return s;
+    record.config_json = SerializeConfig(*stored);
+    record.revision_id = NewUuid();
+    record.modified_ms = now;
+    s = store::ReplaceFunction(t, record);
+    if (!s.ok()) return s;
+    result = record;
+    config = std::move(*stored);
+    return {};
+  });
+}
+
+}  // namespace
+
+Task<Status> UpdateFunctionConfiguration(Context& ctx) {
+  auto name = UnqualifiedFunctionName(ctx);
+  if (!name.ok()) co_return std::move(name).error();
+  auto body = ParseBody(ctx.body);
+  if (!body.ok()) co_return std::move(body).error();
+  store::FunctionRecord record;
+  FunctionConfig config;
+  Status s = co_await UpdateRecord(
+      ctx, *name, *body, {}, {},
+      [&](store::FunctionRecord&, FunctionConfig& c) { return ApplyConfigurationUpdate(*body, c); },
+      record, config);
+  if (!s.ok()) co_return s;
+  co_return co_await ctx.SendJson(200, ConfigurationJson(ctx.account, record, config));
+}
+
+Task<Status> UpdateFunctionCode(Context& ctx) {
+  auto name = UnqualifiedFunctionName(ctx);
+  if (!name.ok()) co_return std::move(name).error();
+  auto body = ParseBody(ctx.body);
+  if (!body.ok()) co_return std::move(body).error();
+  auto zip_member = body->find("ZipFile");
+  if (body->contains("S3Bucket") || body->contains("S3Key") || body->contains("ImageUri")) {
+    co_return MakeError("InvalidParameterValueException",
+                        "evoke does not load function code from S3Bucket/S3Key yet; pass the "
+                        "package as ZipFile.");
+  }
+  if (zip_member == body->end() || !zip_member->is_string()) {
+    co_return MakeError("InvalidParameterValueException",
+                        "Please provide a source for function code.");
+  }
+  if (body->value("Publish", false)) {
+    co_return MakeError("InvalidParameterValueException",
+                        "evoke does not publish function versions yet; update without Publish.");
+  }
+  auto zip = Base64Decode(zip_member->get<std::string>());
+  if (!zip) {
+    co_return MakeError("InvalidRequestContentException",
+                        "Could not parse request body into json: ZipFile is not base64");
+  }
+  auto package = InspectZip(*zip);
+  if (!package.ok()) co_return std::move(package).error();
+  auto blob = ctx.deps.blobs.Create();
+  if (!blob.ok()) co_return std::move(blob).error();
+  Status s = blob->Write(*zip);
+  if (!s.ok()) co_return s;
+  std::string blob_id = blob->id();
+  std::string sha = Base64Encode(Sha256(*zip));
+  uint64_t size = zip->size();
+  std::vector<int> fds{blob->fd()};
+  std::vector<std::string> dirs{ctx.deps.blobs.DirOf(blob_id)};
+  store::FunctionRecord record;
+  FunctionConfig config;
+  s = co_await UpdateRecord(
+      ctx, *name, *body, std::move(fds), std::move(dirs),
+      [&](store::FunctionRecord& r, FunctionConfig&) {
+        r.code_blob = blob_id;
+        r.code_sha256 = sha;
+        r.code_size = size;
+        return Status();
+      },
+      record, config);
+  if (!s.ok()) co_return s;  // the blob writer removes the unused package
+  blob->Keep();
+  co_return co_await ctx.SendJson(200, ConfigurationJson(ctx.account, record, config));
+}
+
+}  // namespace evoke::lambda
