@@ -126,11 +126,7 @@ Result<std::optional<T>> Member(const json& body, const char* name) {
   return std::optional<T>(it->get<T>());
 }
 
-std::string EnvironmentJson(const Environment& env) {
-  json vars = json::object();
-  for (const auto& [k, v] : env) vars[k] = v;
-  return vars.dump();
-}
+std::string EnvironmentJson(const Environment& env) { return VariablesJson(env).dump(); }
 
 // An optional integer member with the model's range: out of range is a violation in `v`.
 Status IntField(const json& body, const char* member, std::string_view field, int64_t lo,
@@ -268,6 +264,12 @@ Status ApplyFields(const json& body, FunctionConfig& c, Violations& v) {
 }
 
 }  // namespace
+
+json VariablesJson(const Environment& env) {
+  json vars = json::object();
+  for (const auto& [k, v] : env) vars[k] = v;
+  return vars;
+}
 
 bool IsSupportedRuntime(std::string_view runtime) {
   return std::find(kSupportedRuntimes.begin(), kSupportedRuntimes.end(), runtime) !=

@@ -48,6 +48,9 @@ struct CreateFunctionRequest {
 // provided.al2023).
 bool IsSupportedRuntime(std::string_view runtime);
 
+// Environment variables as the JSON object Lambda shows them in ("Variables": {...}).
+nlohmann::json VariablesJson(const Environment& env);
+
 // ValidationException for the model's constraints (every violation in one message, as Lambda
 // reports them), InvalidParameterValueException for Lambda's own rules.
 Result<CreateFunctionRequest> ParseCreateFunction(const nlohmann::json& body);

@@ -12,8 +12,6 @@ std::string FunctionArn(const Account& account, std::string_view name) {
 }
 
 std::string SerializeConfig(const FunctionConfig& c) {
-  json env = json::object();
-  for (const auto& [k, v] : c.environment) env[k] = v;
   return json{{"name", c.name},
               {"runtime", c.runtime},
               {"handler", c.handler},
@@ -22,7 +20,7 @@ std::string SerializeConfig(const FunctionConfig& c) {
               {"memory_mb", c.memory_mb},
               {"timeout_s", c.timeout_s},
               {"ephemeral_storage_mb", c.ephemeral_storage_mb},
-              {"environment", env},
+              {"environment", VariablesJson(c.environment)},
               {"layers", c.layers},
               {"architecture", c.architecture}}
       .dump();
@@ -81,9 +79,7 @@ json ConfigurationJson(const Account& account, const store::FunctionRecord& reco
             {"Architectures", json::array({c.architecture})},
             {"EphemeralStorage", {{"Size", c.ephemeral_storage_mb}}}};
   if (!c.environment.empty()) {
-    json vars = json::object();
-    for (const auto& [k, v] : c.environment) vars[k] = v;
-    j["Environment"] = {{"Variables", vars}};
+    j["Environment"] = {{"Variables", VariablesJson(c.environment)}};
   }
   if (!c.layers.empty()) {
     json layers = json::array();
