@@ -31,6 +31,8 @@ server options:
   --access-log WHERE   "-" for stdout (default), "off", or a file to append to
   --domain NAME        host name whose subdomains are virtual-hosted buckets
                        (default localhost; repeat for several)
+  --concurrency-limit N      concurrent function executions in the account (default 1000)
+  --sandbox-idle-seconds N   stop a warm sandbox after N idle seconds (default 300)
 
 root credentials come from EVOKE_ACCESS_KEY_ID and EVOKE_SECRET_ACCESS_KEY; without them the
 first start generates a pair and keeps it in DATA_DIR/credentials (aws CLI format, mode 0600).
@@ -92,6 +94,16 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args) {
       if (!domains_given) c.domains.clear();
       domains_given = true;
       c.domains.push_back(value);
+    } else if (name == "--concurrency-limit") {
+      if (!ParseInt(value, 1, 100000, &n)) {
+        return Usage("--concurrency-limit takes a number from 1 to 100000");
+      }
+      c.concurrency_limit = static_cast<int>(n);
+    } else if (name == "--sandbox-idle-seconds") {
+      if (!ParseInt(value, 1, 86400, &n)) {
+        return Usage("--sandbox-idle-seconds takes a number from 1 to 86400");
+      }
+      c.sandbox_idle_seconds = static_cast<int>(n);
     } else {
       return Usage("unknown option " + name + "; try evoke --help");
     }

@@ -18,6 +18,8 @@ struct ServerConfig {
   int threads = 0;                 // 0: one per core
   std::string access_log = "-";    // "-": stdout, "off", or a file path
   std::vector<std::string> domains = {"localhost"};
+  int concurrency_limit = 1000;    // the account's concurrent executions (Lambda's default)
+  int sandbox_idle_seconds = 300;  // an idle warm sandbox is stopped after this
 };
 
 struct Command {

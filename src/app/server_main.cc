@@ -118,8 +118,9 @@ int RunServer(const ServerConfig& config) {
   s3_options.owner_id = Sha256Hex("evoke-account:" + config.account_id);
   s3_options.owner_display_name = "evoke";
   s3::S3Service s3(s3_options, {**db, blobs, committer, verifier, clock});
+  lambda::ConcurrencyLimits concurrency(config.concurrency_limit);
   lambda::LambdaService lambda({config.region, config.account_id},
-                               {**db, blobs, committer, verifier, clock});
+                               {**db, blobs, committer, verifier, clock, concurrency});
   FrontDoor front_door(s3);
   front_door.AddService("lambda", [&lambda](http::Exchange& ex) { return lambda.Handle(ex); });
 

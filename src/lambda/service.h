@@ -14,6 +14,7 @@
 #include "base/asio.h"
 #include "base/clock.h"
 #include "http/exchange.h"
+#include "lambda/concurrency.h"
 #include "lambda/function_json.h"
 #include "store/blobs.h"
 #include "store/committer.h"
@@ -27,6 +28,7 @@ struct LambdaDependencies {
   store::Committer& committer;
   auth::Verifier& verifier;
   const Clock& clock;
+  ConcurrencyLimits& concurrency;
 };
 
 // What an action gets for one request.
