@@ -27,6 +27,7 @@ case "${1:-}" in
     build build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEVOKE_SANITIZE=ON
     echo "== unit tests"
     build/asan/tests/evoke_unit_tests --gtest_brief=1
+    build/asan/tests/evoke_lambda_runtime_tests --gtest_brief=1
     echo "== end-to-end tests"
     EVOKE_BIN="$PWD/build/asan/evoke" tests/e2e/run.sh
     echo "== all tests passed"
