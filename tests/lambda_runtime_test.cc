@@ -1,6 +1,9 @@
 // Tests of evoke's C++ Lambda runtime (runtimes/cpp) against a scripted Runtime API server: a
 // thread with a loopback listener that answers each request with the next scripted bytes.
+#include "evoke/lambda_runtime.h"
+
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -12,10 +15,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
-
-#include "evoke/lambda_runtime.h"
 
 namespace evoke::lambda_runtime {
 namespace {
@@ -111,8 +110,8 @@ class FakeRuntimeApi {
       requests_.push_back(std::move(request));
       size_t sent = 0;
       while (sent < answer.raw.size()) {
-        ssize_t n = ::send(connection, answer.raw.data() + sent, answer.raw.size() - sent,
-                           MSG_NOSIGNAL);
+        ssize_t n =
+            ::send(connection, answer.raw.data() + sent, answer.raw.size() - sent, MSG_NOSIGNAL);
         if (n <= 0) break;
         sent += static_cast<size_t>(n);
       }
@@ -140,17 +139,16 @@ class FakeRuntimeApi {
     while (line_end != std::string::npos) {
       size_t start = line_end + 2;
       line_end = head.find("\r\n", start);
-      std::string line = head.substr(start, line_end == std::string::npos ? line_end
-                                                                           : line_end - start);
+      std::string line =
+          head.substr(start, line_end == std::string::npos ? line_end : line_end - start);
       size_t colon = line.find(':');
       std::string value = line.substr(colon + 1);
       value.erase(0, value.find_first_not_of(' '));
       request.headers[Lower(line.substr(0, colon))] = value;
     }
     buffer.erase(0, head_end + 4);
-    size_t length = request.headers.count("content-length")
-                        ? std::stoul(request.headers["content-length"])
-                        : 0;
+    size_t length =
+        request.headers.count("content-length") ? std::stoul(request.headers["content-length"]) : 0;
     while (buffer.size() < length) {
       if (!ReadMore(fd, buffer)) return false;
     }
@@ -186,9 +184,10 @@ Answer Next(const std::string& request_id, const std::string& payload,
 }
 
 Answer Accepted(bool close_after = false) {
-  return {"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n"
-          "{\"status\":\"OK\"}\n",
-          close_after};
+  return {
+      "HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n"
+      "{\"status\":\"OK\"}\n",
+      close_after};
 }
 
 InvocationResponse Echo(const InvocationRequest& request) {
@@ -196,8 +195,8 @@ InvocationResponse Echo(const InvocationRequest& request) {
 }
 
 TEST(LambdaRuntimeTest, PostsSuccessToResponseOverOneKeptAliveConnection) {
-  FakeRuntimeApi api({Next("id-1", R"({"n":1})"), Accepted(), Next("id-2", R"({"n":2})"),
-                      Accepted()});
+  FakeRuntimeApi api(
+      {Next("id-1", R"({"n":1})"), Accepted(), Next("id-2", R"({"n":2})"), Accepted()});
   int calls = 0;
   int status = RunHandler(
       [&calls](const InvocationRequest& request) {
@@ -291,6 +290,20 @@ TEST(LambdaRuntimeTest, PostsFailureToErrorWithItsType) {
             R"({"errorMessage":"bad \"input\"\n\u0001","errorType":"MyError","stackTrace":[]})");
 }
 
+TEST(LambdaRuntimeTest, KeepsLineBreaksOutOfHeaders) {
+  FakeRuntimeApi api({Next("id-1", "{}"), Accepted()});
+  RunHandler(
+      [](const InvocationRequest&) {
+        return InvocationResponse::Failure("m", "Bad\r\nX-Injected: 1");
+      },
+      api.address());
+  api.Join();
+
+  ASSERT_EQ(api.requests().size(), 2u);
+  EXPECT_EQ(api.requests()[1].Header("lambda-runtime-function-error-type"), "Bad  X-Injected: 1");
+  EXPECT_EQ(api.requests()[1].Header("x-injected"), "<absent>");
+}
+
 TEST(LambdaRuntimeTest, ReportsThrownExceptionsAsFunctionErrorsAndGoesOn) {
   FakeRuntimeApi api({Next("id-1", "1"), Accepted(), Next("id-2", "2"), Accepted(),
                       Next("id-3", "3"), Accepted()});
@@ -323,8 +336,9 @@ TEST(LambdaRuntimeTest, ReadsChunkedResponses) {
       "5;name=value\r\n{\"a\":\r\n"
       "A\r\n\"0123456\"}\r\n"
       "0\r\nSome-Trailer: x\r\n\r\n"};
-  Answer accepted{"HTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\n\r\n"
-                  "10\r\n{\"status\":\"OK\"}\n\r\n0\r\n\r\n"};
+  Answer accepted{
+      "HTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "10\r\n{\"status\":\"OK\"}\n\r\n0\r\n\r\n"};
   FakeRuntimeApi api({next, accepted, Next("id-2", "second"), Accepted()});
   int status = RunHandler(Echo, api.address());
   api.Join();
@@ -345,8 +359,8 @@ TEST(LambdaRuntimeTest, ReconnectsWhenTheServerClosesTheConnection) {
   Answer accepted{"HTTP/1.1 202 Accepted\r\n\r\n{\"status\":\"OK\"}", true};
   // The server drops the idle kept-alive connection without saying so: the next request must
   // be retried on a fresh one.
-  FakeRuntimeApi api({first, accepted, Next("id-2", "b"), Accepted(true), Next("id-3", "c"),
-                      Accepted()});
+  FakeRuntimeApi api(
+      {first, accepted, Next("id-2", "b"), Accepted(true), Next("id-3", "c"), Accepted()});
   RunHandler(Echo, api.address());
   api.Join();
 
@@ -371,8 +385,7 @@ TEST(LambdaRuntimeTest, CarriesLargePayloadsBothWays) {
 
 TEST(LambdaRuntimeTest, GoesOnAfterAClientErrorOnAPost) {
   // 413 RequestEntityTooLarge fails that invocation only.
-  Answer too_large{
-      "HTTP/1.1 413 Request Entity Too Large\r\nContent-Length: 2\r\n\r\n{}"};
+  Answer too_large{"HTTP/1.1 413 Request Entity Too Large\r\nContent-Length: 2\r\n\r\n{}"};
   FakeRuntimeApi api({Next("id-1", "a"), too_large, Next("id-2", "b"), Accepted()});
   RunHandler(Echo, api.address());
   api.Join();
@@ -382,8 +395,7 @@ TEST(LambdaRuntimeTest, GoesOnAfterAClientErrorOnAPost) {
 }
 
 TEST(LambdaRuntimeTest, StopsWhenTheRuntimeApiReportsAServerError) {
-  Answer container_error{
-      "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 2\r\n\r\n{}"};
+  Answer container_error{"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 2\r\n\r\n{}"};
   // A second answer the runtime must not ask for.
   FakeRuntimeApi api({container_error, Next("id-1", "a")});
   int calls = 0;

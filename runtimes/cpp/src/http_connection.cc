@@ -308,7 +308,14 @@ std::optional<HttpResponse> HttpConnection::RoundTripBlocking(
   if (!body.empty() || method == "POST" || method == "PUT") {
     head += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   }
-  for (const auto& [name, value] : headers) head += name + ": " + value + "\r\n";
+  for (const auto& [name, value] : headers) {
+    // Values come from the handler (error type, content type): a line break must not end the
+    // header and start another.
+    std::string clean = value;
+    std::replace_if(
+        clean.begin(), clean.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    head += name + ": " + clean + "\r\n";
+  }
   head += "\r\n";
 
   bool reused = fd_ >= 0;

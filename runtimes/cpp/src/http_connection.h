@@ -42,8 +42,8 @@ class HttpConnection {
   // One attempt on the current connection (opened if need be). `sent_nothing_back` tells the
   // caller that the server closed the connection without a byte of response, the one case a
   // retry on a fresh connection is safe.
-  std::optional<HttpResponse> TryRoundTrip(const std::string& request_head,
-                                           const std::string& body, bool& sent_nothing_back);
+  std::optional<HttpResponse> TryRoundTrip(const std::string& request_head, const std::string& body,
+                                           bool& sent_nothing_back);
   bool Connect();
   void Close();
   bool SendAll(const std::string& head, const std::string& body);

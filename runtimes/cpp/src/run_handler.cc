@@ -90,8 +90,7 @@ bool PostAnswer(HttpConnection& connection, const std::string& request_id,
   std::vector<std::pair<std::string, std::string>> headers = {
       {"Content-Type", answer.content_type()}};
   if (!answer.is_success()) headers.emplace_back(kErrorTypeHeader, answer.error_type());
-  std::string path =
-      kInvocationPath + request_id + (answer.is_success() ? "/response" : "/error");
+  std::string path = kInvocationPath + request_id + (answer.is_success() ? "/response" : "/error");
   std::optional<HttpResponse> posted =
       connection.RoundTripBlocking("POST", path, headers, answer.payload());
   if (!posted) {
@@ -141,8 +140,8 @@ int RunHandler(const Handler& handler, const std::string& runtime_api) {
       return 1;
     }
     if (next->status < 200 || next->status >= 300) {
-      Say("the Runtime API answered " + std::to_string(next->status) + " to " + kNextPath +
-          ": " + next->body.substr(0, 1000));
+      Say("the Runtime API answered " + std::to_string(next->status) + " to " + kNextPath + ": " +
+          next->body.substr(0, 1000));
       return 1;
     }
     std::string why;

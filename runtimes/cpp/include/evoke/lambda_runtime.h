@@ -42,8 +42,8 @@ struct InvocationRequest {
 
   // Time left before the deadline; negative once it has passed.
   std::chrono::milliseconds TimeRemaining() const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::system_clock::now());
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::system_clock::now());
   }
 };
 
