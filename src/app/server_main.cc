@@ -21,6 +21,8 @@
 #include "base/log.h"
 #include "http/server.h"
 #include "lambda/service.h"
+#include "observe/logs_service.h"
+#include "observe/sqlite_log_store.h"
 #include "s3/service.h"
 #include "store/blobs.h"
 #include "store/committer.h"
@@ -118,11 +120,16 @@ int RunServer(const ServerConfig& config) {
   s3_options.owner_id = Sha256Hex("evoke-account:" + config.account_id);
   s3_options.owner_display_name = "evoke";
   s3::S3Service s3(s3_options, {**db, blobs, committer, verifier, clock});
+  // Function logs: appended by the invoke path, read through the CloudWatch Logs API. Declared
+  // after the committer, so it is destroyed (flushing what is queued) before it.
+  observe::SqliteLogStore log_store(**db, committer, clock);
+  observe::LogsService logs({config.region, config.account_id}, log_store, verifier);
   lambda::ConcurrencyLimits concurrency(config.concurrency_limit);
   lambda::LambdaService lambda({config.region, config.account_id},
                                {**db, blobs, committer, verifier, clock, concurrency});
   FrontDoor front_door(s3);
   front_door.AddService("lambda", [&lambda](http::Exchange& ex) { return lambda.Handle(ex); });
+  front_door.AddService("logs", [&logs](http::Exchange& ex) { return logs.Handle(ex); });
 
   int threads = config.threads > 0 ? config.threads
                                    : std::max(1u, std::thread::hardware_concurrency());
@@ -179,6 +186,7 @@ int RunServer(const ServerConfig& config) {
   for (int i = 1; i < threads; ++i) pool.emplace_back([&, i] { contexts[i]->run(); });
   contexts[0]->run();
   for (auto& t : pool) t.join();
+  log_store.FlushBlocking();
   committer.Stop();
   if (access_log_fd > STDERR_FILENO) ::close(access_log_fd);
   LogInfo("stopped");

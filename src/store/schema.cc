@@ -68,6 +68,42 @@ CREATE TABLE functions (
   modified_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+      // 4: CloudWatch-style logs (docs/logs.md). Events carry their group so a group's events
+      // read in time order from one index (FilterLogEvents, retention) and a stream's from
+      // another (GetLogEvents); the rowid orders events of equal timestamp by arrival.
+      R"sql(
+CREATE TABLE log_groups (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL,
+  retention_days INTEGER,       -- NULL: kept forever
+  stored_bytes INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE log_streams (
+  id INTEGER PRIMARY KEY,
+  group_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  first_event_ms INTEGER,       -- NULL until the first event
+  last_event_ms INTEGER,
+  last_ingestion_ms INTEGER,
+  stored_bytes INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (group_id, name)
+);
+CREATE INDEX log_streams_by_last_event ON log_streams (group_id, last_event_ms, name);
+
+CREATE TABLE log_events (
+  id INTEGER PRIMARY KEY,
+  group_id INTEGER NOT NULL,
+  stream_id INTEGER NOT NULL,
+  timestamp_ms INTEGER NOT NULL,
+  ingestion_ms INTEGER NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE INDEX log_events_by_stream ON log_events (stream_id, timestamp_ms, id);
+CREATE INDEX log_events_by_group ON log_events (group_id, timestamp_ms, id);
+)sql",
   };
   return kMigrations;
 }

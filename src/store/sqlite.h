@@ -29,6 +29,12 @@ class Stmt {
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
+  // Makes a stepped statement ready for new bindings, to run it again in the same scope.
+  Stmt& Reset() {
+    sqlite3_reset(s_);
+    return *this;
+  }
+
   // Binds are 1-based, as in SQLite.
   Stmt& Bind(int i, int64_t v) {
     sqlite3_bind_int64(s_, i, v);

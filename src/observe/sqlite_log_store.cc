@@ -1,0 +1,143 @@
+#include "observe/sqlite_log_store.h"
+
+#include <memory>
+
+#include "base/log.h"
+#include "store/logs.h"
+
+namespace evoke::observe {
+
+SqliteLogStore::SqliteLogStore(store::Database& db, store::Committer& committer,
+                               const Clock& clock, LogStoreOptions options)
+    : db_(db), committer_(committer), clock_(clock), options_(options) {}
+
+SqliteLogStore::~SqliteLogStore() { FlushBlocking(); }
+
+void SqliteLogStore::Append(const std::string& group, const std::string& stream,
+                            std::vector<LogEvent> events) {
+  size_t bytes = 0;
+  for (const auto& e : events) bytes += static_cast<size_t>(store::StoredSize(e.message));
+  bool submit = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto key = std::make_pair(group, stream);
+    if (queued_bytes_ + bytes > options_.max_queued_bytes && !queue_.empty()) {
+      if (dropped_.empty()) {
+        LogWarning("logs: the log store is behind by " + std::to_string(queued_bytes_) +
+                   " bytes; dropping function log lines until it catches up");
+      }
+      dropped_[key] += events.size();
+      stats_.dropped_events += events.size();
+      return;
+    }
+    std::vector<store::NewLogEvent> converted;
+    converted.reserve(events.size() + 1);
+    if (auto it = dropped_.find(key); it != dropped_.end()) {
+      int64_t when = events.empty() ? clock_.NowMs() : events.front().timestamp_ms;
+      converted.push_back({when, "evoke: " + std::to_string(it->second) +
+                                     " log events of this stream were dropped because the log "
+                                     "store fell behind"});
+      dropped_.erase(it);
+    }
+    for (auto& e : events) converted.push_back({e.timestamp_ms, std::move(e.message)});
+    stats_.appended_events += events.size();
+    queued_bytes_ += bytes;
+    // Consecutive appends to one stream become one run of inserts.
+    if (!queue_.empty() && queue_.back().group == group && queue_.back().stream == stream) {
+      auto& into = queue_.back().events;
+      into.insert(into.end(), std::make_move_iterator(converted.begin()),
+                  std::make_move_iterator(converted.end()));
+    } else {
+      queue_.push_back({group, stream, std::move(converted)});
+    }
+    if (!job_pending_) submit = job_pending_ = true;
+  }
+  if (submit) ScheduleJob();
+}
+
+void SqliteLogStore::RequestRetentionSweep() {
+  bool submit = false;
+  {
+    std::lock_guard lock(mutex_);
+    sweep_requested_ = true;
+    if (!job_pending_) submit = job_pending_ = true;
+  }
+  if (submit) ScheduleJob();
+}
+
+void SqliteLogStore::ScheduleJob() {
+  // Submitted outside the mutex: a stopped committer answers `done` at once, on this thread.
+  auto ran = std::make_shared<bool>(false);
+  auto written = std::make_shared<uint64_t>(0);
+  store::CommitJob job;
+  job.apply = [this, ran, written](store::WriteTxn& txn) {
+    *ran = true;
+    return WriteQueued(txn, *written);
+  };
+  job.done = [this, ran, written](Status s) {
+    std::lock_guard lock(mutex_);
+    if (!*ran) job_pending_ = false;  // never ran (the committer stopped): let a later Append retry
+    if (s.ok()) {
+      stats_.written_events += *written;
+      stats_.flush_jobs += 1;
+    } else {
+      LogWarning("logs: " + std::to_string(*written) + " log event(s) lost: " +
+                 s.error().message);
+    }
+  };
+  committer_.Submit(std::move(job));
+}
+
+Status SqliteLogStore::WriteQueued(store::WriteTxn& txn, uint64_t& written) {
+  std::vector<Pending> work;
+  bool sweep = false;
+  {
+    std::lock_guard lock(mutex_);
+    work.swap(queue_);
+    queued_bytes_ = 0;
+    // From here on a new Append needs a new job; the committer runs it after this one, so the
+    // order per stream holds.
+    job_pending_ = false;
+    sweep = sweep_requested_;
+    sweep_requested_ = false;
+  }
+  int64_t now = clock_.NowMs();
+  for (const auto& p : work) {
+    Status s = store::AppendLogEvents(txn, p.group, p.stream, p.events, now, /*create=*/true);
+    if (!s.ok()) {
+      // One bad append (say a name the database refuses) must not take the others with it.
+      LogWarning("logs: cannot store " + std::to_string(p.events.size()) + " event(s) of " +
+                 p.group + " " + p.stream + ": " + s.error().message);
+      continue;
+    }
+    written += p.events.size();
+  }
+  if (sweep || now - last_sweep_ms_ >= options_.retention_sweep_interval_ms) {
+    last_sweep_ms_ = now;
+    auto expired = store::ExpireLogEvents(txn, now, options_.retention_sweep_budget);
+    if (!expired.ok()) {
+      LogWarning("logs: retention sweep failed: " + expired.error().message);
+    } else if (*expired > 0) {
+      std::lock_guard lock(mutex_);
+      stats_.expired_events += *expired;
+      // A full budget means more is due: sweep again with the next flush.
+      if (*expired >= options_.retention_sweep_budget) sweep_requested_ = true;
+    }
+  }
+  return {};
+}
+
+void SqliteLogStore::FlushBlocking() {
+  uint64_t written = 0;
+  Status s = committer_.RunBlocking(
+      [this, &written](store::WriteTxn& txn) { return WriteQueued(txn, written); });
+  std::lock_guard lock(mutex_);
+  if (s.ok()) stats_.written_events += written;
+}
+
+LogStoreStats SqliteLogStore::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+}  // namespace evoke::observe

@@ -1,0 +1,92 @@
+// SqliteLogStore: the LogStore over evoke's database. Append queues events in memory and one
+// fire-and-forget Committer job at a time writes everything queued when it runs, so appends that
+// pile up while the disk is busy share one job (and one transaction). The CloudWatch Logs
+// service reads through db.Reader() leases with the store/logs.h queries.
+// Thread contract: every method may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/clock.h"
+#include "observe/log_store.h"
+#include "store/committer.h"
+#include "store/database.h"
+#include "store/logs.h"
+
+namespace evoke::observe {
+
+struct LogStoreOptions {
+  // Queued bytes (messages) beyond which Append drops events instead of growing: the bound
+  // on memory when producers outrun the disk. Each stream that lost events gets one line
+  // saying how many once there is room again.
+  size_t max_queued_bytes = 64u << 20;
+  // How often a flush also deletes events past their group's retention, and how many at most
+  // per flush (so one batch of the committer stays short).
+  int64_t retention_sweep_interval_ms = 60'000;
+  size_t retention_sweep_budget = 10'000;
+};
+
+struct LogStoreStats {
+  uint64_t appended_events = 0;  // accepted by Append
+  uint64_t dropped_events = 0;   // refused because the queue was full
+  uint64_t written_events = 0;   // committed
+  uint64_t flush_jobs = 0;       // committer jobs that wrote them
+  uint64_t expired_events = 0;   // deleted by retention
+};
+
+class SqliteLogStore final : public LogStore {
+ public:
+  SqliteLogStore(store::Database& db, store::Committer& committer, const Clock& clock,
+                 LogStoreOptions options = {});
+  // Waits until what is queued is written (or the committer has stopped).
+  ~SqliteLogStore() override;
+  SqliteLogStore(const SqliteLogStore&) = delete;
+  SqliteLogStore& operator=(const SqliteLogStore&) = delete;
+
+  void Append(const std::string& group, const std::string& stream,
+              std::vector<LogEvent> events) override;
+
+  // Writes what is queued now and waits for it; for start-up, shutdown and tests only.
+  void FlushBlocking();
+  // Runs a retention sweep in the committer's next batch regardless of the interval (after
+  // PutRetentionPolicy, and for tests).
+  void RequestRetentionSweep();
+
+  store::Database& db() { return db_; }
+  store::Committer& committer() { return committer_; }
+  const Clock& clock() const { return clock_; }
+  LogStoreStats stats() const;
+
+ private:
+  struct Pending {
+    std::string group;
+    std::string stream;
+    std::vector<store::NewLogEvent> events;
+  };
+  // Submits a flush job; called with job_pending_ just set, never with mutex_ held.
+  void ScheduleJob();
+  // Runs on the committer thread inside a batch: writes (and counts in `written`) what is
+  // queued, and sweeps expired events when due.
+  Status WriteQueued(store::WriteTxn& txn, uint64_t& written);
+
+  store::Database& db_;
+  store::Committer& committer_;
+  const Clock& clock_;
+  const LogStoreOptions options_;
+
+  mutable std::mutex mutex_;
+  std::vector<Pending> queue_;  // GUARDED_BY(mutex_)
+  size_t queued_bytes_ = 0;     // GUARDED_BY(mutex_)
+  bool job_pending_ = false;    // GUARDED_BY(mutex_): a flush job is queued in the committer
+  bool sweep_requested_ = false;                              // GUARDED_BY(mutex_)
+  std::map<std::pair<std::string, std::string>, uint64_t> dropped_;  // GUARDED_BY(mutex_)
+  LogStoreStats stats_;                                       // GUARDED_BY(mutex_)
+  int64_t last_sweep_ms_ = 0;  // committer thread only
+};
+
+}  // namespace evoke::observe
