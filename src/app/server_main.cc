@@ -7,6 +7,7 @@
 
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <thread>
 #include <unordered_set>
@@ -19,6 +20,10 @@
 #include "base/clock.h"
 #include "base/hash.h"
 #include "base/log.h"
+#include "exec/code_cache.h"
+#include "exec/pool.h"
+#include "exec/process.h"
+#include "exec/runtimes.h"
 #include "http/server.h"
 #include "lambda/service.h"
 #include "observe/logs_service.h"
@@ -76,6 +81,14 @@ Status SweepOrphans(store::Database& db, store::BlobStore& blobs) {
   return {};
 }
 
+// How a sandbox on this machine reaches a server listening on `host`.
+std::string SandboxReachableHost(const std::string& host) {
+  if (host == "0.0.0.0" || host == "localhost") return "127.0.0.1";
+  if (host == "::") return "[::1]";
+  if (host.find(':') != std::string::npos) return "[" + host + "]";
+  return host;
+}
+
 int OpenAccessLog(const std::string& where) {
   if (where == "-") return STDOUT_FILENO;
   if (where == "off") return -1;
@@ -124,13 +137,6 @@ int RunServer(const ServerConfig& config) {
   // after the committer, so it is destroyed (flushing what is queued) before it.
   observe::SqliteLogStore log_store(**db, committer, clock);
   observe::LogsService logs({config.region, config.account_id}, log_store, verifier);
-  lambda::ConcurrencyLimits concurrency(config.concurrency_limit);
-  lambda::LambdaService lambda({config.region, config.account_id},
-                               {**db, blobs, committer, verifier, clock, concurrency});
-  FrontDoor front_door(s3);
-  front_door.AddService("lambda", [&lambda](http::Exchange& ex) { return lambda.Handle(ex); });
-  front_door.AddService("logs", [&logs](http::Exchange& ex) { return logs.Handle(ex); });
-
   int threads = config.threads > 0 ? config.threads
                                    : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::unique_ptr<asio::io_context>> contexts;
@@ -139,6 +145,34 @@ int RunServer(const ServerConfig& config) {
     contexts.push_back(std::make_unique<asio::io_context>(1));
     context_ptrs.push_back(contexts.back().get());
   }
+
+  // Functions: sandboxes on the I/O threads, code unpacked under DATA_DIR/code.
+  exec::HostSupport host = exec::ProbeHost();
+  // Sandboxes see these paths from other working directories: make them absolute.
+  std::string data_dir = std::filesystem::absolute(config.data_dir).lexically_normal().string();
+  if (data_dir.size() > 1 && data_dir.back() == '/') data_dir.pop_back();
+  std::string runtime_dir = data_dir + "/runtime";
+  if (Status s = exec::InstallRuntimeFiles(runtime_dir); !s.ok()) return Fail(s.error().message);
+  exec::CodeCache code_cache(data_dir + "/code");
+  exec::Pool pool(context_ptrs, std::chrono::seconds(config.sandbox_idle_seconds));
+  lambda::ConcurrencyLimits concurrency(config.concurrency_limit);
+  lambda::Execution execution{pool,
+                              code_cache,
+                              log_store,
+                              host,
+                              exec::Interpreters{},
+                              runtime_dir,
+                              data_dir,
+                              data_dir + "/sandboxes",
+                              "",
+                              root->access_key_id,
+                              root->secret_access_key};
+  lambda::LambdaService lambda({config.region, config.account_id},
+                               {**db, blobs, committer, verifier, clock, concurrency, execution});
+  FrontDoor front_door(s3);
+  front_door.AddService("lambda", [&lambda](http::Exchange& ex) { return lambda.Handle(ex); });
+  front_door.AddService("logs", [&logs](http::Exchange& ex) { return logs.Handle(ex); });
+
   int access_log_fd = OpenAccessLog(config.access_log);
   if (access_log_fd < 0 && config.access_log != "off") {
     return Fail("cannot open access log " + config.access_log);
@@ -149,6 +183,8 @@ int RunServer(const ServerConfig& config) {
   http_options.access_log_fd = access_log_fd;
   http::Server server(http_options, context_ptrs, front_door);
   if (Status s = server.Listen(); !s.ok()) return Fail(s.error().message);
+  execution.endpoint_url = "http://" + SandboxReachableHost(config.host) + ":" +
+                           std::to_string(server.port());
 
   if (root->generated) {
     std::printf(
@@ -168,12 +204,14 @@ int RunServer(const ServerConfig& config) {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (auto& c : contexts) guards.push_back(asio::make_work_guard(*c));
   server.Start();
+  pool.Start();
 
   asio::signal_set signals(*contexts[0], SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     LogInfo(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
             ", shutting down");
+    pool.StopAll();
     // Once drained, the contexts run out of work and their run() calls return.
     server.Shutdown(std::chrono::seconds(10), [&] {
       asio::post(*contexts[0], [&] {
@@ -182,10 +220,10 @@ int RunServer(const ServerConfig& config) {
     });
   });
 
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&, i] { contexts[i]->run(); });
+  std::vector<std::thread> io_threads;
+  for (int i = 1; i < threads; ++i) io_threads.emplace_back([&, i] { contexts[i]->run(); });
   contexts[0]->run();
-  for (auto& t : pool) t.join();
+  for (auto& t : io_threads) t.join();
   log_store.FlushBlocking();
   committer.Stop();
   if (access_log_fd > STDERR_FILENO) ::close(access_log_fd);

@@ -14,5 +14,9 @@ Task<Status> ListFunctions(Context& ctx);
 Task<Status> DeleteFunction(Context& ctx);
 Task<Status> UpdateFunctionConfiguration(Context& ctx);
 Task<Status> UpdateFunctionCode(Context& ctx);
+Task<Status> Invoke(Context& ctx);
+
+// A synchronous invocation's payload limit.
+inline constexpr size_t kMaxInvokePayloadBytes = 6'291'456;
 
 }  // namespace evoke::lambda

@@ -23,6 +23,7 @@ struct Route {
   std::string_view path;  // "{}" matches one segment
   std::string_view action;
   Task<Status> (*run)(Context&);
+  size_t max_body = kMaxRequestBytes;
 };
 
 constexpr std::array kRoutes = {
@@ -34,6 +35,7 @@ constexpr std::array kRoutes = {
     Route{"PUT", "/2015-03-31/functions/{}/configuration", "UpdateFunctionConfiguration",
           UpdateFunctionConfiguration},
     Route{"PUT", "/2015-03-31/functions/{}/code", "UpdateFunctionCode", UpdateFunctionCode},
+    Route{"POST", "/2015-03-31/functions/{}/invocations", "Invoke", Invoke, kMaxInvokePayloadBytes},
 };
 
 std::vector<std::string_view> Segments(std::string_view path) {
@@ -86,20 +88,31 @@ http::Response JsonResponse(int status, std::string body, const std::string& req
 http::Response ErrorResponse(const Error& error, const std::string& request_id) {
   json body = {{"Type", LambdaStatusForError(error.code) >= 500 ? "Service" : "User"},
                {"message", error.message}};
-  for (const auto& [name, value] : error.details) body[name] = value;
+  std::string retry_after;
+  for (const auto& [name, value] : error.details) {
+    // TooManyRequestsException's retryAfterSeconds travels in the Retry-After header.
+    if (name == "retryAfterSeconds") {
+      retry_after = value;
+    } else {
+      body[name] = value;
+    }
+  }
   http::Response r = JsonResponse(LambdaStatusForError(error.code), body.dump(), request_id);
+  if (!retry_after.empty()) r.headers.Add("Retry-After", retry_after);
   r.headers.Add("x-amzn-ErrorType", error.code);
   return r;
 }
 
-Task<Result<std::string>> ReadWholeBody(http::Exchange& ex) {
+// The whole body, up to `limit` bytes; `action` names the operation in the error.
+Task<Result<std::string>> ReadWholeBody(http::Exchange& ex, size_t limit, std::string_view action) {
+  auto too_large = [&] {
+    return MakeError("RequestEntityTooLargeException",
+                     "Request must be smaller than " + std::to_string(limit) + " bytes for the " +
+                         std::string(action) + " operation");
+  };
   std::string body;
   if (auto length = ex.request().content_length) {
-    if (*length > kMaxRequestBytes) {
-      co_return MakeError("RequestEntityTooLargeException",
-                          "Request must be smaller than " + std::to_string(kMaxRequestBytes) +
-                              " bytes for the operation");
-    }
+    if (*length > limit) co_return too_large();
     body.reserve(*length);
   }
   char buf[64 * 1024];
@@ -107,11 +120,7 @@ Task<Result<std::string>> ReadWholeBody(http::Exchange& ex) {
     auto n = co_await ex.ReadBody(std::span(buf, sizeof buf));
     if (!n.ok()) co_return std::move(n).error();
     if (*n == 0) break;
-    if (body.size() + *n > kMaxRequestBytes) {
-      co_return MakeError("RequestEntityTooLargeException",
-                          "Request must be smaller than " + std::to_string(kMaxRequestBytes) +
-                              " bytes for the operation");
-    }
+    if (body.size() + *n > limit) co_return too_large();
     body.append(buf, *n);
   }
   co_return body;
@@ -201,7 +210,8 @@ Task<void> LambdaService::Handle(http::Exchange& ex) {
       failed = true;
       break;
     }
-    auto body = co_await ReadWholeBody(ex);
+    auto body = co_await ReadWholeBody(ex, route ? route->max_body : kMaxRequestBytes,
+                                       route ? route->action : std::string_view());
     if (!body.ok()) {
       error = std::move(body).error();
       failed = true;

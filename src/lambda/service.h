@@ -14,13 +14,33 @@
 #include "base/asio.h"
 #include "base/clock.h"
 #include "http/exchange.h"
+#include "exec/code_cache.h"
+#include "exec/pool.h"
+#include "exec/process.h"
+#include "exec/runtimes.h"
 #include "lambda/concurrency.h"
+#include "observe/log_store.h"
 #include "lambda/function_json.h"
 #include "store/blobs.h"
 #include "store/committer.h"
 #include "store/database.h"
 
 namespace evoke::lambda {
+
+// What running functions takes: sandboxes, their code, their logs, and how they reach evoke.
+struct Execution {
+  exec::Pool& pool;
+  exec::CodeCache& code;
+  observe::LogStore& logs;
+  const exec::HostSupport& host;
+  exec::Interpreters interpreters;
+  std::string runtime_dir;   // DATA_DIR/runtime: evoke's bootstraps
+  std::string data_dir;      // hidden from sandboxes
+  std::string sandbox_root;  // DATA_DIR/sandboxes: private /tmp where namespaces are refused
+  std::string endpoint_url;  // evoke itself, as a sandbox reaches it
+  std::string access_key_id;  // credentials functions' AWS SDK calls sign with
+  std::string secret_access_key;
+};
 
 struct LambdaDependencies {
   store::Database& db;
@@ -29,6 +49,7 @@ struct LambdaDependencies {
   auth::Verifier& verifier;
   const Clock& clock;
   ConcurrencyLimits& concurrency;
+  Execution& execution;
 };
 
 // What an action gets for one request.

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace evoke::lambda {
+namespace evoke::exec {
 
 struct InvocationReport {
   std::string request_id;
@@ -15,14 +15,17 @@ struct InvocationReport {
   int memory_size_mb = 0;
   int64_t max_memory_used_bytes = 0;     // measured
   std::optional<double> init_duration_ms;  // cold starts only
+  std::string status;      // "timeout" or "error" when the invocation failed in the platform
+  std::string error_type;  // with status "error", e.g. Runtime.ExitError
 };
 
 std::string StartLine(std::string_view request_id, std::string_view version);
 std::string EndLine(std::string_view request_id);
 // "REPORT RequestId: ID\tDuration: 1.42 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\t
 // Max Memory Used: 39 MB\tInit Duration: 123.74 ms\t". Billing rounds up to the millisecond
-// and, as Lambda now does, includes the init duration; memory rounds up to whole MB.
+// and, as Lambda now does, includes the init duration; memory rounds up to whole MB. A
+// platform failure adds "Status: timeout" or "Status: error\tError Type: T", as Lambda does.
 std::string ReportLine(const InvocationReport& report);
 int64_t BilledDurationMs(double duration_ms, std::optional<double> init_duration_ms);
 
-}  // namespace evoke::lambda
+}  // namespace evoke::exec

@@ -1,9 +1,9 @@
-#include "lambda/report.h"
+#include "exec/report.h"
 
 #include <cmath>
 #include <cstdio>
 
-namespace evoke::lambda {
+namespace evoke::exec {
 namespace {
 
 std::string Ms(double ms) {
@@ -37,7 +37,9 @@ std::string ReportLine(const InvocationReport& r) {
                      " ms\tMemory Size: " + std::to_string(r.memory_size_mb) +
                      " MB\tMax Memory Used: " + std::to_string(used_mb) + " MB\t";
   if (r.init_duration_ms) line += "Init Duration: " + Ms(*r.init_duration_ms) + " ms\t";
+  if (!r.status.empty()) line += "Status: " + r.status + "\t";
+  if (!r.error_type.empty()) line += "Error Type: " + r.error_type + "\t";
   return line;
 }
 
-}  // namespace evoke::lambda
+}  // namespace evoke::exec

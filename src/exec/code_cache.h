@@ -1,0 +1,44 @@
+// CodeCache: deployment packages unpacked on disk, once per content. A zip (a function's code or
+// a layer) is unpacked into DATA_DIR/code/<sha256 hex>/ by a helper thread, through a temporary
+// directory renamed into place, and left read-only; sandboxes bind-mount it. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/asio.h"
+#include "base/result.h"
+
+namespace evoke::exec {
+
+class CodeCache {
+ public:
+  explicit CodeCache(std::string root);  // DATA_DIR/code
+
+  // The directory holding the package whose SHA-256 (hex) is `sha256_hex`, unpacking it first
+  // if needed. `read_zip` is called on the helper thread and returns the zip's bytes.
+  Task<Result<std::string>> Unpacked(std::string sha256_hex,
+                                     std::function<Result<std::string>()> read_zip);
+  // Removes unpacked packages not named in `keep` (start-up housekeeping).
+  void RemoveExcept(const std::vector<std::string>& keep);
+
+ private:
+  struct Entry {
+    bool done = false;
+    Status status;
+    std::vector<std::function<void(Status)>> waiters;
+  };
+  Status Unpack(const std::string& sha256_hex, const std::string& zip);
+
+  std::string root_;
+  std::mutex mutex_;
+  std::map<std::string, Entry> entries_;  // GUARDED_BY(mutex_)
+};
+
+// Unpacks `zip` into the existing directory `dir` (pure file work; used by the cache and tests).
+Status UnpackZip(const std::string& zip, const std::string& dir);
+
+}  // namespace evoke::exec

@@ -1,0 +1,267 @@
+// Invoke: runs a function synchronously (RequestResponse), or only checks that it could
+// (DryRun). Admission against the concurrency limits, a warm sandbox or a new one, the payload
+// handed over through the Runtime API, and the result (or Lambda's error document) returned
+// with X-Amz-Function-Error, X-Amz-Executed-Version and, for LogType Tail, X-Amz-Log-Result.
+// Asynchronous invocations (InvocationType Event) need the durable event queue of the events
+// work and are refused until then.
+#include <nlohmann/json.hpp>
+
+#include "base/encoding.h"
+#include "base/ids.h"
+#include "base/time_format.h"
+#include "exec/sandbox.h"
+#include "lambda/actions.h"
+#include "lambda/function_config.h"
+#include "lambda/function_json.h"
+#include "store/functions.h"
+
+namespace evoke::lambda {
+namespace {
+
+constexpr size_t kLogTailBytes = 4096;
+
+// Admitted invocations are released exactly once, however the action ends.
+class Admission {
+ public:
+  Admission(ConcurrencyLimits& limits, std::string function)
+      : limits_(limits), function_(std::move(function)) {}
+  ~Admission() { limits_.Release(function_); }
+
+ private:
+  ConcurrencyLimits& limits_;
+  std::string function_;
+};
+
+std::string TraceId(int64_t now_ms) {
+  char epoch[16];
+  std::snprintf(epoch, sizeof epoch, "%08llx", static_cast<unsigned long long>(now_ms / 1000));
+  return std::string("Root=1-") + epoch + "-" + RandomHex(12) + ";Parent=" + RandomHex(8) +
+         ";Sampled=0;Lineage=1";
+}
+
+// The log stream of a new sandbox: YYYY/MM/DD/[$LATEST]<32 hex digits>.
+std::string LogStreamName(int64_t now_ms) {
+  std::string date = FormatIso8601(now_ms / 1000).substr(0, 10);  // YYYY-MM-DD
+  for (char& c : date) {
+    if (c == '-') c = '/';
+  }
+  return date + "/[$LATEST]" + RandomHex(16);
+}
+
+Result<std::string> ReadBlob(const store::BlobStore& blobs, const std::string& id, uint64_t size) {
+  auto file = blobs.Open(id);
+  if (!file.ok()) return std::move(file).error();
+  std::string data(size, '\0');
+  uint64_t done = 0;
+  while (done < size) {
+    auto n = file->ReadAt(data.data() + done, size - done, done);
+    if (!n.ok()) return std::move(n).error();
+    if (*n == 0) break;
+    done += *n;
+  }
+  data.resize(done);
+  return data;
+}
+
+exec::SandboxConfig SandboxConfigFor(const Context& ctx, const store::FunctionRecord& record,
+                                     const FunctionConfig& config, const std::string& code_dir,
+                                     std::vector<std::string> argv) {
+  const Execution& x = ctx.deps.execution;
+  const bool isolated = x.host.mount_namespaces;
+  const std::string task_root = isolated ? "/var/task" : code_dir;
+  const std::string runtime_dir = isolated ? "/var/runtime" : x.runtime_dir;
+  exec::SandboxConfig sc;
+  sc.function_name = config.name;
+  sc.function_arn = FunctionArn(ctx.account, config.name);
+  sc.revision_id = record.revision_id;
+  sc.memory_mb = config.memory_mb;
+  sc.timeout_s = config.timeout_s;
+  sc.log_group = "/aws/lambda/" + config.name;
+  sc.log_stream = LogStreamName(ctx.deps.clock.NowMs());
+
+  exec::SpawnSpec& spec = sc.spawn;
+  spec.argv = std::move(argv);
+  spec.code_dir = code_dir;
+  spec.runtime_dir = x.runtime_dir;
+  spec.hidden_dir = x.data_dir;
+  spec.working_dir = task_root;
+  spec.memory_mb = config.memory_mb;
+  spec.ephemeral_storage_mb = config.ephemeral_storage_mb;
+  if (!isolated) spec.tmp_dir = x.sandbox_root + "/" + RandomHex(8);
+
+  // Defaults the function may override, then its own variables, then the reserved ones.
+  std::vector<std::pair<std::string, std::string>> env = {
+      {"LANG", "en_US.UTF-8"},
+      {"PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin"},
+      {"LD_LIBRARY_PATH", "/lib64:/usr/lib64:" + runtime_dir + ":" + runtime_dir + "/lib:" +
+                              task_root + ":" + task_root + "/lib:/opt/lib"},
+      {"AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR"},
+  };
+  if (exec::FamilyOf(config.runtime) == exec::RuntimeFamily::kNode) {
+    env.push_back({"NODE_PATH", "/opt/nodejs/node_modules:" + runtime_dir + "/node_modules"});
+  }
+  for (const auto& [k, v] : config.environment) {
+    std::erase_if(env, [&](const auto& e) { return e.first == k; });
+    env.push_back({k, v});
+  }
+  std::vector<std::pair<std::string, std::string>> reserved = {
+      {"_HANDLER", config.handler},
+      {"AWS_REGION", ctx.account.region},
+      {"AWS_DEFAULT_REGION", ctx.account.region},
+      {"AWS_LAMBDA_FUNCTION_NAME", config.name},
+      {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", std::to_string(config.memory_mb)},
+      {"AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"},
+      {"AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"},
+      {"AWS_LAMBDA_LOG_GROUP_NAME", sc.log_group},
+      {"AWS_LAMBDA_LOG_STREAM_NAME", sc.log_stream},
+      {"AWS_ACCESS_KEY_ID", x.access_key_id},
+      {"AWS_SECRET_ACCESS_KEY", x.secret_access_key},
+      {"AWS_ENDPOINT_URL", x.endpoint_url},
+      {"LAMBDA_TASK_ROOT", task_root},
+      {"LAMBDA_RUNTIME_DIR", runtime_dir},
+      {"TZ", ":UTC"},
+  };
+  if (exec::FamilyOf(config.runtime) != exec::RuntimeFamily::kProvided) {
+    reserved.push_back({"AWS_EXECUTION_ENV", "AWS_Lambda_" + config.runtime});
+  }
+  if (exec::FamilyOf(config.runtime) == exec::RuntimeFamily::kPython) {
+    reserved.push_back({"PYTHONPATH", runtime_dir + "/python"});
+  }
+  if (!isolated) reserved.push_back({"TMPDIR", spec.tmp_dir});
+  for (const auto& [k, v] : reserved) {
+    std::erase_if(env, [&](const auto& e) { return e.first == k; });
+    env.push_back({k, v});
+  }
+  for (const auto& [k, v] : env) spec.env.push_back(k + "=" + v);
+  return sc;
+}
+
+http::Response InvokeResponse(const Context& ctx, exec::Outcome outcome, bool tail) {
+  http::Response r;
+  r.status = 200;
+  r.headers.Add("Content-Type", "application/json");
+  r.headers.Add("x-amzn-RequestId", ctx.request_id);
+  r.headers.Add("X-Amz-Executed-Version", "$LATEST");
+  if (outcome.function_error) r.headers.Add("X-Amz-Function-Error", "Unhandled");
+  if (tail) {
+    std::string_view log = outcome.log;
+    if (log.size() > kLogTailBytes) log = log.substr(log.size() - kLogTailBytes);
+    r.headers.Add("X-Amz-Log-Result", Base64Encode(log));
+  }
+  r.body = std::move(outcome.payload);
+  return r;
+}
+
+}  // namespace
+
+Task<Status> Invoke(Context& ctx) {
+  auto name = UnqualifiedFunctionName(ctx);
+  if (!name.ok()) co_return std::move(name).error();
+
+  std::string type = "RequestResponse";
+  if (auto t = ctx.req().headers.Get("X-Amz-Invocation-Type")) type = std::string(*t);
+  if (type != "RequestResponse" && type != "Event" && type != "DryRun") {
+    co_return MakeError("InvalidParameterValueException",
+                        "Unsupported invocation type: " + type);
+  }
+  if (type == "Event") {
+    co_return MakeError("NotImplemented",
+                        "evoke does not run asynchronous invocations (InvocationType Event) yet.");
+  }
+  bool tail = false;
+  if (auto t = ctx.req().headers.Get("X-Amz-Log-Type")) {
+    if (*t == "Tail") {
+      tail = true;
+    } else if (*t != "None") {
+      co_return MakeError("InvalidParameterValueException", "Unsupported log type: " + std::string(*t));
+    }
+  }
+  if (!ctx.body.empty() && !nlohmann::json::accept(ctx.body)) {
+    co_return MakeError("InvalidRequestContentException",
+                        "Could not parse request body into json: Could not parse payload into json");
+  }
+  std::string client_context;
+  if (auto c = ctx.req().headers.Get("X-Amz-Client-Context")) {
+    auto decoded = Base64Decode(*c);
+    if (!decoded || c->size() > 3583 || !nlohmann::json::accept(*decoded)) {
+      co_return MakeError("InvalidRequestContentException",
+                          "Client context must be a valid Base64-encoded JSON object.");
+    }
+    client_context = std::move(*decoded);
+  }
+
+  std::optional<store::FunctionRecord> record;
+  {
+    auto reader = ctx.deps.db.Reader();
+    auto found = store::GetFunction(*reader, *name);
+    if (!found.ok()) co_return std::move(found).error();
+    record = std::move(*found);
+  }
+  if (!record) {
+    co_return MakeError("ResourceNotFoundException",
+                        "Function not found: " + FunctionArn(ctx.account, *name));
+  }
+  auto config = ParseStoredConfig(record->config_json);
+  if (!config.ok()) co_return std::move(config).error();
+  if (exec::FamilyOf(config->runtime) == exec::RuntimeFamily::kUnknown) {
+    co_return MakeError("InvalidRuntimeException",
+                        "The runtime parameter of " + config->runtime + " is not supported.");
+  }
+  if (type == "DryRun") {
+    http::Response r;
+    r.status = 204;
+    r.headers.Add("x-amzn-RequestId", ctx.request_id);
+    co_return co_await ctx.ex.Send(std::move(r));
+  }
+
+  if (Status s = ctx.deps.concurrency.Acquire(*name); !s.ok()) co_return s;
+  Admission admission(ctx.deps.concurrency, *name);
+
+  Execution& x = ctx.deps.execution;
+  std::shared_ptr<exec::Sandbox> sandbox = x.pool.TakeIdle(*name, record->revision_id);
+  if (!sandbox) {
+    auto sha = Base64Decode(record->code_sha256);
+    std::string sha_hex = HexEncode(sha.value_or(record->code_sha256));
+    const store::BlobStore& blobs = ctx.deps.blobs;
+    std::string blob = record->code_blob;
+    uint64_t size = record->code_size;
+    // A named function object: GCC 12 destroys a capturing lambda temporary twice when it
+    // is converted inside a co_await expression.
+    std::function<Result<std::string>()> read_zip = [&blobs, blob, size] {
+      return ReadBlob(blobs, blob, size);
+    };
+    auto code_dir = co_await x.code.Unpacked(sha_hex, std::move(read_zip));
+    if (!code_dir.ok()) {
+      co_return MakeError("InvalidZipFileException",
+                          "Lambda was unable to unzip the deployment package: " +
+                              code_dir.error().message);
+    }
+    bool isolated = x.host.mount_namespaces;
+    auto argv = exec::RuntimeArgv(config->runtime, x.interpreters, isolated ? "/var/task" : *code_dir,
+                                  isolated ? "/var/runtime" : x.runtime_dir, *code_dir, "");
+    if (!argv.ok()) {
+      // Lambda reports a missing bootstrap as the invocation's error, not the API's.
+      exec::Outcome failed;
+      failed.function_error = true;
+      failed.payload = nlohmann::json{{"errorType", argv.error().code},
+                                      {"errorMessage", "RequestId: " + ctx.request_id +
+                                                           " Error: " + argv.error().message}}
+                           .dump();
+      co_return co_await ctx.ex.Send(InvokeResponse(ctx, std::move(failed), tail));
+    }
+    sandbox = std::make_shared<exec::Sandbox>(
+        x.pool.NextHome(), x.host, SandboxConfigFor(ctx, *record, *config, *code_dir, std::move(*argv)),
+        x.logs, ctx.deps.clock);
+    x.pool.Track(sandbox);
+  }
+
+  exec::Invocation invocation{ctx.request_id, ctx.body.empty() ? "{}" : std::move(ctx.body),
+                              std::move(client_context), TraceId(ctx.deps.clock.NowMs())};
+  exec::Outcome outcome = co_await asio::co_spawn(sandbox->executor(),
+                                                  sandbox->Run(std::move(invocation)),
+                                                  asio::use_awaitable);
+  x.pool.GiveBack(std::move(sandbox));
+  co_return co_await ctx.ex.Send(InvokeResponse(ctx, std::move(outcome), tail));
+}
+
+}  // namespace evoke::lambda
