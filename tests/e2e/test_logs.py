@@ -275,8 +275,9 @@ def test_tail_and_follow(aws, logs, group):
     assert "tail before tail one" in out and "before tail two" in out
 
     proc = subprocess.Popen([AWS_V2, "--endpoint-url", logs.meta.endpoint_url, "logs", "tail",
-                             group, "--follow", "--format", "short"], env=aws.env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             group, "--follow", "--format", "short"],
+                            env=dict(aws.env, PYTHONUNBUFFERED="1"),
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     lines = []
     done = threading.Event()
 
@@ -344,13 +345,22 @@ def test_put_log_events_rejects_too_old_and_too_new(logs, group):
     now = now_ms()
     day = 86_400_000
     resp = logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
-        {"timestamp": now - 15 * day + 1000, "message": "too old"},
-        {"timestamp": now - 15 * day + 2000, "message": "too old too"},
-        {"timestamp": now - 15 * day + 3000 + day, "message": "kept"},
+        {"timestamp": now - 14 * day - 60_000, "message": "too old"},
+        {"timestamp": now - 14 * day - 30_000, "message": "too old too"},
+        {"timestamp": now - 14 * day + 60_000, "message": "kept"},
     ])
     assert resp["rejectedLogEventsInfo"] == {"tooOldLogEventEndIndex": 2}
     events = logs.get_log_events(logGroupName=group, logStreamName="s")["events"]
     assert [e["message"] for e in events] == ["kept"]
+    resp = logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+        {"timestamp": now, "message": "now"},
+        {"timestamp": now + 3 * 3_600_000, "message": "too new"},
+    ])
+    assert resp["rejectedLogEventsInfo"] == {"tooNewLogEventStartIndex": 1}
+    code, message, _ = error_of(logs.put_log_events, logGroupName=group, logStreamName="s",
+                                logEvents=[{"timestamp": now - 2 * day, "message": "a"},
+                                           {"timestamp": now, "message": "b"}])
+    assert code == "InvalidParameterException" and "24 hours" in message
 
 
 def test_retention_policy_shows_and_goes(logs, group):
