@@ -168,6 +168,10 @@ def test_get_log_events_both_directions_to_the_end(logs, group):
     else:
         pytest.fail("backward paging never ended")
     assert seen == messages
+    # At the start, the forward token turns round and includes the first event.
+    turned = logs.get_log_events(logGroupName=group, logStreamName="s", limit=3,
+                                 nextToken=resp["nextForwardToken"])
+    assert [e["message"] for e in turned["events"]] == messages[:3]
 
     # From the head forwards, the same way.
     seen = []
@@ -186,6 +190,11 @@ def test_get_log_events_both_directions_to_the_end(logs, group):
     else:
         pytest.fail("forward paging never ended")
     assert seen == messages
+
+    # At the end, the backward token turns round and includes the last event.
+    turned = logs.get_log_events(logGroupName=group, logStreamName="s", limit=2,
+                                 nextToken=resp["nextBackwardToken"])
+    assert [e["message"] for e in turned["events"]] == messages[-2:]
 
     # The forward token at the end sees what is written later.
     put(logs, group, "s", ["later"], start=now_ms())
