@@ -88,8 +88,18 @@ Task<Result<nlohmann::json>> GetLogEvents(LogsContext& ctx) {
     out["nextForwardToken"] = EncodeEventToken({'f', events.back().position()});
     out["nextBackwardToken"] = EncodeEventToken({'b', events.front().position()});
   } else if (token) {
-    out["nextForwardToken"] = EncodeEventToken({'f', token->position});
-    out["nextBackwardToken"] = EncodeEventToken({'b', token->position});
+    // The token of the direction of travel comes back as it was; the other one turns round
+    // on the same place, including the event the token stood next to.
+    store::LogPosition p = token->position;
+    if (token->direction == 'f') {
+      out["nextForwardToken"] = **token_text;
+      out["nextBackwardToken"] =
+          EncodeEventToken({'b', {p.timestamp_ms, p.id == INT64_MAX ? p.id : p.id + 1}});
+    } else {
+      out["nextForwardToken"] =
+          EncodeEventToken({'f', {p.timestamp_ms, p.id == INT64_MIN ? p.id : p.id - 1}});
+      out["nextBackwardToken"] = **token_text;
+    }
   } else {
     // Nothing in range yet: reading forward from the very start sees whatever comes later.
     out["nextForwardToken"] = EncodeEventToken({'f', {0, 0}});

@@ -10,9 +10,9 @@
 namespace evoke::observe {
 namespace {
 
-constexpr std::array<int64_t, 22> kRetentionDays = {
-    1,   3,   5,   7,   14,  30,   60,   90,   120,  150,  180,
-    365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
+constexpr std::array<int64_t, 22> kRetentionDays = {1,    3,    5,    7,    14,   30,  60,  90,
+                                                    120,  150,  180,  365,  400,  545, 731, 1096,
+                                                    1827, 2192, 2557, 2922, 3288, 3653};
 
 }  // namespace
 
@@ -43,8 +43,8 @@ Task<Result<nlohmann::json>> CreateLogGroup(LogsContext& ctx) {
   auto name = RequiredGroupName(ctx.input);
   if (!name.ok()) co_return std::move(name).error();
   int64_t now = ctx.NowMs();
-  Status s = co_await ctx.Commit(
-      [&](store::WriteTxn& t) { return store::CreateLogGroup(t, *name, now); });
+  Status s =
+      co_await ctx.Commit([&](store::WriteTxn& t) { return store::CreateLogGroup(t, *name, now); });
   if (!s.ok()) co_return std::move(s).error();
   co_return nlohmann::json::object();
 }
@@ -52,7 +52,8 @@ Task<Result<nlohmann::json>> CreateLogGroup(LogsContext& ctx) {
 Task<Result<nlohmann::json>> DeleteLogGroup(LogsContext& ctx) {
   auto name = RequiredGroupName(ctx.input);
   if (!name.ok()) co_return std::move(name).error();
-  Status s = co_await ctx.Commit([&](store::WriteTxn& t) { return store::DeleteLogGroup(t, *name); });
+  Status s =
+      co_await ctx.Commit([&](store::WriteTxn& t) { return store::DeleteLogGroup(t, *name); });
   if (!s.ok()) co_return std::move(s).error();
   co_return nlohmann::json::object();
 }

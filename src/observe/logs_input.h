@@ -27,7 +27,6 @@ Result<std::string> RequiredStreamName(const nlohmann::json& in);
 // `limit` between 1 and `max`, `fallback` when absent.
 Result<int64_t> Limit(const nlohmann::json& in, int64_t max, int64_t fallback);
 
-Error ValidationError(std::string_view value, std::string_view member,
-                      std::string_view constraint);
+Error ValidationError(std::string_view value, std::string_view member, std::string_view constraint);
 
 }  // namespace evoke::observe

@@ -72,8 +72,7 @@ Task<Result<std::string>> ReadWholeBody(http::Exchange& ex) {
   std::string body;
   auto too_large = [] {
     return MakeError("InvalidParameterException",
-                     "Request must be smaller than " + std::to_string(kMaxRequestBytes) +
-                         " bytes");
+                     "Request must be smaller than " + std::to_string(kMaxRequestBytes) + " bytes");
   };
   if (auto length = ex.request().content_length) {
     if (*length > kMaxRequestBytes) co_return too_large();
@@ -115,8 +114,8 @@ Task<Status> LogsContext::Commit(std::function<Status(store::WriteTxn&)> apply) 
 }
 
 std::string LogsContext::GroupArn(std::string_view group) const {
-  return "arn:aws:logs:" + options.region + ":" + options.account_id + ":log-group:" +
-         std::string(group);
+  return "arn:aws:logs:" + options.region + ":" + options.account_id +
+         ":log-group:" + std::string(group);
 }
 
 LogsService::LogsService(LogsOptions options, SqliteLogStore& store, auth::Verifier& verifier)
@@ -169,9 +168,8 @@ Task<void> LogsService::Handle(http::Exchange& ex) {
       break;
     }
     failed = false;
-    (void)co_await ex.Send(JsonResponse(200, out->dump(-1, ' ', false,
-                                                       json::error_handler_t::replace),
-                                        request_id));
+    (void)co_await ex.Send(
+        JsonResponse(200, out->dump(-1, ' ', false, json::error_handler_t::replace), request_id));
   } while (false);
 
   if (failed && !ex.responded()) {

@@ -210,9 +210,9 @@ TEST_F(SqliteLogStoreTest, RetentionDeletesOldEvents) {
   int64_t day = 86'400'000;
   logs_->Append("g", "s", {{clock_.NowMs() - 3 * day, "old"}, {clock_.NowMs(), "new"}});
   logs_->FlushBlocking();
-  ASSERT_TRUE(committer_
-                  ->RunBlocking([](store::WriteTxn& t) { return store::SetLogRetention(t, "g", 1); })
-                  .ok());
+  ASSERT_TRUE(
+      committer_->RunBlocking([](store::WriteTxn& t) { return store::SetLogRetention(t, "g", 1); })
+          .ok());
   logs_->RequestRetentionSweep();
   logs_->FlushBlocking();
   auto events = Read("g", "s");
@@ -231,7 +231,9 @@ TEST_F(SqliteLogStoreTest, BoundedQueueDropsAndSaysSo) {
                                            LogStoreOptions{.max_queued_bytes = 100});
   std::promise<void> release;
   auto released = release.get_future().share();
-  committer_->Submit({{}, {}, [released](store::WriteTxn&) {
+  committer_->Submit({{},
+                      {},
+                      [released](store::WriteTxn&) {
                         released.wait();
                         return Status{};
                       },

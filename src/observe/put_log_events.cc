@@ -52,8 +52,7 @@ Task<Result<nlohmann::json>> PutLogEvents(LogsContext& ctx) {
                               "' failed to satisfy constraint: Member must not be null");
     }
     if ((*message)->empty()) {
-      co_return ValidationError("", member + ".message",
-                                "have length greater than or equal to 1");
+      co_return ValidationError("", member + ".message", "have length greater than or equal to 1");
     }
     int64_t size = store::StoredSize(**message);
     if (size - 26 > kMaxEventBytes) {
@@ -83,11 +82,13 @@ Task<Result<nlohmann::json>> PutLogEvents(LogsContext& ctx) {
   // Sorted, so the too-old events are a prefix and the too-new ones a suffix.
   int64_t now = ctx.NowMs();
   size_t too_old_end = 0;
-  while (too_old_end < events.size() && events[too_old_end].timestamp_ms < now - 14 * 24 * kHourMs) {
+  while (too_old_end < events.size() &&
+         events[too_old_end].timestamp_ms < now - 14 * 24 * kHourMs) {
     ++too_old_end;
   }
   size_t too_new_start = events.size();
-  while (too_new_start > too_old_end && events[too_new_start - 1].timestamp_ms > now + 2 * kHourMs) {
+  while (too_new_start > too_old_end &&
+         events[too_new_start - 1].timestamp_ms > now + 2 * kHourMs) {
     --too_new_start;
   }
   std::vector<store::NewLogEvent> accepted(std::make_move_iterator(events.begin() + too_old_end),

@@ -7,8 +7,8 @@
 
 namespace evoke::observe {
 
-SqliteLogStore::SqliteLogStore(store::Database& db, store::Committer& committer,
-                               const Clock& clock, LogStoreOptions options)
+SqliteLogStore::SqliteLogStore(store::Database& db, store::Committer& committer, const Clock& clock,
+                               LogStoreOptions options)
     : db_(db), committer_(committer), clock_(clock), options_(options) {}
 
 SqliteLogStore::~SqliteLogStore() { FlushBlocking(); }
@@ -81,8 +81,7 @@ void SqliteLogStore::ScheduleJob() {
       stats_.written_events += *written;
       stats_.flush_jobs += 1;
     } else {
-      LogWarning("logs: " + std::to_string(*written) + " log event(s) lost: " +
-                 s.error().message);
+      LogWarning("logs: " + std::to_string(*written) + " log event(s) lost: " + s.error().message);
     }
   };
   committer_.Submit(std::move(job));

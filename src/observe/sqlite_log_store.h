@@ -80,13 +80,13 @@ class SqliteLogStore final : public LogStore {
   const LogStoreOptions options_;
 
   mutable std::mutex mutex_;
-  std::vector<Pending> queue_;  // GUARDED_BY(mutex_)
-  size_t queued_bytes_ = 0;     // GUARDED_BY(mutex_)
-  bool job_pending_ = false;    // GUARDED_BY(mutex_): a flush job is queued in the committer
-  bool sweep_requested_ = false;                              // GUARDED_BY(mutex_)
+  std::vector<Pending> queue_;    // GUARDED_BY(mutex_)
+  size_t queued_bytes_ = 0;       // GUARDED_BY(mutex_)
+  bool job_pending_ = false;      // GUARDED_BY(mutex_): a flush job is queued in the committer
+  bool sweep_requested_ = false;  // GUARDED_BY(mutex_)
   std::map<std::pair<std::string, std::string>, uint64_t> dropped_;  // GUARDED_BY(mutex_)
-  LogStoreStats stats_;                                       // GUARDED_BY(mutex_)
-  int64_t last_sweep_ms_ = 0;  // committer thread only
+  LogStoreStats stats_;                                              // GUARDED_BY(mutex_)
+  int64_t last_sweep_ms_ = 0;                                        // committer thread only
 };
 
 }  // namespace evoke::observe

@@ -127,8 +127,8 @@ Result<std::vector<LogGroupRecord>> ListLogGroups(Connection& c, std::string_vie
 }
 
 Result<std::vector<LogGroupRecord>> ListGroupsWithRetention(Connection& c) {
-  static const std::string sql = std::string("SELECT ") + kGroupColumns +
-                                 " FROM log_groups WHERE retention_days IS NOT NULL";
+  static const std::string sql =
+      std::string("SELECT ") + kGroupColumns + " FROM log_groups WHERE retention_days IS NOT NULL";
   Stmt s = c.Prepare(sql);
   return Collect<LogGroupRecord>(s, ReadGroup);
 }
@@ -157,8 +157,8 @@ Result<std::vector<LogStreamRecord>> ListLogStreams(Connection& c, const StreamL
   std::string key = l.by_last_event ? "(coalesce(last_event_ms, -1), name)" : "name";
   std::string bound = l.by_last_event ? "(?3, ?4)" : "?4";
   std::string dir = l.descending ? " DESC" : " ASC";
-  std::string order = l.by_last_event ? "coalesce(last_event_ms, -1)" + dir + ", name" + dir
-                                      : "name" + dir;
+  std::string order =
+      l.by_last_event ? "coalesce(last_event_ms, -1)" + dir + ", name" + dir : "name" + dir;
   std::string sql = std::string("SELECT ") + kStreamColumns +
                     " FROM log_streams WHERE group_id = ?1 AND substr(name, 1, length(?2)) = ?2" +
                     (l.after ? " AND " + key + (l.descending ? " < " : " > ") + bound : "") +
@@ -195,9 +195,9 @@ Status CreateLogGroup(WriteTxn& t, std::string_view name, int64_t now_ms) {
 Status DeleteLogGroup(WriteTxn& t, std::string_view name) {
   auto g = ExistingGroup(t, name);
   if (!g.ok()) return std::move(g).error();
-  for (std::string_view sql : {"DELETE FROM log_events WHERE group_id = ?1",
-                               "DELETE FROM log_streams WHERE group_id = ?1",
-                               "DELETE FROM log_groups WHERE id = ?1"}) {
+  for (std::string_view sql :
+       {"DELETE FROM log_events WHERE group_id = ?1", "DELETE FROM log_streams WHERE group_id = ?1",
+        "DELETE FROM log_groups WHERE id = ?1"}) {
     if (Status s = Exec(t.db(), sql, g->id); !s.ok()) return s;
   }
   return {};

@@ -168,6 +168,10 @@ def test_get_log_events_both_directions_to_the_end(logs, group):
     else:
         pytest.fail("backward paging never ended")
     assert seen == messages
+    # At the start, the forward token turns round and includes the first event.
+    turned = logs.get_log_events(logGroupName=group, logStreamName="s", limit=3,
+                                 nextToken=resp["nextForwardToken"])
+    assert [e["message"] for e in turned["events"]] == messages[:3]
 
     # From the head forwards, the same way.
     seen = []
@@ -186,6 +190,11 @@ def test_get_log_events_both_directions_to_the_end(logs, group):
     else:
         pytest.fail("forward paging never ended")
     assert seen == messages
+
+    # At the end, the backward token turns round and includes the last event.
+    turned = logs.get_log_events(logGroupName=group, logStreamName="s", limit=2,
+                                 nextToken=resp["nextBackwardToken"])
+    assert [e["message"] for e in turned["events"]] == messages[-2:]
 
     # The forward token at the end sees what is written later.
     put(logs, group, "s", ["later"], start=now_ms())
@@ -275,8 +284,9 @@ def test_tail_and_follow(aws, logs, group):
     assert "tail before tail one" in out and "before tail two" in out
 
     proc = subprocess.Popen([AWS_V2, "--endpoint-url", logs.meta.endpoint_url, "logs", "tail",
-                             group, "--follow", "--format", "short"], env=aws.env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             group, "--follow", "--format", "short"],
+                            env=dict(aws.env, PYTHONUNBUFFERED="1"),
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     lines = []
     done = threading.Event()
 
@@ -344,13 +354,22 @@ def test_put_log_events_rejects_too_old_and_too_new(logs, group):
     now = now_ms()
     day = 86_400_000
     resp = logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
-        {"timestamp": now - 15 * day + 1000, "message": "too old"},
-        {"timestamp": now - 15 * day + 2000, "message": "too old too"},
-        {"timestamp": now - 15 * day + 3000 + day, "message": "kept"},
+        {"timestamp": now - 14 * day - 60_000, "message": "too old"},
+        {"timestamp": now - 14 * day - 30_000, "message": "too old too"},
+        {"timestamp": now - 14 * day + 60_000, "message": "kept"},
     ])
     assert resp["rejectedLogEventsInfo"] == {"tooOldLogEventEndIndex": 2}
     events = logs.get_log_events(logGroupName=group, logStreamName="s")["events"]
     assert [e["message"] for e in events] == ["kept"]
+    resp = logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+        {"timestamp": now, "message": "now"},
+        {"timestamp": now + 3 * 3_600_000, "message": "too new"},
+    ])
+    assert resp["rejectedLogEventsInfo"] == {"tooNewLogEventStartIndex": 1}
+    code, message, _ = error_of(logs.put_log_events, logGroupName=group, logStreamName="s",
+                                logEvents=[{"timestamp": now - 2 * day, "message": "a"},
+                                           {"timestamp": now, "message": "b"}])
+    assert code == "InvalidParameterException" and "24 hours" in message
 
 
 def test_retention_policy_shows_and_goes(logs, group):
