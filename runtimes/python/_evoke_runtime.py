@@ -112,8 +112,9 @@ class RuntimeApi:
         self.buf = bytearray()
 
     def _connect(self):
+        # A bytes host keeps getaddrinfo from loading the idna codec (~1 ms at start-up).
         family, socktype, proto, _, addr = _socket.getaddrinfo(
-            self.host, self.port, 0, _socket.SOCK_STREAM
+            self.host.encode("ascii"), self.port, 0, _socket.SOCK_STREAM
         )[0]
         sock = _socket.socket(family, socktype, proto)
         sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
@@ -464,5 +465,10 @@ def main():
         sys.exit(1)
 
     while True:
-        headers, body = api.next_invocation()
+        try:
+            headers, body = api.next_invocation()
+        except (RuntimeApiError, OSError) as e:
+            # The platform is gone or refuses us (500 means: exit, aws-wire §1.1).
+            sys.stderr.write(f"LAMBDA_RUNTIME Failed to get next invocation: {e}\n")
+            sys.exit(1)
         handle_invocation(api, handler, headers, body)
