@@ -28,6 +28,9 @@ case "${1:-}" in
     echo "== unit tests"
     build/asan/tests/evoke_unit_tests --gtest_brief=1
     build/asan/tests/evoke_lambda_runtime_tests --gtest_brief=1
+    echo "== runtime bootstrap tests"
+    /usr/bin/python3 -m pytest -q tests/runtimes
+    node --test tests/runtimes/
     echo "== end-to-end tests"
     EVOKE_BIN="$PWD/build/asan/evoke" tests/e2e/run.sh
     echo "== all tests passed"

@@ -152,7 +152,10 @@ int RunServer(const ServerConfig& config) {
   std::string data_dir = std::filesystem::absolute(config.data_dir).lexically_normal().string();
   if (data_dir.size() > 1 && data_dir.back() == '/') data_dir.pop_back();
   std::string runtime_dir = data_dir + "/runtime";
-  if (Status s = exec::InstallRuntimeFiles(runtime_dir); !s.ok()) return Fail(s.error().message);
+  exec::Interpreters interpreters;
+  if (Status s = exec::InstallRuntimeFiles(runtime_dir, interpreters); !s.ok()) {
+    return Fail(s.error().message);
+  }
   exec::CodeCache code_cache(data_dir + "/code");
   exec::Pool pool(context_ptrs, std::chrono::seconds(config.sandbox_idle_seconds));
   lambda::ConcurrencyLimits concurrency(config.concurrency_limit);
@@ -160,7 +163,7 @@ int RunServer(const ServerConfig& config) {
                               code_cache,
                               log_store,
                               host,
-                              exec::Interpreters{},
+                              interpreters,
                               runtime_dir,
                               data_dir,
                               data_dir + "/sandboxes",

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -48,10 +49,26 @@ Result<std::vector<std::string>> RuntimeArgv(std::string_view runtime, const Int
                    "The runtime parameter of " + std::string(runtime) + " is not supported.");
 }
 
-Status InstallRuntimeFiles(const std::string& dir) {
+namespace {
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::string out;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  char buf[16 * 1024];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return out;
+}
+
+}  // namespace
+
+Status InstallRuntimeFiles(const std::string& dir, const Interpreters& interpreters) {
   std::error_code ec;
   for (const EmbeddedFile& f : EmbeddedRuntimeFiles()) {
     std::filesystem::path path = std::filesystem::path(dir) / f.path;
+    // Unchanged files keep their modification time, so Python's cached bytecode stays valid.
+    if (std::filesystem::exists(path, ec) && ReadFile(path) == f.content) continue;
     std::filesystem::create_directories(path.parent_path(), ec);
     std::string tmp = path.string() + ".tmp-" + RandomHex(4);
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -63,6 +80,19 @@ Status InstallRuntimeFiles(const std::string& dir) {
       ::unlink(tmp.c_str());
       return MakeError("InternalError", "cannot write " + path.string());
     }
+  }
+  // Sandboxes see the runtime directory read-only: compile the Python runtime's modules now, or
+  // every cold start would compile them again.
+  if (::access(interpreters.python.c_str(), X_OK) == 0) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      std::string target = dir + "/python";
+      ::execl(interpreters.python.c_str(), interpreters.python.c_str(), "-m", "compileall", "-q",
+              target.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    int status = 0;
+    if (pid > 0) ::waitpid(pid, &status, 0);
   }
   return {};
 }

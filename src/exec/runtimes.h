@@ -30,7 +30,8 @@ Result<std::vector<std::string>> RuntimeArgv(std::string_view runtime, const Int
                                              const std::string& host_code_dir,
                                              const std::string& host_opt_dir);
 
-// Writes evoke's bootstrap files into `dir` (DATA_DIR/runtime), replacing older copies.
-Status InstallRuntimeFiles(const std::string& dir);
+// Writes evoke's bootstrap files into `dir` (DATA_DIR/runtime), replacing older copies, and
+// compiles the Python ones with `interpreters.python`.
+Status InstallRuntimeFiles(const std::string& dir, const Interpreters& interpreters);
 
 }  // namespace evoke::exec
