@@ -334,3 +334,225 @@ def test_aws_cli_invoke(target, tmp_path, functions, cli):
     assert meta["StatusCode"] == 200
     assert "START RequestId:" in base64.b64decode(meta["LogResult"]).decode()
     assert json.loads(out.read_text()) == {"from": "cli"}
+
+
+# ---- Python, on evoke's bootstrap -----------------------------------------------------------------
+
+PY_CONTEXT = b"""import json, logging, os
+logger = logging.getLogger()
+logger.setLevel(logging.INFO)
+print("cold start of", os.environ["AWS_LAMBDA_FUNCTION_NAME"])
+
+def lambda_handler(event, context):
+    print("got", json.dumps(event))
+    logger.info("via logging")
+    return {
+        "event": event,
+        "request_id": context.aws_request_id,
+        "function_name": context.function_name,
+        "function_version": context.function_version,
+        "arn": context.invoked_function_arn,
+        "memory": context.memory_limit_in_mb,
+        "group": context.log_group_name,
+        "stream": context.log_stream_name,
+        "remaining": context.get_remaining_time_in_millis(),
+        "env": {k: os.environ.get(k) for k in ("AWS_REGION", "AWS_EXECUTION_ENV", "LAMBDA_TASK_ROOT",
+                                               "_HANDLER", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "TZ")},
+        "cwd": os.getcwd(),
+    }
+"""
+
+PY_FAILURES = b"""
+class MyFailure(Exception):
+    pass
+
+def raises(event, context):
+    raise MyFailure("it broke: " + event["why"])
+
+def not_json(event, context):
+    return {1, 2}
+"""
+
+
+@pytest.mark.parametrize("runtime", ["python3.7", "python3.13"])
+def test_python_handler_context_and_logs(lam, functions, runtime):
+    name = functions(runtime, "lambda_function.lambda_handler",
+                     {"lambda_function.py": PY_CONTEXT}, MemorySize=256, Timeout=30)
+    r, body, log = invoke(lam, name, {"k": "v"}, tail=True)
+    assert "FunctionError" not in r, body
+    doc = json.loads(body)
+    request_id = r["ResponseMetadata"]["RequestId"]
+    assert doc["event"] == {"k": "v"}
+    assert doc["request_id"] == request_id
+    assert doc["function_name"] == name
+    assert doc["function_version"] == "$LATEST"
+    assert doc["arn"].endswith(":function:" + name)
+    assert str(doc["memory"]) == "256"
+    assert doc["group"] == "/aws/lambda/" + name
+    assert doc["stream"].split("/")[3].startswith("[$LATEST]")
+    assert 25000 < doc["remaining"] <= 30000
+    assert doc["env"] == {"AWS_REGION": "us-east-1", "AWS_EXECUTION_ENV": "AWS_Lambda_" + runtime,
+                          "LAMBDA_TASK_ROOT": "/var/task", "_HANDLER": "lambda_function.lambda_handler",
+                          "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256", "TZ": ":UTC"}
+    assert doc["cwd"] == "/var/task"
+    lines = log.split("\n")
+    assert "cold start of " + name in lines
+    assert 'got {"k": "v"}' in lines
+    info = [l for l in lines if l.startswith("[INFO]")]
+    assert len(info) == 1 and info[0].endswith("\t" + request_id + "\tvia logging")
+    # The same through the CloudWatch Logs API: one stream for the sandbox.
+    logs = boto3.client("logs", endpoint_url=lam.meta.endpoint_url, region_name="us-east-1",
+                        aws_access_key_id=lam._request_signer._credentials.access_key,
+                        aws_secret_access_key=lam._request_signer._credentials.secret_key)
+    deadline = time.time() + 10
+    while True:
+        streams = logs.describe_log_streams(logGroupName="/aws/lambda/" + name)["logStreams"]
+        events = []
+        if streams:
+            events = logs.get_log_events(logGroupName="/aws/lambda/" + name,
+                                         logStreamName=streams[0]["logStreamName"],
+                                         startFromHead=True)["events"]
+        messages = [e["message"] for e in events]
+        if any(m.startswith("REPORT RequestId: " + request_id) for m in messages) or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    assert [s["logStreamName"] for s in streams] == [doc["stream"]]
+    assert "START RequestId: %s Version: $LATEST" % request_id in messages
+    assert "END RequestId: %s" % request_id in messages
+    report = [m for m in messages if m.startswith("REPORT RequestId: " + request_id)]
+    assert len(report) == 1 and "Init Duration" in report[0]
+
+
+def test_python_errors(lam, functions):
+    name = functions("python3.12", "app.raises", {"app.py": PY_FAILURES})
+    r, body, log = invoke(lam, name, {"why": "bad input"}, tail=True)
+    assert r["FunctionError"] == "Unhandled"
+    doc = json.loads(body)
+    assert doc["errorType"] == "MyFailure"
+    assert doc["errorMessage"] == "it broke: bad input"
+    assert doc["requestId"] == r["ResponseMetadata"]["RequestId"]
+    assert any("raise MyFailure" in frame for frame in doc["stackTrace"])
+    assert "[ERROR] MyFailure: it broke: bad input" in log
+    # A reported error keeps the sandbox.
+    r, body, log = invoke(lam, name, {"why": "again"}, tail=True)
+    assert "Init Duration" not in log
+
+    lam.update_function_configuration(FunctionName=name, Handler="app.not_json")
+    r, body, _ = invoke(lam, name, {})
+    assert error_of(body)[0] == "Runtime.MarshalError"
+
+    lam.update_function_configuration(FunctionName=name, Handler="app.missing")
+    r, body, _ = invoke(lam, name, {})
+    assert r["FunctionError"] == "Unhandled"
+    assert error_of(body) == ("Runtime.HandlerNotFound", "Handler 'missing' missing on module 'app'")
+
+    lam.update_function_configuration(FunctionName=name, Handler="nowhere.handler")
+    r, body, log = invoke(lam, name, {}, tail=True)
+    assert error_of(body) == ("Runtime.ImportModuleError",
+                              "Unable to import module 'nowhere': No module named 'nowhere'")
+    assert "Runtime.ImportModuleError" in log
+
+
+def test_python_oom_and_exit(lam, functions):
+    source = (b"import os\n"
+              b"def grow(event, context):\n"
+              b"    blocks = []\n"
+              b"    while True:\n"
+              b"        blocks.append(b'x' * (16 * 1024 * 1024))\n"
+              b"def leave(event, context):\n"
+              b"    os._exit(3)\n")
+    name = functions("python3.11", "app.grow", {"app.py": source}, MemorySize=128, Timeout=30)
+    r, body, log = invoke(lam, name, {}, tail=True)
+    assert r["FunctionError"] == "Unhandled"
+    kind, message = error_of(body)
+    assert kind == "Runtime.OutOfMemory", body
+    assert message.endswith("Error: Runtime exited with error: signal: killed")
+    assert "Error Type: Runtime.OutOfMemory" in log
+    lam.update_function_configuration(FunctionName=name, Handler="app.leave")
+    r, body, _ = invoke(lam, name, {})
+    assert error_of(body)[0] == "Runtime.ExitError"
+    assert error_of(body)[1].endswith("Runtime exited with error: exit status 3")
+
+
+def test_python_endless_loop_times_out(lam, functions):
+    name = functions("python3.12", "app.spin",
+                     {"app.py": b"def spin(event, context):\n    while True:\n        pass\n"},
+                     Timeout=1)
+    r, body, log = invoke(lam, name, {}, tail=True)
+    assert error_of(body)[0] == "Sandbox.Timedout"
+    assert error_of(body)[1].endswith("Task timed out after 1.00 seconds")
+    # The server and other functions keep working.
+    other = functions("python3.12", "app.ok", {"app.py": b"def ok(e, c):\n    return 'ok'\n"})
+    _, body, _ = invoke(lam, other, {})
+    assert json.loads(body) == "ok"
+
+
+# ---- Node.js: evoke's bootstrap and AWS's runtime interface client ------------------------------------
+
+NODE_HANDLERS = {
+    "index.js": b"""
+exports.handler = async (event, context) => {
+  console.log("got", JSON.stringify(event));
+  return {event, requestId: context.awsRequestId, name: context.functionName,
+          remaining: context.getRemainingTimeInMillis(), memory: context.memoryLimitInMB};
+};
+exports.callback = (event, context, callback) => { callback(null, {cb: event.n * 2}); };
+exports.fails = async () => { throw new TypeError("wrong type"); };
+""",
+    "esm.mjs": b"export const handler = async (event) => ({esm: true, event});\n",
+}
+
+
+def test_node_handlers(lam, functions):
+    name = functions("nodejs20.x", "index.handler", NODE_HANDLERS)
+    r, body, log = invoke(lam, name, {"n": 21}, tail=True)
+    assert "FunctionError" not in r, body
+    doc = json.loads(body)
+    assert doc["event"] == {"n": 21} and doc["name"] == name
+    assert doc["requestId"] == r["ResponseMetadata"]["RequestId"]
+    assert 0 < doc["remaining"] <= 3000
+    assert str(doc["memory"]) == "128"
+    assert any(l.endswith('\tINFO\tgot {"n":21}') and doc["requestId"] in l for l in log.split("\n"))
+
+    lam.update_function_configuration(FunctionName=name, Handler="index.callback")
+    _, body, _ = invoke(lam, name, {"n": 21})
+    assert json.loads(body) == {"cb": 42}
+    lam.update_function_configuration(FunctionName=name, Handler="esm.handler")
+    _, body, _ = invoke(lam, name, {"n": 1})
+    assert json.loads(body) == {"esm": True, "event": {"n": 1}}
+    lam.update_function_configuration(FunctionName=name, Handler="index.fails")
+    r, body, _ = invoke(lam, name, {})
+    assert r["FunctionError"] == "Unhandled"
+    doc = json.loads(body)
+    assert (doc["errorType"], doc["errorMessage"]) == ("TypeError", "wrong type")
+    assert isinstance(doc["trace"], list)
+    lam.update_function_configuration(FunctionName=name, Handler="missing.handler")
+    r, body, _ = invoke(lam, name, {})
+    assert error_of(body)[0] == "Runtime.ImportModuleError"
+
+
+def ric_entry():
+    base = pathlib.Path(os.environ.get("XDG_CACHE_HOME", pathlib.Path.home() / ".cache"))
+    entry = base / "evoke" / "aws-lambda-ric-3.3.0" / "node_modules" / "aws-lambda-ric" / "bin" / "index.mjs"
+    if not entry.exists():
+        pytest.fail("aws-lambda-ric 3.3.0 is not installed (scripts/install-deps --test): %s" % entry)
+    return entry
+
+
+def test_aws_lambda_ric(lam, functions):
+    """AWS's own, unmodified Node.js runtime interface client as a custom runtime."""
+    bootstrap = ('#!/bin/sh\nexec /usr/bin/node %s "$_HANDLER"\n' % ric_entry()).encode()
+    name = functions("provided.al2023", "index.handler",
+                     {"bootstrap": (bootstrap, 0o755), "index.js": NODE_HANDLERS["index.js"]})
+    r, body, log = invoke(lam, name, {"n": 2}, tail=True)
+    assert "FunctionError" not in r, body
+    doc = json.loads(body)
+    assert doc["event"] == {"n": 2}
+    assert doc["requestId"] == r["ResponseMetadata"]["RequestId"]
+    # Warm, then a function error through the same client.
+    r, body, log = invoke(lam, name, {"n": 3}, tail=True)
+    assert json.loads(body)["event"] == {"n": 3} and "Init Duration" not in log
+    lam.update_function_configuration(FunctionName=name, Handler="index.fails")
+    r, body, _ = invoke(lam, name, {})
+    assert r["FunctionError"] == "Unhandled"
+    assert json.loads(body)["errorType"] == "TypeError"
