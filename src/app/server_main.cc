@@ -20,6 +20,7 @@
 #include "base/hash.h"
 #include "base/log.h"
 #include "http/server.h"
+#include "lambda/function_concurrency.h"
 #include "lambda/service.h"
 #include "s3/service.h"
 #include "store/blobs.h"
@@ -110,6 +111,11 @@ int RunServer(const ServerConfig& config) {
   root_credential.principal = {root->access_key_id, config.account_id,
                                "arn:aws:iam::" + config.account_id + ":root", false};
   credentials.Add(root_credential);
+  // Signs the download links of GetFunction and the layer actions (lambda/code_link.h).
+  auth::Credential code_link_credential = lambda::CodeLinkCredential(root_credential);
+  credentials.Add(code_link_credential);
+  lambda::CodeLinkKey code_link{code_link_credential.access_key_id,
+                                code_link_credential.secret_access_key, config.region};
   auth::Verifier verifier(credentials, clock, {.region = config.region});
 
   s3::S3Options s3_options;
@@ -119,8 +125,13 @@ int RunServer(const ServerConfig& config) {
   s3_options.owner_display_name = "evoke";
   s3::S3Service s3(s3_options, {**db, blobs, committer, verifier, clock});
   lambda::ConcurrencyLimits concurrency(config.concurrency_limit);
+  {
+    auto reader = (*db)->Reader();
+    Status s = lambda::RestoreReservedConcurrencyBlocking(*reader, concurrency);
+    if (!s.ok()) return Fail(s.error().message);
+  }
   lambda::LambdaService lambda({config.region, config.account_id},
-                               {**db, blobs, committer, verifier, clock, concurrency});
+                               {**db, blobs, committer, verifier, clock, concurrency, code_link});
   FrontDoor front_door(s3);
   front_door.AddService("lambda", [&lambda](http::Exchange& ex) { return lambda.Handle(ex); });
 
