@@ -1,5 +1,7 @@
 #include "lambda/code_link.h"
 
+#include <cctype>
+
 #include "auth/sigv4.h"
 #include "base/encoding.h"
 #include "base/hash.h"
