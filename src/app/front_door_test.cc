@@ -51,5 +51,16 @@ TEST(FrontDoor, RoutesByScopeTargetAndPath) {
   EXPECT_EQ(ServiceOf(v2), "s3");
 }
 
+TEST(FrontDoor, CodeDownloadLinksGoToLambda) {
+  // GetFunction's Code.Location and the layers' Content.Location (lambda/code_link.h).
+  const char* query =
+      "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=EVOKECODE1%2F20261129%2Fus-east-1%2F"
+      "lambda%2Faws4_request&X-Amz-Date=20261129T000000Z&X-Amz-Expires=600&"
+      "X-Amz-SignedHeaders=host&X-Amz-Signature=00";
+  EXPECT_EQ(ServiceOf(Make("/2015-03-31/functions/f/package/00", query)), "lambda");
+  EXPECT_EQ(ServiceOf(Make("/2018-10-31/layers/l/versions/1/package", query)), "lambda");
+  EXPECT_EQ(ServiceOf(Make("/2018-10-31/layers/l/versions/1/package")), "lambda");
+}
+
 }  // namespace
 }  // namespace evoke::app

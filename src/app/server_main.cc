@@ -25,6 +25,7 @@
 #include "exec/process.h"
 #include "exec/runtimes.h"
 #include "http/server.h"
+#include "lambda/function_concurrency.h"
 #include "lambda/service.h"
 #include "observe/logs_service.h"
 #include "observe/sqlite_log_store.h"
@@ -125,6 +126,11 @@ int RunServer(const ServerConfig& config) {
   root_credential.principal = {root->access_key_id, config.account_id,
                                "arn:aws:iam::" + config.account_id + ":root", false};
   credentials.Add(root_credential);
+  // Signs the download links of GetFunction and the layer actions (lambda/code_link.h).
+  auth::Credential code_link_credential = lambda::CodeLinkCredential(root_credential);
+  credentials.Add(code_link_credential);
+  lambda::CodeLinkKey code_link{code_link_credential.access_key_id,
+                                code_link_credential.secret_access_key, config.region};
   auth::Verifier verifier(credentials, clock, {.region = config.region});
 
   s3::S3Options s3_options;
@@ -159,6 +165,11 @@ int RunServer(const ServerConfig& config) {
   exec::CodeCache code_cache(data_dir + "/code");
   exec::Pool pool(context_ptrs, std::chrono::seconds(config.sandbox_idle_seconds));
   lambda::ConcurrencyLimits concurrency(config.concurrency_limit);
+  {
+    auto reader = (*db)->Reader();
+    Status s = lambda::RestoreReservedConcurrencyBlocking(*reader, concurrency);
+    if (!s.ok()) return Fail(s.error().message);
+  }
   lambda::Execution execution{pool,
                               code_cache,
                               log_store,
@@ -171,7 +182,8 @@ int RunServer(const ServerConfig& config) {
                               root->access_key_id,
                               root->secret_access_key};
   lambda::LambdaService lambda({config.region, config.account_id},
-                               {**db, blobs, committer, verifier, clock, concurrency, execution});
+                               {**db, blobs, committer, verifier, clock, concurrency, execution,
+                                code_link});
   FrontDoor front_door(s3);
   front_door.AddService("lambda", [&lambda](http::Exchange& ex) { return lambda.Handle(ex); });
   front_door.AddService("logs", [&logs](http::Exchange& ex) { return logs.Handle(ex); });

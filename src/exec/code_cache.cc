@@ -26,6 +26,7 @@ Status UnpackZip(const std::string& zip, const std::string& dir) {
   // The package was checked when it was accepted; these flags refuse escapes once more
   // (entries are written under `dir`, so their paths are absolute by design).
   archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
+                                                ARCHIVE_EXTRACT_UNLINK |
                                                 ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                                                 ARCHIVE_EXTRACT_SECURE_SYMLINKS);
   for (;;) {
@@ -67,13 +68,16 @@ CodeCache::CodeCache(std::string root) : root_(std::move(root)) {
   ::mkdir(root_.c_str(), 0755);
 }
 
-Status CodeCache::Unpack(const std::string& sha256_hex, const std::string& zip) {
-  std::string final_dir = root_ + "/" + sha256_hex;
+Status CodeCache::Unpack(const std::string& key, const std::vector<std::string>& zips) {
+  std::string final_dir = root_ + "/" + key;
   struct stat st;
   if (::stat(final_dir.c_str(), &st) == 0) return {};
   std::string tmp = root_ + "/.tmp-" + RandomHex(8);
   if (::mkdir(tmp.c_str(), 0755) != 0) return MakeError("ServiceException", "cannot create " + tmp);
-  Status s = UnpackZip(zip, tmp);
+  Status s;
+  for (const std::string& zip : zips) {
+    if (s.ok()) s = UnpackZip(zip, tmp);
+  }
   if (s.ok() && ::rename(tmp.c_str(), final_dir.c_str()) != 0) {
     s = MakeError("ServiceException", "cannot rename " + tmp);
   }
@@ -86,9 +90,10 @@ Status CodeCache::Unpack(const std::string& sha256_hex, const std::string& zip) 
   return s;
 }
 
-Task<Result<std::string>> CodeCache::Unpacked(std::string sha256_hex,
-                                              std::function<Result<std::string>()> read_zip) {
-  std::string dir = root_ + "/" + sha256_hex;
+Task<Result<std::string>> CodeCache::Unpacked(
+    std::string key, std::function<Result<std::vector<std::string>>()> read_zips) {
+  const std::string& sha256_hex = key;
+  std::string dir = root_ + "/" + key;
   Status status = co_await AwaitCallback<Status>([&](std::function<void(Status)> done) {
     bool start = false;
     {
@@ -105,12 +110,12 @@ Task<Result<std::string>> CodeCache::Unpacked(std::string sha256_hex,
       e.waiters.push_back(std::move(done));
     }
     if (!start) return;
-    std::thread([this, sha256_hex, read_zip] {
+    std::thread([this, sha256_hex, read_zips] {
       Status s;
       struct stat st;
       if (::stat((root_ + "/" + sha256_hex).c_str(), &st) != 0) {
-        auto zip = read_zip();
-        s = zip.ok() ? Unpack(sha256_hex, *zip) : Status(std::move(zip).error());
+        auto zips = read_zips();
+        s = zips.ok() ? Unpack(sha256_hex, *zips) : Status(std::move(zips).error());
       }
       std::vector<std::function<void(Status)>> waiters;
       {

@@ -18,10 +18,12 @@ class CodeCache {
  public:
   explicit CodeCache(std::string root);  // DATA_DIR/code
 
-  // The directory holding the package whose SHA-256 (hex) is `sha256_hex`, unpacking it first
-  // if needed. `read_zip` is called on the helper thread and returns the zip's bytes.
-  Task<Result<std::string>> Unpacked(std::string sha256_hex,
-                                     std::function<Result<std::string>()> read_zip);
+  // The directory named `key` (a package's SHA-256 in hex, or a key naming a list of layers),
+  // unpacking it first if needed. `read_zips` is called on the helper thread and returns the
+  // zips, unpacked in order into the same directory (a later layer overwrites an earlier one,
+  // as Lambda extracts layers into /opt).
+  Task<Result<std::string>> Unpacked(std::string key,
+                                     std::function<Result<std::vector<std::string>>()> read_zips);
   // Removes unpacked packages not named in `keep` (start-up housekeeping).
   void RemoveExcept(const std::vector<std::string>& keep);
 
@@ -31,7 +33,7 @@ class CodeCache {
     Status status;
     std::vector<std::function<void(Status)>> waiters;
   };
-  Status Unpack(const std::string& sha256_hex, const std::string& zip);
+  Status Unpack(const std::string& key, const std::vector<std::string>& zips);
 
   std::string root_;
   std::mutex mutex_;

@@ -2,6 +2,9 @@
 // Each answers through the Context or returns an error for the service to render.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include "base/asio.h"
 #include "base/result.h"
 #include "lambda/service.h"
@@ -18,5 +21,22 @@ Task<Status> Invoke(Context& ctx);
 
 // A synchronous invocation's payload limit.
 inline constexpr size_t kMaxInvokePayloadBytes = 6'291'456;
+Task<Status> GetFunction(Context& ctx);
+Task<Status> PutFunctionConcurrency(Context& ctx);
+Task<Status> GetFunctionConcurrency(Context& ctx);
+Task<Status> DeleteFunctionConcurrency(Context& ctx);
+Task<Status> GetAccountSettings(Context& ctx);
+Task<Status> PublishLayerVersion(Context& ctx);
+Task<Status> GetLayerVersion(Context& ctx);
+Task<Status> GetLayerVersionByArn(Context& ctx);
+Task<Status> ListLayers(Context& ctx);
+Task<Status> ListLayerVersions(Context& ctx);
+Task<Status> DeleteLayerVersion(Context& ctx);
+// The download links' targets (code_link.h): a function's package, a layer version's archive.
+Task<Status> DownloadFunctionPackage(Context& ctx);
+Task<Status> DownloadLayerPackage(Context& ctx);
+
+// A presigned download link for `path` on the Host the client used.
+std::string CodeLocation(const Context& ctx, std::string_view path);
 
 }  // namespace evoke::lambda

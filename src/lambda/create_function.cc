@@ -1,5 +1,6 @@
-// CreateFunction: validates the configuration and the .zip package, stores the package as a
-// blob and the function as a record (durable before the 201), and returns its configuration.
+// CreateFunction: validates the configuration and the .zip package (a ZipFile or an object in
+// evoke's S3), stores the package as a blob and the function as a record (durable before the
+// 201), and returns its configuration.
 #include <nlohmann/json.hpp>
 
 #include "base/encoding.h"
@@ -9,6 +10,8 @@
 #include "lambda/code_package.h"
 #include "lambda/function_config.h"
 #include "lambda/function_json.h"
+#include "lambda/function_layers.h"
+#include "lambda/s3_code.h"
 #include "store/functions.h"
 
 namespace evoke::lambda {
@@ -21,17 +24,14 @@ Task<Status> CreateFunction(Context& ctx) {
   }
   auto request = ParseCreateFunction(body);
   if (!request.ok()) co_return std::move(request).error();
-  if (!request->code.s3_bucket.empty()) {
-    co_return MakeError("InvalidParameterValueException",
-                        "evoke does not load function code from S3Bucket/S3Key yet; pass the "
-                        "package as ZipFile.");
-  }
   if (request->publish) {
     co_return MakeError("InvalidParameterValueException",
                         "evoke does not publish function versions yet; create the function "
                         "without Publish.");
   }
-  const std::string& zip = request->code.zip;
+  auto code = CodeBytesBlocking(ctx.deps.db, ctx.deps.blobs, std::move(request->code));
+  if (!code.ok()) co_return std::move(code).error();
+  const std::string& zip = *code;
   auto package = InspectZip(zip);
   if (!package.ok()) co_return std::move(package).error();
 
@@ -41,7 +41,6 @@ Task<Status> CreateFunction(Context& ctx) {
   if (!s.ok()) co_return s;
   store::FunctionRecord record;
   record.name = request->config.name;
-  record.config_json = SerializeConfig(request->config);
   record.code_blob = blob->id();
   record.code_sha256 = Base64Encode(Sha256(zip));
   record.code_size = zip.size();
@@ -50,7 +49,12 @@ Task<Status> CreateFunction(Context& ctx) {
   std::vector<int> fds{blob->fd()};
   std::vector<std::string> dirs{ctx.deps.blobs.DirOf(blob->id())};
   s = co_await ctx.Commit(std::move(fds), std::move(dirs),
-                          [&](store::WriteTxn& t) { return store::CreateFunction(t, record); });
+                          [&](store::WriteTxn& t) -> Status {
+                            Status st = ResolveLayers(t.db(), ctx.account, request->config);
+                            if (!st.ok()) return st;
+                            record.config_json = SerializeConfig(request->config);
+                            return store::CreateFunction(t, record);
+                          });
   if (!s.ok()) co_return s;  // the blob writer removes the unused package
   blob->Keep();
   co_return co_await ctx.SendJson(201, ConfigurationJson(ctx.account, record, request->config));

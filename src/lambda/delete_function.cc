@@ -1,4 +1,5 @@
-// DeleteFunction: removes the function and, after the commit, its package.
+// DeleteFunction: removes the function and, after the commit, its package and its reserved
+// concurrency; its warm sandboxes stop.
 #include "lambda/actions.h"
 #include "lambda/function_config.h"
 #include "lambda/function_json.h"
@@ -18,6 +19,8 @@ Task<Status> DeleteFunction(Context& ctx) {
     }
     co_return s;
   }
+  ctx.deps.concurrency.Forget(*name);
+  ctx.deps.execution.pool.Retire(*name);
   http::Response r;
   r.status = 204;
   r.headers.Add("x-amzn-RequestId", ctx.request_id);

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "base/encoding.h"
+#include "lambda/validation.h"
 
 namespace evoke::lambda {
 namespace {
@@ -47,10 +48,6 @@ const char kRolePattern[] = "arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9
 const char kVariablePattern[] = "[a-zA-Z]([a-zA-Z0-9_])+";
 const char kLayerPattern[] = "arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+";
 
-bool FullMatch(std::string_view s, const char* pattern) {
-  return std::regex_match(s.begin(), s.end(), std::regex(pattern));
-}
-
 Error BadParameter(std::string message) {
   return MakeError("InvalidParameterValueException", std::move(message));
 }
@@ -61,53 +58,6 @@ Error BadContent(std::string_view member) {
                    "unexpected value for " +
                        std::string(member));
 }
-
-// The model's constraints, collected and reported together as Lambda does:
-// "2 validation errors detected: Value 'x' at 'memorySize' failed to satisfy constraint: ...; ...".
-class Violations {
- public:
-  void Add(std::string_view value, std::string_view field, std::string_view constraint) {
-    items_.push_back("Value '" + std::string(value) + "' at '" + std::string(field) +
-                     "' failed to satisfy constraint: " + std::string(constraint));
-  }
-  void AddNull(std::string_view field) {
-    items_.push_back("Value null at '" + std::string(field) +
-                     "' failed to satisfy constraint: Member must not be null");
-  }
-  void Range(int64_t value, std::string_view field, int64_t lo, int64_t hi) {
-    if (value < lo) {
-      Add(std::to_string(value), field,
-          "Member must have value greater than or equal to " + std::to_string(lo));
-    } else if (value > hi) {
-      Add(std::to_string(value), field,
-          "Member must have value less than or equal to " + std::to_string(hi));
-    }
-  }
-  void Pattern(std::string_view value, std::string_view field, const char* pattern) {
-    if (!FullMatch(value, pattern)) {
-      Add(value, field, "Member must satisfy regular expression pattern: " + std::string(pattern));
-    }
-  }
-  void MaxLength(std::string_view value, std::string_view field, size_t max) {
-    if (value.size() > max) {
-      Add(value, field, "Member must have length less than or equal to " + std::to_string(max));
-    }
-  }
-  Status ToStatus() const {
-    if (items_.empty()) return {};
-    std::string message = std::to_string(items_.size()) +
-                          (items_.size() == 1 ? " validation error detected: "
-                                              : " validation errors detected: ");
-    for (size_t i = 0; i < items_.size(); ++i) {
-      if (i > 0) message += "; ";
-      message += items_[i];
-    }
-    return MakeError("ValidationException", std::move(message));
-  }
-
- private:
-  std::vector<std::string> items_;
-};
 
 // Reads an optional member of the expected JSON type; InvalidRequestContentException otherwise.
 template <class T>
@@ -240,6 +190,7 @@ Status ApplyFields(const json& body, FunctionConfig& c, Violations& v) {
     }
     if (arns.size() > kMaxLayers) return BadParameter("Cannot reference more than 5 layers.");
     c.layers = std::move(arns);
+    c.layer_sizes.clear();  // resolved against the stored layers by the action
   }
   auto architectures = Member<json>(body, "Architectures");
   if (!architectures.ok()) return std::move(architectures).error();
@@ -330,28 +281,9 @@ Result<CreateFunctionRequest> ParseCreateFunction(const json& body) {
   if (!*code) {
     v.AddNull("code");
   } else {
-    auto zip = Member<std::string>(**code, "ZipFile");
-    auto bucket = Member<std::string>(**code, "S3Bucket");
-    auto key = Member<std::string>(**code, "S3Key");
-    auto version = Member<std::string>(**code, "S3ObjectVersion");
-    for (auto* m : {&zip, &bucket, &key, &version}) {
-      if (!m->ok()) return std::move(*m).error();
-    }
-    if (*zip && (*bucket || *key)) {
-      return BadParameter("Please do not provide other FunctionCode parameters when providing a "
-                          "ZipFile.");
-    }
-    if (*zip) {
-      auto bytes = Base64Decode(**zip);
-      if (!bytes) return BadContent("Code.ZipFile");
-      r.code.zip = std::move(*bytes);
-    } else if (*bucket && *key) {
-      r.code.s3_bucket = **bucket;
-      r.code.s3_key = **key;
-      if (*version) r.code.s3_object_version = **version;
-    } else {
-      return BadParameter("Please provide a source for function code.");
-    }
+    auto source = ParseCodeSource(**code);
+    if (!source.ok()) return std::move(source).error();
+    r.code = std::move(*source);
   }
   s = v.ToStatus();
   if (!s.ok()) return std::move(s).error();
@@ -365,6 +297,55 @@ Result<CreateFunctionRequest> ParseCreateFunction(const json& body) {
   if (!publish.ok()) return std::move(publish).error();
   r.publish = publish->value_or(false);
   return r;
+}
+
+Result<CodeSource> ParseCodeSource(const json& members) {
+  auto zip = Member<std::string>(members, "ZipFile");
+  auto bucket = Member<std::string>(members, "S3Bucket");
+  auto key = Member<std::string>(members, "S3Key");
+  auto version = Member<std::string>(members, "S3ObjectVersion");
+  for (auto* m : {&zip, &bucket, &key, &version}) {
+    if (!m->ok()) return std::move(*m).error();
+  }
+  if (members.contains("ImageUri")) {
+    return BadParameter("evoke runs .zip deployment packages only (PackageType Zip).");
+  }
+  CodeSource code;
+  if (*zip && (*bucket || *key || *version)) {
+    return BadParameter("Please do not provide other FunctionCode parameters when providing a "
+                        "ZipFile.");
+  }
+  if (*zip) {
+    auto bytes = Base64Decode(**zip);
+    if (!bytes) return BadContent("ZipFile");
+    code.zip = std::move(*bytes);
+    return code;
+  }
+  if (!*bucket || !*key) return BadParameter("Please provide a source for function code.");
+  Violations v;
+  if ((*bucket)->size() < 3) {
+    v.Add(**bucket, "s3Bucket", "Member must have length greater than or equal to 3");
+  }
+  v.MaxLength(**bucket, "s3Bucket", 63);
+  // The model's pattern ends in a look-behind, which std::regex lacks: checked in two steps.
+  if (!FullMatch(**bucket, "[0-9A-Za-z.\\-_]*") || (*bucket)->ends_with('.')) {
+    v.Add(**bucket, "s3Bucket",
+          "Member must satisfy regular expression pattern: [0-9A-Za-z\\.\\-_]*(?<!\\.)");
+  }
+  if ((*key)->empty()) v.Add(**key, "s3Key", "Member must have length greater than or equal to 1");
+  v.MaxLength(**key, "s3Key", 1024);
+  if (*version) {
+    if ((*version)->empty()) {
+      v.Add(**version, "s3ObjectVersion", "Member must have length greater than or equal to 1");
+    }
+    v.MaxLength(**version, "s3ObjectVersion", 1024);
+  }
+  Status s = v.ToStatus();
+  if (!s.ok()) return std::move(s).error();
+  code.s3_bucket = **bucket;
+  code.s3_key = **key;
+  if (*version) code.s3_object_version = **version;
+  return code;
 }
 
 Status ApplyConfigurationUpdate(const json& body, FunctionConfig& config) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,7 @@ struct FunctionConfig {
   int ephemeral_storage_mb = 512;
   Environment environment;
   std::vector<std::string> layers;  // layer version ARNs, in order
+  std::vector<uint64_t> layer_sizes;  // CodeSize of each of `layers`, once resolved
   std::string architecture = "x86_64";
 };
 
@@ -54,6 +56,9 @@ nlohmann::json VariablesJson(const Environment& env);
 // ValidationException for the model's constraints (every violation in one message, as Lambda
 // reports them), InvalidParameterValueException for Lambda's own rules.
 Result<CreateFunctionRequest> ParseCreateFunction(const nlohmann::json& body);
+// ZipFile / S3Bucket, S3Key, S3ObjectVersion of CreateFunction's Code, UpdateFunctionCode's
+// request and PublishLayerVersion's Content.
+Result<CodeSource> ParseCodeSource(const nlohmann::json& members);
 // Applies the fields UpdateFunctionConfiguration sets to `config`; fields absent stay.
 Status ApplyConfigurationUpdate(const nlohmann::json& body, FunctionConfig& config);
 

@@ -11,6 +11,12 @@ std::string FunctionArn(const Account& account, std::string_view name) {
          std::string(name);
 }
 
+std::string LambdaTimestamp(int64_t ms) {
+  std::string t = FormatIso8601Ms(ms);
+  if (!t.empty() && t.back() == 'Z') t.replace(t.size() - 1, 1, "+0000");
+  return t;
+}
+
 std::string SerializeConfig(const FunctionConfig& c) {
   return json{{"name", c.name},
               {"runtime", c.runtime},
@@ -22,6 +28,7 @@ std::string SerializeConfig(const FunctionConfig& c) {
               {"ephemeral_storage_mb", c.ephemeral_storage_mb},
               {"environment", VariablesJson(c.environment)},
               {"layers", c.layers},
+              {"layer_sizes", c.layer_sizes},
               {"architecture", c.architecture}}
       .dump();
 }
@@ -50,15 +57,18 @@ Result<FunctionConfig> ParseStoredConfig(std::string_view text) {
       if (l.is_string()) c.layers.push_back(l.get<std::string>());
     }
   }
+  if (auto it = j.find("layer_sizes"); it != j.end() && it->is_array()) {
+    for (const auto& size : *it) {
+      if (size.is_number_unsigned()) c.layer_sizes.push_back(size.get<uint64_t>());
+    }
+  }
   c.architecture = j.value("architecture", "x86_64");
   return c;
 }
 
 json ConfigurationJson(const Account& account, const store::FunctionRecord& record,
                        const FunctionConfig& c) {
-  // Lambda's LastModified: "2019-08-14T22:26:11.234+0000".
-  std::string modified = FormatIso8601Ms(record.modified_ms);
-  if (!modified.empty() && modified.back() == 'Z') modified.replace(modified.size() - 1, 1, "+0000");
+  std::string modified = LambdaTimestamp(record.modified_ms);
   json j = {{"FunctionName", c.name},
             {"FunctionArn", FunctionArn(account, c.name)},
             {"Runtime", c.runtime},
@@ -83,7 +93,10 @@ json ConfigurationJson(const Account& account, const store::FunctionRecord& reco
   }
   if (!c.layers.empty()) {
     json layers = json::array();
-    for (const auto& arn : c.layers) layers.push_back({{"Arn", arn}});
+    for (size_t i = 0; i < c.layers.size(); ++i) {
+      layers.push_back({{"Arn", c.layers[i]},
+                        {"CodeSize", i < c.layer_sizes.size() ? c.layer_sizes[i] : 0}});
+    }
     j["Layers"] = layers;
   }
   return j;

@@ -18,6 +18,8 @@ struct Account {
 };
 
 std::string FunctionArn(const Account& account, std::string_view name);
+// Lambda's timestamp form (LastModified, CreatedDate): "2019-08-14T22:26:11.234+0000".
+std::string LambdaTimestamp(int64_t ms);
 
 std::string SerializeConfig(const FunctionConfig& config);
 Result<FunctionConfig> ParseStoredConfig(std::string_view text);

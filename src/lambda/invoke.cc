@@ -7,13 +7,16 @@
 #include <nlohmann/json.hpp>
 
 #include "base/encoding.h"
+#include "base/hash.h"
 #include "base/ids.h"
 #include "base/time_format.h"
 #include "exec/sandbox.h"
 #include "lambda/actions.h"
 #include "lambda/function_config.h"
 #include "lambda/function_json.h"
+#include "lambda/layer_config.h"
 #include "store/functions.h"
+#include "store/layers.h"
 
 namespace evoke::lambda {
 namespace {
@@ -61,6 +64,71 @@ Result<std::string> ReadBlob(const store::BlobStore& blobs, const std::string& i
   }
   data.resize(done);
   return data;
+}
+
+std::string HexSha(const std::string& base64_sha) {
+  auto raw = Base64Decode(base64_sha);
+  return HexEncode(raw.value_or(base64_sha));
+}
+
+// The unpacked package and, when the function has layers, the directory they are unpacked into
+// together (its /opt); empty when it has none.
+Task<Result<std::pair<std::string, std::string>>> UnpackedCode(const Context& ctx,
+                                                               const store::FunctionRecord& record,
+                                                               const FunctionConfig& config) {
+  Execution& x = ctx.deps.execution;
+  const store::BlobStore& blobs = ctx.deps.blobs;
+  std::vector<std::pair<std::string, uint64_t>> blobs_in_order = {{record.code_blob, record.code_size}};
+  // A named function object: GCC 12 destroys a capturing lambda temporary twice when it is
+  // converted inside a co_await expression.
+  std::function<Result<std::vector<std::string>>()> read_code = [&blobs, blobs_in_order] {
+    auto zip = ReadBlob(blobs, blobs_in_order[0].first, blobs_in_order[0].second);
+    if (!zip.ok()) return Result<std::vector<std::string>>(std::move(zip).error());
+    return Result<std::vector<std::string>>(std::vector<std::string>{std::move(*zip)});
+  };
+  auto code_dir = co_await x.code.Unpacked(HexSha(record.code_sha256), std::move(read_code));
+  if (!code_dir.ok()) {
+    co_return MakeError("InvalidZipFileException",
+                        "Lambda was unable to unzip the deployment package: " +
+                            code_dir.error().message);
+  }
+  if (config.layers.empty()) co_return std::make_pair(std::move(*code_dir), std::string());
+
+  std::vector<std::pair<std::string, uint64_t>> layer_blobs;
+  std::string key_material;
+  {
+    auto reader = ctx.deps.db.Reader();
+    for (const std::string& arn : config.layers) {
+      auto parsed = ParseLayerVersionArn(arn, ctx.account);
+      std::optional<store::LayerVersionRecord> layer;
+      if (parsed) {
+        auto found = store::GetLayerVersion(*reader, parsed->first, parsed->second);
+        if (!found.ok()) co_return std::move(found).error();
+        layer = std::move(*found);
+      }
+      if (!layer) {
+        co_return MakeError("ResourceNotFoundException",
+                            "Layer version " + arn + " does not exist.");
+      }
+      layer_blobs.push_back({layer->code_blob, layer->code_size});
+      key_material += layer->code_sha256 + "\n";
+    }
+  }
+  std::function<Result<std::vector<std::string>>()> read_layers = [&blobs, layer_blobs] {
+    std::vector<std::string> zips;
+    for (const auto& [blob, size] : layer_blobs) {
+      auto zip = ReadBlob(blobs, blob, size);
+      if (!zip.ok()) return Result<std::vector<std::string>>(std::move(zip).error());
+      zips.push_back(std::move(*zip));
+    }
+    return Result<std::vector<std::string>>(std::move(zips));
+  };
+  auto opt_dir = co_await x.code.Unpacked("layers-" + Sha256Hex(key_material), std::move(read_layers));
+  if (!opt_dir.ok()) {
+    co_return MakeError("InvalidZipFileException",
+                        "Lambda was unable to unzip a layer: " + opt_dir.error().message);
+  }
+  co_return std::make_pair(std::move(*code_dir), std::move(*opt_dir));
 }
 
 exec::SandboxConfig SandboxConfigFor(const Context& ctx, const store::FunctionRecord& record,
@@ -220,25 +288,12 @@ Task<Status> Invoke(Context& ctx) {
   Execution& x = ctx.deps.execution;
   std::shared_ptr<exec::Sandbox> sandbox = x.pool.TakeIdle(*name, record->revision_id);
   if (!sandbox) {
-    auto sha = Base64Decode(record->code_sha256);
-    std::string sha_hex = HexEncode(sha.value_or(record->code_sha256));
-    const store::BlobStore& blobs = ctx.deps.blobs;
-    std::string blob = record->code_blob;
-    uint64_t size = record->code_size;
-    // A named function object: GCC 12 destroys a capturing lambda temporary twice when it
-    // is converted inside a co_await expression.
-    std::function<Result<std::string>()> read_zip = [&blobs, blob, size] {
-      return ReadBlob(blobs, blob, size);
-    };
-    auto code_dir = co_await x.code.Unpacked(sha_hex, std::move(read_zip));
-    if (!code_dir.ok()) {
-      co_return MakeError("InvalidZipFileException",
-                          "Lambda was unable to unzip the deployment package: " +
-                              code_dir.error().message);
-    }
+    auto dirs = co_await UnpackedCode(ctx, *record, *config);
+    if (!dirs.ok()) co_return std::move(dirs).error();
+    auto& [code_dir, opt_dir] = *dirs;
     bool isolated = x.host.mount_namespaces;
-    auto argv = exec::RuntimeArgv(config->runtime, x.interpreters, isolated ? "/var/task" : *code_dir,
-                                  isolated ? "/var/runtime" : x.runtime_dir, *code_dir, "");
+    auto argv = exec::RuntimeArgv(config->runtime, x.interpreters, isolated ? "/var/task" : code_dir,
+                                  isolated ? "/var/runtime" : x.runtime_dir, code_dir, opt_dir);
     if (!argv.ok()) {
       // Lambda reports a missing bootstrap as the invocation's error, not the API's.
       exec::Outcome failed;
@@ -249,9 +304,11 @@ Task<Status> Invoke(Context& ctx) {
                            .dump();
       co_return co_await ctx.ex.Send(InvokeResponse(ctx, std::move(failed), tail));
     }
-    sandbox = std::make_shared<exec::Sandbox>(
-        x.pool.NextHome(), x.host, SandboxConfigFor(ctx, *record, *config, *code_dir, std::move(*argv)),
-        x.logs, ctx.deps.clock);
+    exec::SandboxConfig sandbox_config =
+        SandboxConfigFor(ctx, *record, *config, code_dir, std::move(*argv));
+    sandbox_config.spawn.opt_dir = opt_dir;
+    sandbox = std::make_shared<exec::Sandbox>(x.pool.NextHome(), x.host, std::move(sandbox_config),
+                                              x.logs, ctx.deps.clock);
     x.pool.Track(sandbox);
   }
 

@@ -23,6 +23,7 @@ struct Route {
   std::string_view path;  // "{}" matches one segment
   std::string_view action;
   Task<Status> (*run)(Context&);
+  std::string_view query = {};  // "name=value" the query must carry too; empty: none
   size_t max_body = kMaxRequestBytes;
 };
 
@@ -35,8 +36,37 @@ constexpr std::array kRoutes = {
     Route{"PUT", "/2015-03-31/functions/{}/configuration", "UpdateFunctionConfiguration",
           UpdateFunctionConfiguration},
     Route{"PUT", "/2015-03-31/functions/{}/code", "UpdateFunctionCode", UpdateFunctionCode},
-    Route{"POST", "/2015-03-31/functions/{}/invocations", "Invoke", Invoke, kMaxInvokePayloadBytes},
+    Route{"POST", "/2015-03-31/functions/{}/invocations", "Invoke", Invoke, {},
+          kMaxInvokePayloadBytes},
+    Route{"GET", "/2015-03-31/functions/{}", "GetFunction", GetFunction},
+    Route{"PUT", "/2017-10-31/functions/{}/concurrency", "PutFunctionConcurrency",
+          PutFunctionConcurrency},
+    Route{"GET", "/2019-09-30/functions/{}/concurrency", "GetFunctionConcurrency",
+          GetFunctionConcurrency},
+    Route{"DELETE", "/2017-10-31/functions/{}/concurrency", "DeleteFunctionConcurrency",
+          DeleteFunctionConcurrency},
+    Route{"GET", "/2016-08-19/account-settings", "GetAccountSettings", GetAccountSettings},
+    Route{"POST", "/2018-10-31/layers/{}/versions", "PublishLayerVersion", PublishLayerVersion},
+    Route{"GET", "/2018-10-31/layers/{}/versions/{}", "GetLayerVersion", GetLayerVersion},
+    Route{"GET", "/2018-10-31/layers", "GetLayerVersionByArn", GetLayerVersionByArn,
+          "find=LayerVersion"},
+    Route{"GET", "/2018-10-31/layers", "ListLayers", ListLayers},
+    Route{"GET", "/2018-10-31/layers/{}/versions", "ListLayerVersions", ListLayerVersions},
+    Route{"DELETE", "/2018-10-31/layers/{}/versions/{}", "DeleteLayerVersion",
+          DeleteLayerVersion},
+    // Targets of the presigned download links (code_link.h); not AWS actions.
+    Route{"GET", "/2015-03-31/functions/{}/package/{}", "DownloadFunctionPackage",
+          DownloadFunctionPackage},
+    Route{"GET", "/2018-10-31/layers/{}/versions/{}/package", "DownloadLayerPackage",
+          DownloadLayerPackage},
 };
+
+bool QueryMatches(const http::Request& req, std::string_view want) {
+  if (want.empty()) return true;
+  size_t eq = want.find('=');
+  const std::string* have = req.query.Get(want.substr(0, eq));
+  return have && *have == want.substr(eq + 1);
+}
 
 std::vector<std::string_view> Segments(std::string_view path) {
   std::vector<std::string_view> out;
@@ -54,7 +84,7 @@ std::vector<std::string_view> Segments(std::string_view path) {
 const Route* FindRoute(const http::Request& req, std::vector<std::string>& params) {
   std::vector<std::string_view> have = Segments(req.path);
   for (const Route& r : kRoutes) {
-    if (r.method != req.method) continue;
+    if (r.method != req.method || !QueryMatches(req, r.query)) continue;
     std::vector<std::string_view> want = Segments(r.path);
     if (want.size() != have.size()) continue;
     std::vector<std::string> found;
@@ -129,7 +159,8 @@ Task<Result<std::string>> ReadWholeBody(http::Exchange& ex, size_t limit, std::s
 }  // namespace
 
 int LambdaStatusForError(std::string_view code) {
-  static constexpr std::array<std::pair<std::string_view, int>, 15> kStatuses = {{
+  static constexpr std::array<std::pair<std::string_view, int>, 16> kStatuses = {{
+      {"CodeStorageExceededException", 400},
       {"AccessDeniedException", 403},
       {"InvalidParameterValueException", 400},
       {"InvalidRequestContentException", 400},

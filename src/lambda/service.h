@@ -1,8 +1,8 @@
 // LambdaService: the Lambda control plane (REST-JSON). Reads and verifies each request (SigV4
 // over the whole body), finds its action in the route table, runs it, and renders Lambda's
-// JSON errors. Called on I/O threads; holds no per-request state. Built so far: CreateFunction
-// and UpdateFunctionCode (zip packages), UpdateFunctionConfiguration, GetFunctionConfiguration,
-// ListFunctions, DeleteFunction (docs/functions.md).
+// JSON errors. Called on I/O threads; holds no per-request state. Built so far: functions
+// (Create, Get, GetConfiguration, List, Update code and configuration, Delete), their
+// concurrency, account settings, layers, and the code download links (docs/functions.md).
 #pragma once
 
 #include <functional>
@@ -18,6 +18,7 @@
 #include "exec/pool.h"
 #include "exec/process.h"
 #include "exec/runtimes.h"
+#include "lambda/code_link.h"
 #include "lambda/concurrency.h"
 #include "observe/log_store.h"
 #include "lambda/function_json.h"
@@ -50,6 +51,7 @@ struct LambdaDependencies {
   const Clock& clock;
   ConcurrencyLimits& concurrency;
   Execution& execution;
+  const CodeLinkKey& code_link;  // signs Code.Location / Content.Location download links
 };
 
 // What an action gets for one request.

@@ -10,6 +10,8 @@
 #include "lambda/code_package.h"
 #include "lambda/function_config.h"
 #include "lambda/function_json.h"
+#include "lambda/function_layers.h"
+#include "lambda/s3_code.h"
 #include "store/functions.h"
 
 namespace evoke::lambda {
@@ -52,6 +54,10 @@ Task<Status> UpdateRecord(Context& ctx, const std::string& name, const nlohmann:
     if (!stored.ok()) return std::move(stored).error();
     Status s = change(record, *stored);
     if (!s.ok()) return s;
+    if (stored->layer_sizes.size() != stored->layers.size()) {
+      s = ResolveLayers(t.db(), ctx.account, *stored);  // Layers changed
+      if (!s.ok()) return s;
+    }
     record.config_json = SerializeConfig(*stored);
     record.revision_id = NewUuid();
     record.modified_ms = now;
@@ -77,6 +83,7 @@ Task<Status> UpdateFunctionConfiguration(Context& ctx) {
       [&](store::FunctionRecord&, FunctionConfig& c) { return ApplyConfigurationUpdate(*body, c); },
       record, config);
   if (!s.ok()) co_return s;
+  ctx.deps.execution.pool.Retire(*name);  // warm sandboxes run the old revision
   co_return co_await ctx.SendJson(200, ConfigurationJson(ctx.account, record, config));
 }
 
@@ -85,25 +92,14 @@ Task<Status> UpdateFunctionCode(Context& ctx) {
   if (!name.ok()) co_return std::move(name).error();
   auto body = ParseBody(ctx.body);
   if (!body.ok()) co_return std::move(body).error();
-  auto zip_member = body->find("ZipFile");
-  if (body->contains("S3Bucket") || body->contains("S3Key") || body->contains("ImageUri")) {
-    co_return MakeError("InvalidParameterValueException",
-                        "evoke does not load function code from S3Bucket/S3Key yet; pass the "
-                        "package as ZipFile.");
-  }
-  if (zip_member == body->end() || !zip_member->is_string()) {
-    co_return MakeError("InvalidParameterValueException",
-                        "Please provide a source for function code.");
-  }
   if (body->value("Publish", false)) {
     co_return MakeError("InvalidParameterValueException",
                         "evoke does not publish function versions yet; update without Publish.");
   }
-  auto zip = Base64Decode(zip_member->get<std::string>());
-  if (!zip) {
-    co_return MakeError("InvalidRequestContentException",
-                        "Could not parse request body into json: ZipFile is not base64");
-  }
+  auto source = ParseCodeSource(*body);
+  if (!source.ok()) co_return std::move(source).error();
+  auto zip = CodeBytesBlocking(ctx.deps.db, ctx.deps.blobs, std::move(*source));
+  if (!zip.ok()) co_return std::move(zip).error();
   auto package = InspectZip(*zip);
   if (!package.ok()) co_return std::move(package).error();
   auto blob = ctx.deps.blobs.Create();
@@ -127,6 +123,7 @@ Task<Status> UpdateFunctionCode(Context& ctx) {
       },
       record, config);
   if (!s.ok()) co_return s;  // the blob writer removes the unused package
+  ctx.deps.execution.pool.Retire(*name);  // warm sandboxes run the old code
   blob->Keep();
   co_return co_await ctx.SendJson(200, ConfigurationJson(ctx.account, record, config));
 }

@@ -1,10 +1,13 @@
 #include "store/functions.h"
 
+#include "store/layers.h"
+
 namespace evoke::store {
 namespace {
 
 constexpr char kColumns[] =
-    "name, config, code_blob, code_sha256, code_size, revision_id, modified_ms";
+    "name, config, code_blob, code_sha256, code_size, revision_id, modified_ms, "
+    "reserved_concurrency";
 
 FunctionRecord ReadFunction(const Stmt& s) {
   FunctionRecord f;
@@ -15,6 +18,7 @@ FunctionRecord ReadFunction(const Stmt& s) {
   f.code_size = static_cast<uint64_t>(s.Int(4));
   f.revision_id = s.String(5);
   f.modified_ms = s.Int(6);
+  if (!s.IsNull(7)) f.reserved_concurrency = static_cast<int>(s.Int(7));
   return f;
 }
 
@@ -76,13 +80,19 @@ Status ReplaceFunction(WriteTxn& t, const FunctionRecord& f) {
   if (!existing.ok()) return std::move(existing).error();
   Stmt s = t.db().Prepare(
       "UPDATE functions SET config = ?2, code_blob = ?3, code_sha256 = ?4, code_size = ?5, "
-      "revision_id = ?6, modified_ms = ?7 WHERE name = ?1");
+      "revision_id = ?6, modified_ms = ?7, reserved_concurrency = ?8 WHERE name = ?1");
   s.Bind(1, f.name).Bind(2, f.config_json).Bind(3, f.code_blob).Bind(4, f.code_sha256);
   s.Bind(5, static_cast<int64_t>(f.code_size)).Bind(6, f.revision_id).Bind(7, f.modified_ms);
+  if (f.reserved_concurrency) {
+    s.Bind(8, static_cast<int64_t>(*f.reserved_concurrency));
+  } else {
+    s.BindNull(8);
+  }
   Status st = s.Run();
   if (!st.ok()) return st;
   if (existing->code_blob != f.code_blob) t.RemoveBlobAfterCommit(existing->code_blob);
-  return {};
+  // The function may have let go of a deleted layer version.
+  return PurgeUnusedDeletedLayers(t);
 }
 
 Status DeleteFunction(WriteTxn& t, std::string_view name) {
@@ -92,7 +102,50 @@ Status DeleteFunction(WriteTxn& t, std::string_view name) {
   Status st = s.Bind(1, name).Run();
   if (!st.ok()) return st;
   t.RemoveBlobAfterCommit(existing->code_blob);
-  return {};
+  return PurgeUnusedDeletedLayers(t);
+}
+
+Status SetReservedConcurrency(WriteTxn& t, std::string_view name, std::optional<int> reserved) {
+  auto existing = Existing(t, name);
+  if (!existing.ok()) return std::move(existing).error();
+  Stmt s = t.db().Prepare("UPDATE functions SET reserved_concurrency = ?2 WHERE name = ?1");
+  s.Bind(1, name);
+  if (reserved) {
+    s.Bind(2, static_cast<int64_t>(*reserved));
+  } else {
+    s.BindNull(2);
+  }
+  return s.Run();
+}
+
+Result<std::vector<std::pair<std::string, int>>> ListReservedConcurrency(Connection& c) {
+  Stmt s = c.Prepare(
+      "SELECT name, reserved_concurrency FROM functions WHERE reserved_concurrency IS NOT NULL "
+      "ORDER BY name");
+  std::vector<std::pair<std::string, int>> out;
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return std::move(row).error();
+    if (!*row) break;
+    out.emplace_back(s.String(0), static_cast<int>(s.Int(1)));
+  }
+  return out;
+}
+
+Result<CodeUsage> GetCodeUsage(Connection& c) {
+  CodeUsage usage;
+  {
+    Stmt s = c.Prepare("SELECT count(*), coalesce(sum(code_size), 0) FROM functions");
+    auto row = s.Step();
+    if (!row.ok()) return std::move(row).error();
+    usage.function_count = static_cast<uint64_t>(s.Int(0));
+    usage.total_code_size = static_cast<uint64_t>(s.Int(1));
+  }
+  Stmt s = c.Prepare("SELECT coalesce(sum(code_size), 0) FROM layers");
+  auto row = s.Step();
+  if (!row.ok()) return std::move(row).error();
+  usage.total_code_size += static_cast<uint64_t>(s.Int(0));
+  return usage;
 }
 
 }  // namespace evoke::store

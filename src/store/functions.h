@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -23,12 +24,24 @@ struct FunctionRecord {
   uint64_t code_size = 0;
   std::string revision_id;
   int64_t modified_ms = 0;
+  std::optional<int> reserved_concurrency;  // PutFunctionConcurrency; none when unreserved
+};
+
+// What GetAccountSettings reports as AccountUsage.
+struct CodeUsage {
+  uint64_t function_count = 0;
+  uint64_t total_code_size = 0;  // function packages and layer versions (deleted ones included
+                                 // while functions still use them)
 };
 
 Result<std::optional<FunctionRecord>> GetFunction(Connection& c, std::string_view name);
 // Functions with name > after, in name order, at most `limit`.
 Result<std::vector<FunctionRecord>> ListFunctions(Connection& c, std::string_view after,
                                                   size_t limit);
+
+// Every function with a reserved concurrency, to restore the accounting at start-up.
+Result<std::vector<std::pair<std::string, int>>> ListReservedConcurrency(Connection& c);
+Result<CodeUsage> GetCodeUsage(Connection& c);
 
 // ResourceConflictException when the name is taken.
 Status CreateFunction(WriteTxn& t, const FunctionRecord& function);
@@ -37,5 +50,8 @@ Status CreateFunction(WriteTxn& t, const FunctionRecord& function);
 Status ReplaceFunction(WriteTxn& t, const FunctionRecord& function);
 // ResourceNotFoundException when it is gone; the package blob goes after the commit.
 Status DeleteFunction(WriteTxn& t, std::string_view name);
+// Sets or (nullopt) removes the function's reserved concurrency; ResourceNotFoundException
+// when it is gone.
+Status SetReservedConcurrency(WriteTxn& t, std::string_view name, std::optional<int> reserved);
 
 }  // namespace evoke::store

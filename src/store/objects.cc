@@ -292,7 +292,7 @@ Status ForEachReferencedBlob(Connection& c, const std::function<void(std::string
     }
   }
   for (const char* sql : {"SELECT blob FROM parts WHERE blob IS NOT NULL",
-                          "SELECT code_blob FROM functions"}) {
+                          "SELECT code_blob FROM functions", "SELECT code_blob FROM layers"}) {
     Stmt s = c.Prepare(sql);
     for (;;) {
       auto row = s.Step();

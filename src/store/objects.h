@@ -88,7 +88,7 @@ Result<std::vector<PartRecord>> ListParts(Connection& c, std::string_view upload
 Result<std::vector<UploadRecord>> ListUploads(Connection& c, std::string_view bucket,
                                               std::string_view prefix, std::string_view key_marker,
                                               std::string_view upload_id_marker, size_t limit);
-// Every blob id named by a record (objects, parts and function packages), for the start-up
+// Every blob id named by a record (objects, parts, function packages, layers), for the start-up
 // orphan sweep.
 Status ForEachReferencedBlob(Connection& c, const std::function<void(std::string_view)>& fn);
 

@@ -104,6 +104,30 @@ CREATE TABLE log_events (
 CREATE INDEX log_events_by_stream ON log_events (stream_id, timestamp_ms, id);
 CREATE INDEX log_events_by_group ON log_events (group_id, timestamp_ms, id);
 )sql",
+      // 5: Lambda layers (versions numbered per name from 1 and never reused: layer_names keeps
+      // the last number) and each function's reserved concurrency. A deleted layer version
+      // that functions still use stays as a row with deleted_ms set until none does.
+      R"sql(
+CREATE TABLE layer_names (
+  name TEXT PRIMARY KEY,
+  last_version INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE layers (
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  arn TEXT NOT NULL,        -- the layer version ARN functions name it by
+  config TEXT NOT NULL,     -- JSON: Description, LicenseInfo, CompatibleRuntimes/Architectures
+  code_blob TEXT NOT NULL,
+  code_sha256 TEXT NOT NULL,
+  code_size INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  deleted_ms INTEGER,
+  PRIMARY KEY (name, version)
+) WITHOUT ROWID;
+
+ALTER TABLE functions ADD COLUMN reserved_concurrency INTEGER;
+)sql",
   };
   return kMigrations;
 }

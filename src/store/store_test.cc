@@ -2,12 +2,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "base/ids.h"
 #include "store/blobs.h"
 #include "store/committer.h"
 #include "store/database.h"
+#include "store/functions.h"
+#include "store/layers.h"
 #include "store/objects.h"
 
 namespace evoke::store {
@@ -200,6 +203,95 @@ TEST_F(StoreTest, DeleteBucketRules) {
   EXPECT_EQ(Run([](WriteTxn& t) { return DeleteBucket(t, "nope"); }).error().code, "NoSuchBucket");
   EXPECT_EQ(Run([](WriteTxn& t) { return CreateBucket(t, {"b", 1, "us-east-1", ""}); }).error().code,
             "BucketAlreadyOwnedByYou");
+}
+
+// Publishes a layer version of `name` with a fresh blob; returns it.
+LayerVersionRecord PublishBlobLayer(BlobStore& blobs,
+                                    const std::function<Status(std::function<Status(WriteTxn&)>)>& run,
+                                    const std::string& name) {
+  auto w = blobs.Create();
+  EXPECT_TRUE(w.ok());
+  EXPECT_TRUE(w->Write("zip").ok());
+  LayerVersionRecord layer;
+  layer.name = name;
+  layer.config_json = "{}";
+  layer.code_blob = w->id();
+  layer.code_sha256 = "sha";
+  layer.code_size = 3;
+  Status s = run([&](WriteTxn& t) -> Status {
+    auto published = PublishLayerVersion(t, layer, "arn:aws:lambda:us-east-1:1:layer:" + name);
+    if (!published.ok()) return std::move(published).error();
+    layer = *published;
+    return {};
+  });
+  EXPECT_TRUE(s.ok());
+  w->Keep();
+  return layer;
+}
+
+TEST_F(StoreTest, LayerVersionsAreNeverReusedAndStayWhileUsed) {
+  auto run = [&](std::function<Status(WriteTxn&)> f) { return Run(std::move(f)); };
+  LayerVersionRecord v1 = PublishBlobLayer(*blobs_, run, "pillow");
+  LayerVersionRecord v2 = PublishBlobLayer(*blobs_, run, "pillow");
+  EXPECT_EQ(v1.version, 1);
+  EXPECT_EQ(v2.version, 2);
+  EXPECT_EQ(v2.arn, "arn:aws:lambda:us-east-1:1:layer:pillow:2");
+
+  // A function uses version 1; deleting it only hides it.
+  FunctionRecord f;
+  f.name = "fn";
+  f.config_json = "{\"layers\":[\"" + v1.arn + "\"]}";
+  f.code_blob = "none";
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return CreateFunction(t, f); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return DeleteLayerVersion(t, "pillow", 1); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return DeleteLayerVersion(t, "pillow", 2); }).ok());
+  {
+    auto reader = db_->Reader();
+    auto kept = GetLayerVersion(*reader, "pillow", 1);
+    ASSERT_TRUE(kept.ok() && kept->has_value());
+    EXPECT_TRUE((*kept)->deleted);
+    EXPECT_FALSE(GetLayerVersion(*reader, "pillow", 2)->has_value());
+    EXPECT_TRUE(ListLayerVersions(*reader, "pillow", 0, 10)->empty());
+    EXPECT_TRUE(ListLayerNames(*reader, "", 10)->empty());
+    std::vector<std::string> referenced;
+    ASSERT_TRUE(ForEachReferencedBlob(*reader, [&](std::string_view id) {
+                  referenced.emplace_back(id);
+                }).ok());
+    EXPECT_NE(std::find(referenced.begin(), referenced.end(), v1.code_blob), referenced.end());
+  }
+  EXPECT_TRUE(fs::exists(blobs_->PathOf(v1.code_blob)));
+  EXPECT_FALSE(fs::exists(blobs_->PathOf(v2.code_blob)));
+
+  // Numbering goes on after deletes.
+  LayerVersionRecord v3 = PublishBlobLayer(*blobs_, run, "pillow");
+  EXPECT_EQ(v3.version, 3);
+  {
+    auto reader = db_->Reader();
+    auto listed = ListLayerVersions(*reader, "pillow", 0, 10);
+    ASSERT_EQ(listed->size(), 1u);
+    EXPECT_EQ((*listed)[0].version, 3);
+  }
+
+  // Once the function lets go of version 1, it goes for good.
+  f.config_json = "{\"layers\":[]}";
+  f.reserved_concurrency = 5;
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return ReplaceFunction(t, f); }).ok());
+  {
+    auto reader = db_->Reader();
+    EXPECT_FALSE(GetLayerVersion(*reader, "pillow", 1)->has_value());
+    auto reserved = ListReservedConcurrency(*reader);
+    ASSERT_EQ(reserved->size(), 1u);
+    EXPECT_EQ((*reserved)[0], std::make_pair(std::string("fn"), 5));
+    auto usage = GetCodeUsage(*reader);
+    EXPECT_EQ(usage->function_count, 1u);
+    EXPECT_EQ(usage->total_code_size, 3u);  // version 3
+  }
+  EXPECT_FALSE(fs::exists(blobs_->PathOf(v1.code_blob)));
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return SetReservedConcurrency(t, "fn", std::nullopt); }).ok());
+  EXPECT_EQ(Run([&](WriteTxn& t) { return SetReservedConcurrency(t, "gone", 1); }).error().code,
+            "ResourceNotFoundException");
+  auto reader = db_->Reader();
+  EXPECT_TRUE(ListReservedConcurrency(*reader)->empty());
 }
 
 TEST(Encodings, SegmentsAndHeadersRoundTrip) {

@@ -556,3 +556,41 @@ def test_aws_lambda_ric(lam, functions):
     r, body, _ = invoke(lam, name, {})
     assert r["FunctionError"] == "Unhandled"
     assert json.loads(body)["errorType"] == "TypeError"
+
+
+# ---- layers, unpacked at /opt -------------------------------------------------------------------
+
+def test_layers_at_opt(lam, functions):
+    made = []
+    try:
+        first = lam.publish_layer_version(
+            LayerName=unique_name("lib"), Content={"ZipFile": make_zip({
+                "python/greeting.py": b"WORD = 'first'\n",
+                "python/only_first.py": b"HERE = True\n"})})
+        made.append(first)
+        second = lam.publish_layer_version(
+            LayerName=unique_name("lib"), Content={"ZipFile": make_zip({
+                "python/greeting.py": b"WORD = 'second'\n"})})
+        made.append(second)
+        runtime = lam.publish_layer_version(
+            LayerName=unique_name("runtime"),
+            Content={"ZipFile": make_zip({"bootstrap": (cpp_example("echo"), 0o755)})})
+        made.append(runtime)
+        name = functions("python3.12", "app.handler", {"app.py": (
+            b"import greeting, only_first\n"
+            b"def handler(event, context):\n"
+            b"    return {'word': greeting.WORD, 'first': only_first.HERE, 'file': greeting.__file__}\n")},
+            Layers=[first["LayerVersionArn"], second["LayerVersionArn"]])
+        r, body, _ = invoke(lam, name, {})
+        assert "FunctionError" not in r, body
+        # Later layers win, as Lambda extracts them in order into /opt.
+        assert json.loads(body) == {"word": "second", "first": True, "file": "/opt/python/greeting.py"}
+        # A custom runtime's bootstrap can come from a layer.
+        name = functions("provided.al2023", "x", {"README": b"code without a bootstrap"},
+                         Layers=[runtime["LayerVersionArn"]])
+        r, body, _ = invoke(lam, name, {"via": "layer"})
+        assert json.loads(body) == {"via": "layer"}
+    finally:
+        for layer in made:
+            arn = layer["LayerArn"]
+            lam.delete_layer_version(LayerName=arn, VersionNumber=layer["Version"])

@@ -1,0 +1,59 @@
+// PublishLayerVersion: checks the archive (a ZipFile or an object in evoke's S3), stores it as a
+// blob and the version as a record numbered after the name's last one (durable before the
+// 201), and answers with the version and a link to download it.
+#include <nlohmann/json.hpp>
+
+#include "base/encoding.h"
+#include "base/hash.h"
+#include "lambda/actions.h"
+#include "lambda/code_link.h"
+#include "lambda/code_package.h"
+#include "lambda/layer_config.h"
+#include "lambda/s3_code.h"
+#include "store/layers.h"
+
+namespace evoke::lambda {
+
+Task<Status> PublishLayerVersion(Context& ctx) {
+  auto name = ParseLayerName(ctx.path_params.at(0), ctx.account);
+  if (!name.ok()) co_return std::move(name).error();
+  nlohmann::json body = nlohmann::json::parse(ctx.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) {
+    co_return MakeError("InvalidRequestContentException",
+                        "Could not parse request body into json: the body is not a JSON document");
+  }
+  auto request = ParsePublishLayerVersion(body);
+  if (!request.ok()) co_return std::move(request).error();
+  auto zip = CodeBytesBlocking(ctx.deps.db, ctx.deps.blobs, std::move(request->content));
+  if (!zip.ok()) co_return std::move(zip).error();
+  auto package = InspectZip(*zip);
+  if (!package.ok()) co_return std::move(package).error();
+
+  auto blob = ctx.deps.blobs.Create();
+  if (!blob.ok()) co_return std::move(blob).error();
+  Status s = blob->Write(*zip);
+  if (!s.ok()) co_return s;
+  store::LayerVersionRecord layer;
+  layer.name = *name;
+  layer.config_json = SerializeLayerSettings(request->settings);
+  layer.code_blob = blob->id();
+  layer.code_sha256 = Base64Encode(Sha256(*zip));
+  layer.code_size = zip->size();
+  layer.created_ms = ctx.deps.clock.NowMs();
+  std::string layer_arn = LayerArn(ctx.account, *name);
+  std::vector<int> fds{blob->fd()};
+  std::vector<std::string> dirs{ctx.deps.blobs.DirOf(blob->id())};
+  s = co_await ctx.Commit(std::move(fds), std::move(dirs), [&](store::WriteTxn& t) -> Status {
+    auto published = store::PublishLayerVersion(t, layer, layer_arn);
+    if (!published.ok()) return std::move(published).error();
+    layer = std::move(*published);
+    return {};
+  });
+  if (!s.ok()) co_return s;  // the blob writer removes the unused archive
+  blob->Keep();
+  co_return co_await ctx.SendJson(
+      201, LayerVersionJson(ctx.account, layer, request->settings,
+                            CodeLocation(ctx, LayerPackagePath(layer.name, layer.version))));
+}
+
+}  // namespace evoke::lambda
