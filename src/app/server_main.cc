@@ -170,7 +170,9 @@ int RunServer(const ServerConfig& config) {
     Status s = lambda::RestoreReservedConcurrencyBlocking(*reader, concurrency);
     if (!s.ok()) return Fail(s.error().message);
   }
-  lambda::Execution execution{pool,
+  lambda::FunctionCache function_cache(**db);
+  lambda::Execution execution{function_cache,
+                              pool,
                               code_cache,
                               log_store,
                               host,

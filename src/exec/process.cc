@@ -213,6 +213,8 @@ Process::~Process() {
     }
   }
   if (pidfd_ >= 0) ::close(pidfd_);
+  if (cgroup_peak_fd_ >= 0) ::close(cgroup_peak_fd_);
+  if (status_fd_ >= 0) ::close(status_fd_);
   if (out_ >= 0) ::close(out_);
   if (err_ >= 0) ::close(err_);
   if (!cgroup_dir_.empty()) ::rmdir(cgroup_dir_.c_str());
@@ -235,6 +237,8 @@ Process& Process::operator=(Process&& o) noexcept {
   std::swap(cgroup_version_, o.cgroup_version_);
   std::swap(memory_mb_, o.memory_mb_);
   std::swap(last_peak_, o.last_peak_);
+  std::swap(cgroup_peak_fd_, o.cgroup_peak_fd_);
+  std::swap(status_fd_, o.status_fd_);
   return *this;
 }
 
@@ -376,6 +380,11 @@ Result<Process> Process::Spawn(const HostSupport& host, const SpawnSpec& spec) {
   p.err_ = err[0];
   ::fcntl(p.out_, F_SETFL, O_NONBLOCK);
   ::fcntl(p.err_, F_SETFL, O_NONBLOCK);
+  if (!p.cgroup_dir_.empty()) {
+    std::string file = p.cgroup_version_ == 1 ? "/memory.max_usage_in_bytes" : "/memory.peak";
+    p.cgroup_peak_fd_ = ::open((p.cgroup_dir_ + file).c_str(), O_RDONLY | O_CLOEXEC);
+  }
+  p.status_fd_ = ::open(("/proc/" + std::to_string(pid) + "/status").c_str(), O_RDONLY | O_CLOEXEC);
   p.pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   if (p.pidfd_ < 0) {
     p.Kill();
@@ -412,19 +421,26 @@ int Process::Reap() {
 
 int64_t Process::PeakMemoryBytes() const {
   if (wait_status_ >= 0) return last_peak_;
-  if (!cgroup_dir_.empty()) {
-    std::string file = cgroup_version_ == 1 ? "/memory.max_usage_in_bytes" : "/memory.peak";
-    std::string text = ReadSmallFile(cgroup_dir_ + file);
-    if (text.empty() && cgroup_version_ == 2) text = ReadSmallFile(cgroup_dir_ + "/memory.current");
-    if (!text.empty()) return std::max<int64_t>(last_peak_, std::stoll(text));
+  int64_t peak = last_peak_;
+  char buf[4096];
+  if (cgroup_peak_fd_ >= 0) {
+    ssize_t n = ::pread(cgroup_peak_fd_, buf, sizeof buf - 1, 0);
+    if (n > 0) {
+      buf[n] = '\0';
+      peak = std::max<int64_t>(peak, std::strtoll(buf, nullptr, 10));
+    }
   }
-  // VmHWM of the main process, in kB.
-  std::istringstream in(ReadSmallFile("/proc/" + std::to_string(pid_) + "/status"));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with("VmHWM:")) return std::max<int64_t>(last_peak_, std::stoll(line.substr(6)) * 1024);
+  if (status_fd_ >= 0) {
+    ssize_t n = ::pread(status_fd_, buf, sizeof buf - 1, 0);
+    if (n > 0) {
+      buf[n] = '\0';
+      if (const char* hwm = std::strstr(buf, "VmHWM:")) {
+        peak = std::max<int64_t>(peak, std::strtoll(hwm + 6, nullptr, 10) * 1024);  // kB
+      }
+    }
   }
-  return last_peak_;
+  last_peak_ = peak;
+  return peak;
 }
 
 bool Process::OutOfMemory() const {
@@ -434,7 +450,7 @@ bool Process::OutOfMemory() const {
       if (KeyedValue(control, "oom_kill") > 0) return true;
       // Kernels without the oom_kill counter: a SIGKILL at the limit.
       return WIFSIGNALED(wait_status_) && WTERMSIG(wait_status_) == SIGKILL &&
-             std::stoll("0" + ReadSmallFile(cgroup_dir_ + "/memory.failcnt")) > 0;
+             std::strtoll(ReadSmallFile(cgroup_dir_ + "/memory.failcnt").c_str(), nullptr, 10) > 0;
     }
     return KeyedValue(ReadSmallFile(cgroup_dir_ + "/memory.events"), "oom_kill") > 0;
   }

@@ -62,8 +62,9 @@ class Process {
   void Kill();
   // Reaps the exited process: its wait status, or -1 while it still runs.
   int Reap();
-  // The most memory the sandbox has used so far, in bytes (cgroup peak; else the main
-  // process's high-water mark).
+  // The most memory the sandbox has used so far, in bytes: the larger of its cgroup's peak
+  // (memory charged to it) and the runtime process's resident high-water mark (which also
+  // counts the shared pages it maps, as Lambda's figure does).
   int64_t PeakMemoryBytes() const;
   // Whether the kernel killed it for exceeding its memory limit.
   bool OutOfMemory() const;
@@ -78,7 +79,9 @@ class Process {
   std::string tmp_dir_;     // the host directory used as /tmp, removed with the process
   int cgroup_version_ = 0;
   int memory_mb_ = 0;
-  int64_t last_peak_ = 0;
+  mutable int64_t last_peak_ = 0;  // the highest reading so far
+  int cgroup_peak_fd_ = -1;  // the cgroup's peak usage file, kept open: read every invocation
+  int status_fd_ = -1;       // /proc/PID/status, for VmHWM
 };
 
 }  // namespace evoke::exec

@@ -20,7 +20,7 @@ Task<Status> DeleteFunction(Context& ctx) {
     co_return s;
   }
   ctx.deps.concurrency.Forget(*name);
-  ctx.deps.execution.pool.Retire(*name);
+  ctx.FunctionChanged(*name);
   http::Response r;
   r.status = 204;
   r.headers.Add("x-amzn-RequestId", ctx.request_id);

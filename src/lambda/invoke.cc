@@ -258,19 +258,15 @@ Task<Status> Invoke(Context& ctx) {
     client_context = std::move(*decoded);
   }
 
-  std::optional<store::FunctionRecord> record;
-  {
-    auto reader = ctx.deps.db.Reader();
-    auto found = store::GetFunction(*reader, *name);
-    if (!found.ok()) co_return std::move(found).error();
-    record = std::move(*found);
-  }
-  if (!record) {
+  auto cached = ctx.deps.execution.functions.Get(*name);
+  if (!cached.ok()) co_return std::move(cached).error();
+  if (!*cached) {
     co_return MakeError("ResourceNotFoundException",
                         "Function not found: " + FunctionArn(ctx.account, *name));
   }
-  auto config = ParseStoredConfig(record->config_json);
-  if (!config.ok()) co_return std::move(config).error();
+  std::shared_ptr<const CachedFunction> function = std::move(*cached);
+  const store::FunctionRecord* record = &function->record;
+  const FunctionConfig* config = &function->config;
   if (exec::FamilyOf(config->runtime) == exec::RuntimeFamily::kUnknown) {
     co_return MakeError("InvalidRuntimeException",
                         "The runtime parameter of " + config->runtime + " is not supported.");

@@ -209,6 +209,11 @@ Task<Status> Context::Commit(std::vector<int> fds, std::vector<std::string> dirs
   return store::AwaitCommit(deps.committer, std::move(fds), std::move(dirs), std::move(apply));
 }
 
+void Context::FunctionChanged(const std::string& name) const {
+  deps.execution.functions.Invalidate(name);
+  deps.execution.pool.Retire(name);
+}
+
 Result<std::string> UnqualifiedFunctionName(const Context& ctx) {
   auto name = ParseFunctionName(ctx.path_params.at(0));
   if (!name.ok()) return std::move(name).error();

@@ -20,6 +20,7 @@
 #include "exec/runtimes.h"
 #include "lambda/code_link.h"
 #include "lambda/concurrency.h"
+#include "lambda/function_cache.h"
 #include "observe/log_store.h"
 #include "lambda/function_json.h"
 #include "store/blobs.h"
@@ -30,6 +31,7 @@ namespace evoke::lambda {
 
 // What running functions takes: sandboxes, their code, their logs, and how they reach evoke.
 struct Execution {
+  FunctionCache& functions;
   exec::Pool& pool;
   exec::CodeCache& code;
   observe::LogStore& logs;
@@ -68,6 +70,9 @@ struct Context {
   // Runs `apply` in the committer's next batch after syncing `fds` and `dirs`.
   Task<Status> Commit(std::vector<int> fds, std::vector<std::string> dirs,
                       std::function<Status(store::WriteTxn&)> apply);
+  // After a committed change to function `name`: its cached record goes, and its warm
+  // sandboxes, which run the old code or configuration, retire.
+  void FunctionChanged(const std::string& name) const;
 };
 
 class LambdaService {

@@ -83,7 +83,7 @@ Task<Status> UpdateFunctionConfiguration(Context& ctx) {
       [&](store::FunctionRecord&, FunctionConfig& c) { return ApplyConfigurationUpdate(*body, c); },
       record, config);
   if (!s.ok()) co_return s;
-  ctx.deps.execution.pool.Retire(*name);  // warm sandboxes run the old revision
+  ctx.FunctionChanged(*name);  // warm sandboxes run the old revision
   co_return co_await ctx.SendJson(200, ConfigurationJson(ctx.account, record, config));
 }
 
@@ -123,7 +123,7 @@ Task<Status> UpdateFunctionCode(Context& ctx) {
       },
       record, config);
   if (!s.ok()) co_return s;  // the blob writer removes the unused package
-  ctx.deps.execution.pool.Retire(*name);  // warm sandboxes run the old code
+  ctx.FunctionChanged(*name);  // warm sandboxes run the old code
   blob->Keep();
   co_return co_await ctx.SendJson(200, ConfigurationJson(ctx.account, record, config));
 }

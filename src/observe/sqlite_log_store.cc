@@ -9,9 +9,35 @@ namespace evoke::observe {
 
 SqliteLogStore::SqliteLogStore(store::Database& db, store::Committer& committer, const Clock& clock,
                                LogStoreOptions options)
-    : db_(db), committer_(committer), clock_(clock), options_(options) {}
+    : db_(db), committer_(committer), clock_(clock), options_(options) {
+  gatherer_ = std::thread([this] { Gather(); });
+}
 
-SqliteLogStore::~SqliteLogStore() { FlushBlocking(); }
+SqliteLogStore::~SqliteLogStore() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  gatherer_.join();
+  FlushBlocking();
+}
+
+void SqliteLogStore::Gather() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [this] { return flush_wanted_ || stopping_; });
+    if (stopping_) return;
+    wake_.wait_for(lock, options_.gather, [this] { return stopping_; });
+    if (stopping_) return;
+    flush_wanted_ = false;
+    if (job_pending_) continue;  // the queued job takes these appends too
+    job_pending_ = true;
+    lock.unlock();
+    ScheduleJob();
+    lock.lock();
+  }
+}
 
 void SqliteLogStore::Append(const std::string& group, const std::string& stream,
                             std::vector<LogEvent> events) {
@@ -50,9 +76,9 @@ void SqliteLogStore::Append(const std::string& group, const std::string& stream,
     } else {
       queue_.push_back({group, stream, std::move(converted)});
     }
-    if (!job_pending_) submit = job_pending_ = true;
+    if (!job_pending_ && !flush_wanted_) submit = flush_wanted_ = true;
   }
-  if (submit) ScheduleJob();
+  if (submit) wake_.notify_one();
 }
 
 void SqliteLogStore::RequestRetentionSweep() {
@@ -60,9 +86,9 @@ void SqliteLogStore::RequestRetentionSweep() {
   {
     std::lock_guard lock(mutex_);
     sweep_requested_ = true;
-    if (!job_pending_) submit = job_pending_ = true;
+    if (!job_pending_ && !flush_wanted_) submit = flush_wanted_ = true;
   }
-  if (submit) ScheduleJob();
+  if (submit) wake_.notify_one();
 }
 
 void SqliteLogStore::ScheduleJob() {

@@ -6,7 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
+#include <condition_variable>
 #include <map>
+#include <thread>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -29,6 +32,9 @@ struct LogStoreOptions {
   // per flush (so one batch of the committer stays short).
   int64_t retention_sweep_interval_ms = 60'000;
   size_t retention_sweep_budget = 10'000;
+  // How long appends gather before they are handed to the committer: many invocations' lines
+  // then share one transaction instead of each paying for a commit.
+  std::chrono::milliseconds gather{20};
 };
 
 struct LogStoreStats {
@@ -70,6 +76,8 @@ class SqliteLogStore final : public LogStore {
   };
   // Submits a flush job; called with job_pending_ just set, never with mutex_ held.
   void ScheduleJob();
+  // The gatherer thread: submits a flush job `gather` after the first append that needs one.
+  void Gather();
   // Runs on the committer thread inside a batch: writes (and counts in `written`) what is
   // queued, and sweeps expired events when due.
   Status WriteQueued(store::WriteTxn& txn, uint64_t& written);
@@ -87,6 +95,10 @@ class SqliteLogStore final : public LogStore {
   std::map<std::pair<std::string, std::string>, uint64_t> dropped_;  // GUARDED_BY(mutex_)
   LogStoreStats stats_;                                              // GUARDED_BY(mutex_)
   int64_t last_sweep_ms_ = 0;                                        // committer thread only
+  bool flush_wanted_ = false;  // GUARDED_BY(mutex_): appends wait for the gatherer
+  bool stopping_ = false;      // GUARDED_BY(mutex_)
+  std::condition_variable wake_;
+  std::thread gatherer_;
 };
 
 }  // namespace evoke::observe

@@ -406,7 +406,11 @@ def test_python_handler_context_and_logs(lam, functions, runtime):
                         aws_secret_access_key=lam._request_signer._credentials.secret_key)
     deadline = time.time() + 10
     while True:
-        streams = logs.describe_log_streams(logGroupName="/aws/lambda/" + name)["logStreams"]
+        # Log delivery is asynchronous, as in CloudWatch: the group appears shortly.
+        try:
+            streams = logs.describe_log_streams(logGroupName="/aws/lambda/" + name)["logStreams"]
+        except logs.exceptions.ResourceNotFoundException:
+            streams = []
         events = []
         if streams:
             events = logs.get_log_events(logGroupName="/aws/lambda/" + name,

@@ -223,7 +223,8 @@ def test_services_not_built_yet_answer_not_implemented(own_server):
                        aws_access_key_id=server.access_key, aws_secret_access_key=server.secret,
                        config=Config(retries={"max_attempts": 1}))
     with pytest.raises(ClientError) as e:
-        lam.invoke(FunctionName="not-built-yet", Payload=b"{}")
+        # Asynchronous invocation waits for the events work's durable queue.
+        lam.invoke(FunctionName="not-built-yet", InvocationType="Event", Payload=b"{}")
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert e.value.response["Error"]["Code"] == "NotImplemented"
     with pytest.raises(ClientError) as e:

@@ -123,7 +123,16 @@ function fakeRuntimeApi() {
           });
           res.end(payload);
         };
-        if (events.length) send(events.shift()); else waiting.push(send);
+        if (events.length) {
+          send(events.shift());
+        } else {
+          // A killed bootstrap's parked /next must not swallow the next event.
+          waiting.push(send);
+          res.on('close', () => {
+            const i = waiting.indexOf(send);
+            if (i >= 0) waiting.splice(i, 1);
+          });
+        }
         return;
       }
       res.writeHead(202, { 'Content-Type': 'application/json' });

@@ -1,0 +1,42 @@
+// FunctionCache: functions' records and parsed configurations, kept in memory for the invoke
+// path, which would otherwise read and parse them from the database on every call. Every change
+// to a function goes through this process's actions, which invalidate its entry after their
+// commit; a generation counter keeps a read that raced with a change from caching the old
+// record. Thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "base/result.h"
+#include "lambda/function_config.h"
+#include "store/database.h"
+#include "store/functions.h"
+
+namespace evoke::lambda {
+
+struct CachedFunction {
+  store::FunctionRecord record;
+  FunctionConfig config;
+};
+
+class FunctionCache {
+ public:
+  explicit FunctionCache(store::Database& db) : db_(db) {}
+
+  // The function, or nullptr when there is none.
+  Result<std::shared_ptr<const CachedFunction>> Get(const std::string& name);
+  // After a commit that created, changed or deleted the function.
+  void Invalidate(const std::string& name);
+
+ private:
+  store::Database& db_;
+  std::mutex mutex_;
+  uint64_t generation_ = 0;                                          // GUARDED_BY(mutex_)
+  std::map<std::string, std::shared_ptr<const CachedFunction>> entries_;  // GUARDED_BY(mutex_)
+};
+
+}  // namespace evoke::lambda
