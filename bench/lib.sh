@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh: shell functions shared by the benchmark scripts (sourced by run_s3.sh and
 # run_lambda.sh, never run). Expects HERE (bench/), S3LOAD (where to build s3load), RAW (the run's
 # results.jsonl) and LOG_TAG (the prefix of log lines).
@@ -22,6 +23,7 @@ free_port() {
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # The machine, for the report: sets MACHINE_MODEL, MACHINE_CORES, MACHINE_MEM, MACHINE_KERNEL.
+# shellcheck disable=SC2034  # read by the scripts that source this
 describe_machine() {
   MACHINE_MODEL=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
   MACHINE_CORES=$(nproc)
@@ -31,9 +33,9 @@ describe_machine() {
 
 # SIGTERM to the given processes, SIGKILL to whatever still lives 10 s later.
 stop_pids() {
-  local p i alive
+  local p alive
   for p in "$@"; do kill -TERM "$p" 2>/dev/null; done
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     alive=0
     for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
     [ $alive -eq 0 ] && break
