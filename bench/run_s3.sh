@@ -35,33 +35,15 @@ RAW=$RUN/results.jsonl
 META=$RUN/meta.json
 : > "$RAW"
 S3LOAD=$BENCH_OUT/bin/s3load
-
-log() { echo "[run_s3 $(date +%H:%M:%S)] $*" >&2; }
-
-# ---- the load generator -----------------------------------------------------------------------
-build_s3load() {
-  mkdir -p "$(dirname "$S3LOAD")"
-  if [ ! -x "$S3LOAD" ] || [ "$HERE/s3load.cc" -nt "$S3LOAD" ]; then
-    log "building s3load"
-    g++ -std=c++20 -O2 -Wall -Wextra -o "$S3LOAD" "$HERE/s3load.cc" -lcrypto -lpthread || {
-      log "cannot build s3load (needs g++ and libssl-dev)"; exit 1; }
-  fi
-  "$S3LOAD" selftest >&2 || { log "s3load selftest failed"; exit 1; }
-}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+LOG_TAG=run_s3
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
 
 # ---- machine and baselines --------------------------------------------------------------------
 machine_info() {
-  local model cores mem kernel fs
-  model=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
-  cores=$(nproc)
-  mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
-  kernel=$(uname -r)
+  local fs
+  describe_machine
+  local model=$MACHINE_MODEL cores=$MACHINE_CORES mem=$MACHINE_MEM kernel=$MACHINE_KERNEL
   fs=$(findmnt -rno SOURCE,FSTYPE,OPTIONS -T "$RUN" | head -1)
   # dd with fsync: 256 MiB buffered then flushed, three times; the median counts.
   local i out bytes secs speeds=()
@@ -162,16 +144,7 @@ start_rgw() {  # STORE
 }
 
 stop_system() {
-  local p i
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-  for i in $(seq 1 100); do
-    local alive=0
-    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    [ $alive -eq 0 ] && break
-    sleep 0.1
-  done
-  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  wait 2>/dev/null
+  stop_pids "${PIDS[@]}"
   PIDS=()
 }
 
@@ -188,13 +161,6 @@ peak_rss() {  # "total_kb detail"
 }
 
 # ---- scenarios --------------------------------------------------------------------------------
-record() {  # SYSTEM KEY JSON_FRAGMENTS...: one line of results.jsonl
-  local sys=$1 key=$2; shift 2
-  local extra=""
-  [ $# -gt 0 ] && extra=",$(IFS=,; echo "$*")"
-  printf '{"system":"%s","key":"%s"%s}\n' "$sys" "$key" "$extra" >> "$RAW"
-}
-
 run_case() {  # SYSTEM SCENARIO s3load-args...
   local sys=$1 sc=$2; shift 2
   local out rc pids
@@ -402,8 +368,4 @@ machine_info
 for s in "${SYSTEMS[@]}"; do bench_system "$s"; done
 report > "$RUN/report.md"
 cat "$RUN/report.md"
-if [ "$RESULTS" != - ]; then
-  mkdir -p "$(dirname "$RESULTS")"
-  { echo; cat "$RUN/report.md"; } >> "$RESULTS"
-  log "appended to $RESULTS"
-fi
+append_report "$RUN/report.md"

@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# run_lambda.sh: the functions benchmark. Starts evoke and serverless-offline (the peer) one after
+# the other on loopback; measures cold starts, warm sequential invokes and 16-caller throughput
+# of no-op Python, Node.js and C++ functions, and evoke's thumbnail function (boto3 + Pillow on
+# an S3 event), all through the Lambda Invoke API with the same client (bench/s3load invoke);
+# prints a results table with evoke's targets and appends it to bench/RESULTS.md. See
+# bench/README.md for what each number means.
+#
+# usage: bench/run_lambda.sh [SYSTEM...]
+#   SYSTEM: evoke | serverless-offline   (default: both)
+# env:
+#   EVOKE_BIN    evoke binary (default build/release/evoke); the C++ echo function is
+#                runtimes/cpp/examples/echo beside it (ninja lambda_example_echo)
+#   DURATION     seconds of each 16-caller run (default 5)
+#   WARMUP       unmeasured seconds before each 16-caller run (default 2)
+#   SEQ_OPS      sequential warm invokes per function (default 3000)
+#   COLD_RUNS    fresh functions per runtime for evoke's cold start median (default 5)
+#   THUMB_RUNS   thumbnail cold starts (fresh functions; default 3), THUMB_OPS warm ones (20)
+#   BENCH_OUT    work directory (default bench/out); serverless-offline is installed into
+#                BENCH_OUT/serverless-offline from the npm registry on the first run
+#   RESULTS      markdown file the table is appended to (default bench/RESULTS.md; - = none)
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+EVOKE_BIN=${EVOKE_BIN:-$REPO/build/release/evoke}
+DURATION=${DURATION:-5}
+WARMUP=${WARMUP:-2}
+SEQ_OPS=${SEQ_OPS:-3000}
+COLD_RUNS=${COLD_RUNS:-5}
+THUMB_RUNS=${THUMB_RUNS:-3}
+THUMB_OPS=${THUMB_OPS:-20}
+BENCH_OUT=${BENCH_OUT:-$HERE/out}
+RESULTS=${RESULTS:-$HERE/RESULTS.md}
+SYSTEMS=("$@")
+[ ${#SYSTEMS[@]} -eq 0 ] && SYSTEMS=(evoke serverless-offline)
+
+PY=/usr/bin/python3   # Debian's: boto3 and Pillow, the interpreter evoke's sandboxes run
+HELPER=$HERE/lambda_bench.py
+PAYLOAD='{"key":"value"}'
+THUMB_IMAGE=/work/shared/testdata/happyface.jpg
+SLS_DIR=$BENCH_OUT/serverless-offline
+PEER_SRC=/work/shared/peers/serverless-offline
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RUN=$BENCH_OUT/lambda-$STAMP
+mkdir -p "$RUN"
+RUN=$(cd "$RUN" && pwd)
+RAW=$RUN/results.jsonl
+META=$RUN/meta.json
+: > "$RAW"
+S3LOAD=$BENCH_OUT/bin/s3load
+LOG_TAG=run_lambda
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
+T0=$(date +%s)
+
+# ---- everything started is stopped on exit ------------------------------------------------------
+# Servers run in their own sessions (setsid): their process group holds every sandbox or runner
+# they spawn, and is what the cleanup signals.
+GROUPS_STARTED=()
+SERVER_PID=""
+stop_group() {  # PGID
+  local g=$1 i
+  kill -TERM -- "-$g" 2>/dev/null
+  for i in $(seq 1 100); do
+    kill -0 -- "-$g" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL -- "-$g" 2>/dev/null
+}
+cleanup() {
+  local g
+  for g in "${GROUPS_STARTED[@]}"; do stop_group "$g"; done
+  GROUPS_STARTED=()
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+start_group() {  # LOGFILE CMD...: sets SERVER_PID (= its process group)
+  local logfile=$1; shift
+  setsid "$@" > "$logfile" 2>&1 &
+  SERVER_PID=$!
+  GROUPS_STARTED+=("$SERVER_PID")
+}
+
+stop_server() {
+  [ -n "$SERVER_PID" ] || return 0
+  stop_group "$SERVER_PID"
+  local g kept=()
+  for g in "${GROUPS_STARTED[@]}"; do [ "$g" != "$SERVER_PID" ] && kept+=("$g"); done
+  GROUPS_STARTED=("${kept[@]}")
+  wait "$SERVER_PID" 2>/dev/null
+  # Sandboxes that left the server's process group must not survive it.
+  local left
+  left=$(pgrep -s "$SERVER_PID" 2>/dev/null | tr '\n' ' ')
+  [ -n "$left" ] && log "processes left in the session after stop: $left"
+  SERVER_PID=""
+}
+
+# Peak RSS of the server process and the current RSS of its descendants (sandboxes, runners).
+memory_note() {  # SYSTEM
+  local hwm tree
+  hwm=$(awk '/^VmHWM:/ {printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status" 2>/dev/null)
+  tree=$(ps -eo pid=,ppid=,rss= | awk -v root="$SERVER_PID" '
+    { parent[$1] = $2; rss[$1] = $3 }
+    END {
+      n = 0; total = 0
+      for (p in parent) {
+        q = parent[p]
+        while (q != "" && q != root && q in parent && q != 1) q = parent[q]
+        if (q == root && p != root) { n++; total += rss[p] }
+      }
+      printf "%d processes, %.0f MiB", n, total / 1024
+    }')
+  record "$1" rss "\"detail\":\"server peak RSS ${hwm:-?} MiB; its descendants now: $tree\""
+  log "$1 memory: server peak RSS ${hwm:-?} MiB; descendants: $tree"
+}
+
+# ---- measuring ----------------------------------------------------------------------------------
+ENDPOINT=""
+AK=""
+SK=""
+
+invoke_case() {  # SYSTEM KEY FUNCTION s3load-args...
+  local sys=$1 key=$2 fn=$3; shift 3
+  local out rc
+  out=$(timeout 300 "$S3LOAD" invoke --endpoint "$ENDPOINT" --access-key "$AK" --secret-key "$SK" \
+        --function "$fn" --payload "$PAYLOAD" --timeout 60 --json --label "$sys/$key" \
+        --watch-pids "$SERVER_PID" --watch-children "$@" 2> "$RUN/$sys.$key.err")
+  rc=$?
+  if [ -n "$out" ]; then
+    record "$sys" "$key" "\"result\":$out"
+  else
+    record "$sys" "$key" "\"failed\":\"s3load exit $rc\""
+  fi
+  [ -s "$RUN/$sys.$key.err" ] && sed 's/^/    /' "$RUN/$sys.$key.err" | head -8 >&2
+  [ -s "$RUN/$sys.$key.err" ] || rm -f "$RUN/$sys.$key.err"
+  log "$sys $key: $(summary "$out" "$rc")"
+}
+
+summary() {  # JSON RC: one readable line
+  [ -n "$1" ] || { echo "FAILED (s3load exit $2)"; return; }
+  "$PY" -c 'import json,sys; x=json.loads(sys.argv[1]); print("%d ok, %d err, p50 %.3f ms, p99 %.2f ms, %.0f/s, server cpu %s%%, other %s%%" % (x["ok"], x["errors"], x["p50_ms"], x["p99_ms"], x["ops_per_s"], x["server_cpu_pct"], x["other_cpu_pct"]))' "$1"
+}
+
+# Warm sequential, then 16 callers, on a function that has run once already.
+warm_cases() {  # SYSTEM KIND FUNCTION
+  invoke_case "$1" "seq_$2" "$3" --conns 1 --ops "$SEQ_OPS" --warmup 0.5
+  invoke_case "$1" "c16_$2" "$3" --conns 16 --duration "$DURATION" --warmup "$WARMUP"
+}
+
+helper() { AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK timeout 120 "$PY" "$HELPER" "$@"; }
+
+# ---- evoke --------------------------------------------------------------------------------------
+bench_evoke() {
+  local dir=$RUN/evoke cpp_echo kind i name line
+  cpp_echo=$(dirname "$EVOKE_BIN")/runtimes/cpp/examples/echo
+  mkdir -p "$dir/data"
+  [ -x "$EVOKE_BIN" ] || { log "evoke: no binary at $EVOKE_BIN"; record evoke start '"failed":"no binary"'; return; }
+  [ -x "$cpp_echo" ] || { log "evoke: no C++ echo at $cpp_echo (ninja lambda_example_echo)"; record evoke start '"failed":"no C++ echo function"'; return; }
+  AK=benchkey; SK=benchsecret0000000000000000000000000000
+  EVOKE_ACCESS_KEY_ID=$AK EVOKE_SECRET_ACCESS_KEY=$SK start_group "$dir/server.log" \
+    "$EVOKE_BIN" server --data-dir "$dir/data" --listen 127.0.0.1:0 --access-log off
+  ENDPOINT=""
+  for i in $(seq 1 300); do
+    line=$(grep -m1 -o 'evoke listening on http://127.0.0.1:[0-9]*' "$dir/server.log" 2>/dev/null)
+    [ -n "$line" ] && { ENDPOINT=${line#evoke listening on }; break; }
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$ENDPOINT" ]; then
+    log "evoke did not start:"; tail -5 "$dir/server.log" >&2
+    record evoke start '"failed":"did not start"'; stop_server; return
+  fi
+  log "evoke on $ENDPOINT, pid $SERVER_PID"
+
+  for kind in py node cpp; do
+    for i in $(seq 1 "$COLD_RUNS"); do
+      name=echo-$kind-$i
+      helper create "$ENDPOINT" "$name" "$kind" "$cpp_echo" ||
+        { record evoke "cold_${kind}_$i" "\"failed\":\"CreateFunction failed\""; continue; }
+      invoke_case evoke "cold_${kind}_$i" "$name" --ops 1
+    done
+    warm_cases evoke "$kind" "echo-$kind-1"
+  done
+  memory_note evoke
+
+  # The thumbnail function: an S3 put event for a JPEG in evoke's own S3.
+  local key
+  if key=$(helper thumb-setup "$ENDPOINT" thumbs "$THUMB_IMAGE" "$RUN/s3-event.json"); then
+    for i in $(seq 1 "$THUMB_RUNS"); do
+      name=thumb-$i
+      helper create "$ENDPOINT" "$name" thumb ||
+        { record evoke "cold_thumb_$i" "\"failed\":\"CreateFunction failed\""; continue; }
+      PAYLOAD=$(cat "$RUN/s3-event.json") invoke_case evoke "cold_thumb_$i" "$name" --ops 1
+    done
+    PAYLOAD=$(cat "$RUN/s3-event.json") invoke_case evoke warm_thumb thumb-1 --ops "$THUMB_OPS"
+    helper thumb-check "$ENDPOINT" thumbs "$key" >&2 ||
+      record evoke thumb_check '"failed":"no thumbnail in thumbs-resized"'
+  else
+    record evoke cold_thumb_1 '"failed":"S3 set-up failed"'
+  fi
+  stop_server
+  rm -rf "$dir/data"
+}
+
+# ---- serverless-offline -------------------------------------------------------------------------
+install_sls() {
+  [ -x "$SLS_DIR/node_modules/.bin/serverless" ] && [ -d "$SLS_DIR/node_modules/serverless-offline" ] && return 0
+  log "installing serverless@3 serverless-offline@13 serverless-s3-local into $SLS_DIR (npm, ~2 min)"
+  mkdir -p "$SLS_DIR"
+  cp "$PEER_SRC"/*.js "$PEER_SRC"/*.py "$SLS_DIR"/
+  (cd "$SLS_DIR" && timeout 900 npm i --no-audit --no-fund serverless@3 serverless-offline@13 \
+      serverless-s3-local > npm.log 2>&1) || { log "npm install failed, see $SLS_DIR/npm.log"; return 1; }
+}
+
+bench_sls() {
+  local sys=serverless-offline dir=$RUN/serverless-offline port hp wp i line kind
+  install_sls || { record "$sys" start '"failed":"npm install failed"'; return; }
+  mkdir -p "$dir"
+  # The peer's configuration with only the two echo functions (no S3 emulator, no schedule
+  # firing during the runs) on free ports, so that other users of the fixed ports do not matter.
+  port=$(free_port); hp=$(free_port); wp=$(free_port)
+  cp "$PEER_SRC"/index.js "$PEER_SRC"/handler.py "$SLS_DIR"/
+  cat > "$SLS_DIR/serverless.yml" <<EOF
+service: peerbench
+frameworkVersion: '3'
+provider:
+  name: aws
+  region: us-east-1
+  runtime: nodejs20.x
+functions:
+  echoNode:
+    handler: index.handler
+  echoPy:
+    handler: handler.handler
+    runtime: python3.11
+plugins:
+  - serverless-offline
+custom:
+  serverless-offline:
+    host: 127.0.0.1
+    httpPort: $hp
+    lambdaPort: $port
+    websocketPort: $wp
+EOF
+  AK=x; SK=x
+  # As the peer's README starts it: Debian's python3 and node first on PATH, dummy keys.
+  cd "$SLS_DIR" || return
+  PATH=/usr/bin:/bin SLS_TELEMETRY_DISABLED=1 AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x \
+    start_group "$dir/server.log" node_modules/.bin/serverless offline start --noSponsor
+  cd "$REPO" || return
+  ENDPOINT=""
+  for i in $(seq 1 900); do
+    if grep -q "listening on http://127.0.0.1:$port" "$dir/server.log" 2>/dev/null; then
+      ENDPOINT=http://127.0.0.1:$port; break
+    fi
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$ENDPOINT" ]; then
+    log "serverless-offline did not start:"; tail -5 "$dir/server.log" >&2
+    record "$sys" start '"failed":"did not start"'; stop_server; return
+  fi
+  log "$sys on $ENDPOINT, pid $SERVER_PID"
+  invoke_case "$sys" cold_py_1 peerbench-dev-echoPy --ops 1
+  invoke_case "$sys" cold_node_1 peerbench-dev-echoNode --ops 1
+  warm_cases "$sys" py peerbench-dev-echoPy
+  warm_cases "$sys" node peerbench-dev-echoNode
+  memory_note "$sys"
+  stop_server
+}
+
+# ---- main ---------------------------------------------------------------------------------------
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
+build_s3load
+describe_machine
+log "machine: $MACHINE_MODEL, $MACHINE_CORES cores, $MACHINE_MEM, kernel $MACHINE_KERNEL; load $LOAD_AT_START"
+BASELINE=$(timeout 120 "$PY" "$HELPER" baseline 20) || BASELINE=null
+log "baselines: $BASELINE"
+for s in "${SYSTEMS[@]}"; do
+  log "=== $s"
+  case $s in
+    evoke) bench_evoke ;;
+    serverless-offline|sls) bench_sls ;;
+    *) log "unknown system $s" ;;
+  esac
+done
+"$PY" - "$META" "$MACHINE_MODEL" "$MACHINE_CORES" "$MACHINE_MEM" "$MACHINE_KERNEL" "$STAMP" \
+  "$LOAD_AT_START" "$RUN" "$DURATION" "$WARMUP" "$SEQ_OPS" "$COLD_RUNS" "$PAYLOAD" \
+  "$(basename "$THUMB_IMAGE")" "$BASELINE" "$(( $(date +%s) - T0 ))" <<'PY'
+import json, sys
+k = ["model", "cores", "mem", "kernel", "stamp", "load_at_start", "run_dir", "duration", "warmup",
+     "seq_ops", "cold_runs", "payload", "thumb_image"]
+m = dict(zip(k, sys.argv[2:2 + len(k)]))
+m["baseline"] = json.loads(sys.argv[2 + len(k)])
+m["elapsed_s"] = sys.argv[3 + len(k)]
+json.dump(m, open(sys.argv[1], "w"))
+PY
+"$PY" "$HELPER" report "$RAW" "$META" > "$RUN/report.md"
+cat "$RUN/report.md"
+append_report "$RUN/report.md"
