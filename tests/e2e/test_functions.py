@@ -598,3 +598,16 @@ def test_layers_at_opt(lam, functions):
         for layer in made:
             arn = layer["LayerArn"]
             lam.delete_layer_version(LayerName=arn, VersionNumber=layer["Version"])
+
+
+def test_reserved_concurrency_zero_throttles(lam, functions):
+    name = functions("provided.al2023", "x", {"bootstrap": (cpp_example("echo"), 0o755)})
+    lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
+    with pytest.raises(ClientError) as e:
+        lam.invoke(FunctionName=name, Payload=b"{}")
+    err = e.value.response
+    assert err["Error"]["Code"] == "TooManyRequestsException"
+    assert err["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
+    lam.delete_function_concurrency(FunctionName=name)
+    r, body, _ = invoke(lam, name, {"ok": 1})
+    assert json.loads(body) == {"ok": 1}
