@@ -9,7 +9,8 @@ Pool::Pool(std::vector<asio::io_context*> contexts, std::chrono::seconds idle_li
 
 Pool::~Pool() { StopAll(); }
 
-std::shared_ptr<Sandbox> Pool::TakeIdle(const std::string& function, const std::string& revision) {
+std::shared_ptr<Sandbox> Pool::TakeIdle(const std::string& function, const std::string& revision,
+                                        const asio::execution_context* near) {
   std::vector<std::shared_ptr<Sandbox>> stale;
   std::shared_ptr<Sandbox> found;
   {
@@ -17,22 +18,35 @@ std::shared_ptr<Sandbox> Pool::TakeIdle(const std::string& function, const std::
     auto it = idle_.find(function);
     if (it == idle_.end()) return nullptr;
     auto& list = it->second;
-    // Most recently used first: it is the warmest.
-    while (!list.empty()) {
-      Idle entry = std::move(list.back());
-      list.pop_back();
-      if (entry.sandbox->usable() && entry.sandbox->config().revision_id == revision) {
-        found = std::move(entry.sandbox);
+    for (auto e = list.begin(); e != list.end();) {
+      if (!e->sandbox->usable() || e->sandbox->config().revision_id != revision) {
+        stale.push_back(std::move(e->sandbox));
+        e = list.erase(e);
+      } else {
+        ++e;
+      }
+    }
+    // Most recently used first (it is the warmest), preferring the caller's thread.
+    auto pick = list.rbegin();
+    for (auto e = list.rbegin(); e != list.rend(); ++e) {
+      if (&e->sandbox->home() == near) {
+        pick = e;
         break;
       }
-      stale.push_back(std::move(entry.sandbox));
+    }
+    if (pick != list.rend()) {
+      found = std::move(pick->sandbox);
+      list.erase(std::next(pick).base());
     }
   }
   for (auto& s : stale) s->Stop();
   return found;
 }
 
-asio::io_context& Pool::NextHome() {
+asio::io_context& Pool::NextHome(const asio::execution_context* near) {
+  for (asio::io_context* c : contexts_) {
+    if (c == near) return *c;
+  }
   return *contexts_[next_home_.fetch_add(1) % contexts_.size()];
 }
 

@@ -271,6 +271,10 @@ Task<Outcome> Sandbox::Run(Invocation invocation) {
     ~ClearCapture() { c = nullptr; }
   } clear_capture{capture_};
 
+  if (phase_ == Phase::kDead) {
+    out.not_run = true;  // it ended while idle: the caller starts another
+    co_return out;
+  }
   // Cold start: the process, then its Init phase, which ends at its first /next.
   if (phase_ == Phase::kNew) {
     out.cold = true;

@@ -53,6 +53,7 @@ struct Outcome {
   bool function_error = false;  // X-Amz-Function-Error: Unhandled
   std::string log;              // this invocation's lines, for X-Amz-Log-Result
   bool cold = false;
+  bool not_run = false;  // the (warm) sandbox had ended before it could take the invocation
 };
 
 // The payload limits of a synchronous invocation.
@@ -65,6 +66,7 @@ class Sandbox : public http::Handler, public std::enable_shared_from_this<Sandbo
   ~Sandbox() override;
 
   asio::io_context::executor_type executor() { return home_.get_executor(); }
+  const asio::io_context& home() const { return home_; }
   const SandboxConfig& config() const { return config_; }
   // False once the process has exited or the sandbox was stopped: it takes no more work.
   bool usable() const { return usable_.load(); }

@@ -279,41 +279,49 @@ Task<Status> Invoke(Context& ctx) {
   }
 
   if (Status s = ctx.deps.concurrency.Acquire(*name); !s.ok()) co_return s;
+  const std::string trace_id = TraceId(ctx.deps.clock.NowMs());
   Admission admission(ctx.deps.concurrency, *name);
 
   Execution& x = ctx.deps.execution;
-  std::shared_ptr<exec::Sandbox> sandbox = x.pool.TakeIdle(*name, record->revision_id);
-  if (!sandbox) {
-    auto dirs = co_await UnpackedCode(ctx, *record, *config);
-    if (!dirs.ok()) co_return std::move(dirs).error();
-    auto& [code_dir, opt_dir] = *dirs;
-    bool isolated = x.host.mount_namespaces;
-    auto argv = exec::RuntimeArgv(config->runtime, x.interpreters, isolated ? "/var/task" : code_dir,
-                                  isolated ? "/var/runtime" : x.runtime_dir, code_dir, opt_dir);
-    if (!argv.ok()) {
-      // Lambda reports a missing bootstrap as the invocation's error, not the API's.
-      exec::Outcome failed;
-      failed.function_error = true;
-      failed.payload = nlohmann::json{{"errorType", argv.error().code},
-                                      {"errorMessage", "RequestId: " + ctx.request_id +
-                                                           " Error: " + argv.error().message}}
-                           .dump();
-      co_return co_await ctx.ex.Send(InvokeResponse(ctx, std::move(failed), tail));
+  // The caller's own I/O thread: a sandbox living there needs no thread hops.
+  auto executor = co_await asio::this_coro::executor;
+  const asio::execution_context* near = &asio::query(executor, asio::execution::context);
+  exec::Outcome outcome;
+  // A warm sandbox that ended while idle (its runtime exited) gives way to a fresh one.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::shared_ptr<exec::Sandbox> sandbox = x.pool.TakeIdle(*name, record->revision_id, near);
+    if (!sandbox) {
+      auto dirs = co_await UnpackedCode(ctx, *record, *config);
+      if (!dirs.ok()) co_return std::move(dirs).error();
+      auto& [code_dir, opt_dir] = *dirs;
+      bool isolated = x.host.mount_namespaces;
+      auto argv = exec::RuntimeArgv(config->runtime, x.interpreters,
+                                    isolated ? "/var/task" : code_dir,
+                                    isolated ? "/var/runtime" : x.runtime_dir, code_dir, opt_dir);
+      if (!argv.ok()) {
+        // Lambda reports a missing bootstrap as the invocation's error, not the API's.
+        exec::Outcome failed;
+        failed.function_error = true;
+        failed.payload = nlohmann::json{{"errorType", argv.error().code},
+                                        {"errorMessage", "RequestId: " + ctx.request_id +
+                                                             " Error: " + argv.error().message}}
+                             .dump();
+        co_return co_await ctx.ex.Send(InvokeResponse(ctx, std::move(failed), tail));
+      }
+      exec::SandboxConfig sandbox_config =
+          SandboxConfigFor(ctx, *record, *config, code_dir, std::move(*argv));
+      sandbox_config.spawn.opt_dir = opt_dir;
+      sandbox = std::make_shared<exec::Sandbox>(x.pool.NextHome(near), x.host,
+                                                std::move(sandbox_config), x.logs, ctx.deps.clock);
+      x.pool.Track(sandbox);
     }
-    exec::SandboxConfig sandbox_config =
-        SandboxConfigFor(ctx, *record, *config, code_dir, std::move(*argv));
-    sandbox_config.spawn.opt_dir = opt_dir;
-    sandbox = std::make_shared<exec::Sandbox>(x.pool.NextHome(), x.host, std::move(sandbox_config),
-                                              x.logs, ctx.deps.clock);
-    x.pool.Track(sandbox);
+    exec::Invocation invocation{ctx.request_id, ctx.body.empty() ? "{}" : ctx.body,
+                                client_context, trace_id};
+    outcome = co_await asio::co_spawn(sandbox->executor(), sandbox->Run(std::move(invocation)),
+                                      asio::use_awaitable);
+    x.pool.GiveBack(std::move(sandbox));
+    if (!outcome.not_run) break;
   }
-
-  exec::Invocation invocation{ctx.request_id, ctx.body.empty() ? "{}" : std::move(ctx.body),
-                              std::move(client_context), TraceId(ctx.deps.clock.NowMs())};
-  exec::Outcome outcome = co_await asio::co_spawn(sandbox->executor(),
-                                                  sandbox->Run(std::move(invocation)),
-                                                  asio::use_awaitable);
-  x.pool.GiveBack(std::move(sandbox));
   co_return co_await ctx.ex.Send(InvokeResponse(ctx, std::move(outcome), tail));
 }
 
