@@ -314,6 +314,30 @@ def test_throttling_at_the_account_limit(tmp_path):
         server.stop()
 
 
+def test_idle_sandboxes_are_stopped(tmp_path):
+    server = EvokeServer(tmp_path / "data", tmp_path / "logs",
+                         extra_args=["--sandbox-idle-seconds", "1"])
+    server.start()
+    try:
+        lam = lambda_client(server.endpoint, server.access_key, server.secret)
+        name = unique_name("idle")
+        lam.create_function(FunctionName=name, Runtime="provided.al2023", Role=ROLE, Handler="x",
+                            Code={"ZipFile": make_zip({"bootstrap": (SHELL_RUNTIME, 0o755)})})
+        _, _, log = invoke(lam, name, {"n": 1}, tail=True)
+        assert "Init Duration" in log
+        _, _, log = invoke(lam, name, {"n": 2}, tail=True)
+        assert "Init Duration" not in log  # warm
+        time.sleep(2.5)
+        # The sandbox was stopped while idle: its process is gone, and this one starts cold.
+        children = subprocess.run(["pgrep", "-P", str(server.proc.pid)], capture_output=True,
+                                  text=True).stdout.split()
+        assert children == []
+        _, body, log = invoke(lam, name, {"n": 3}, tail=True)
+        assert json.loads(body) == {"n": 3} and "Init Duration" in log
+    finally:
+        server.stop()
+
+
 # ---- the aws CLI ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cli", ["v2", "v1"])
@@ -334,6 +358,23 @@ def test_aws_cli_invoke(target, tmp_path, functions, cli):
     assert meta["StatusCode"] == 200
     assert "START RequestId:" in base64.b64decode(meta["LogResult"]).decode()
     assert json.loads(out.read_text()) == {"from": "cli"}
+    # The function's log, read back with the CLI.
+    group = "/aws/lambda/" + name
+    deadline = time.time() + 10
+    while True:
+        p = subprocess.run([exe, "--endpoint-url", target.endpoint, "logs", "filter-log-events",
+                            "--log-group-name", group, "--filter-pattern", "REPORT"],
+                           env=env, capture_output=True, text=True, timeout=120)
+        if p.returncode == 0 and json.loads(p.stdout)["events"] or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["events"][0]["message"].startswith("REPORT RequestId: ")
+    if cli == "v2":
+        p = subprocess.run([exe, "--endpoint-url", target.endpoint, "logs", "tail", group],
+                           env=env, capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, p.stderr
+        assert "START RequestId: " in p.stdout and "END RequestId: " in p.stdout
 
 
 # ---- Python, on evoke's bootstrap -----------------------------------------------------------------
