@@ -123,7 +123,16 @@ function fakeRuntimeApi() {
           });
           res.end(payload);
         };
-        if (events.length) send(events.shift()); else waiting.push(send);
+        if (events.length) {
+          send(events.shift());
+        } else {
+          // A runtime killed while parked on /next must not swallow the next event.
+          waiting.push(send);
+          res.on('close', () => {
+            const at = waiting.indexOf(send);
+            if (at >= 0) waiting.splice(at, 1);
+          });
+        }
         return;
       }
       res.writeHead(202, { 'Content-Type': 'application/json' });
