@@ -75,7 +75,7 @@ def run_runtime(argv, task_root, handler, warm_invokes):
         t = time.perf_counter()
         conn.sendall(event_response(b"r%d" % i))
         _, buf = read_request(conn, buf)  # POST response
-        conn.sendall(b"HTTP/1.1 202 Accepted\r\nContent-Length: 16\r\n\r\n{\"status\":\"OK\"}")
+        conn.sendall(b"HTTP/1.1 202 Accepted\r\nContent-Length: 15\r\n\r\n{\"status\":\"OK\"}")
         _, buf = read_request(conn, buf)  # next GET
         warm.append((time.perf_counter() - t) * 1000)
     proc.kill()
@@ -119,7 +119,7 @@ def main():
         ("python warm invoke", ["/usr/bin/python3", "-u", os.path.join(ROOT, "runtimes/python/bootstrap.py")], "app.handler"),
         ("node warm invoke", ["node", os.path.join(ROOT, "runtimes/node/bootstrap.js")], "index.handler"),
     ] + ([("aws-lambda-ric warm invoke", ["node", RIC], "index.handler")] if os.path.exists(RIC) else []):
-        _, warm = run_runtime(argv, task, handler, 2000)
+        _, warm = run_runtime(argv, task, handler, 1000)
         warm = warm[100:]
         print(f"{name:40s} p50 {p50(warm) * 1000:7.0f} us  p99 {sorted(warm)[int(len(warm) * 0.99)] * 1000:7.0f} us")
 

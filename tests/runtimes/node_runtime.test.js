@@ -126,11 +126,11 @@ function fakeRuntimeApi() {
         if (events.length) {
           send(events.shift());
         } else {
-          // A killed bootstrap's parked /next must not swallow the next event.
+          // A runtime killed while parked on /next must not swallow the next event.
           waiting.push(send);
           res.on('close', () => {
-            const i = waiting.indexOf(send);
-            if (i >= 0) waiting.splice(i, 1);
+            const at = waiting.indexOf(send);
+            if (at >= 0) waiting.splice(at, 1);
           });
         }
         return;
@@ -184,7 +184,8 @@ exports.circular = async () => { const o = {}; o.o = o; return o; };
 `;
 
 test('bootstrap: async handler, errors, callbacks, legacy succeed', async () => {
-  const api = await fakeRuntimeApi();
+  // A fresh Runtime API per bootstrap: a killed one's late requests cannot touch the next.
+  let api = await fakeRuntimeApi();
   const root = taskRoot({ 'index.js': HANDLERS });
   const child = startBootstrap(api, root, 'index.ok');
   try {
@@ -199,6 +200,8 @@ test('bootstrap: async handler, errors, callbacks, legacy succeed', async () => 
     await child.exited;
   }
 
+  api.close();
+  api = await fakeRuntimeApi();
   const failing = startBootstrap(api, root, 'index.fails');
   try {
     const post = await api.invoke('req-3', {});
@@ -214,6 +217,8 @@ test('bootstrap: async handler, errors, callbacks, legacy succeed', async () => 
     await failing.exited;
   }
 
+  api.close();
+  api = await fakeRuntimeApi();
   const cb = startBootstrap(api, root, 'index.cb');
   try {
     const waited = await api.invoke('req-4', {});
@@ -228,6 +233,8 @@ test('bootstrap: async handler, errors, callbacks, legacy succeed', async () => 
     await cb.exited;
   }
 
+  api.close();
+  api = await fakeRuntimeApi();
   const legacy = startBootstrap(api, root, 'index.legacy');
   try {
     assert.equal((await api.invoke('req-6', {})).body, '{"legacy":true}');
@@ -236,6 +243,8 @@ test('bootstrap: async handler, errors, callbacks, legacy succeed', async () => 
     await legacy.exited;
   }
 
+  api.close();
+  api = await fakeRuntimeApi();
   const circular = startBootstrap(api, root, 'index.circular');
   try {
     const post = await api.invoke('req-7', {});
