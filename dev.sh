@@ -30,7 +30,7 @@ case "${1:-}" in
     build/asan/tests/evoke_lambda_runtime_tests --gtest_brief=1
     echo "== runtime bootstrap tests"
     /usr/bin/python3 -m pytest -q tests/runtimes
-    node --test tests/runtimes/
+    timeout 300 node --test tests/runtimes/
     echo "== end-to-end tests"
     EVOKE_BIN="$PWD/build/asan/evoke" tests/e2e/run.sh
     echo "== all tests passed"
