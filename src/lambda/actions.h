@@ -18,6 +18,9 @@ Task<Status> DeleteFunction(Context& ctx);
 Task<Status> UpdateFunctionConfiguration(Context& ctx);
 Task<Status> UpdateFunctionCode(Context& ctx);
 Task<Status> Invoke(Context& ctx);
+Task<Status> AddPermission(Context& ctx);
+Task<Status> GetPolicy(Context& ctx);
+Task<Status> RemovePermission(Context& ctx);
 
 // A synchronous invocation's payload limit.
 inline constexpr size_t kMaxInvokePayloadBytes = 6'291'456;

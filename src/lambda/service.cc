@@ -39,6 +39,9 @@ constexpr std::array kRoutes = {
     Route{"POST", "/2015-03-31/functions/{}/invocations", "Invoke", Invoke, {},
           kMaxInvokePayloadBytes},
     Route{"GET", "/2015-03-31/functions/{}", "GetFunction", GetFunction},
+    Route{"POST", "/2015-03-31/functions/{}/policy", "AddPermission", AddPermission},
+    Route{"GET", "/2015-03-31/functions/{}/policy", "GetPolicy", GetPolicy},
+    Route{"DELETE", "/2015-03-31/functions/{}/policy/{}", "RemovePermission", RemovePermission},
     Route{"PUT", "/2017-10-31/functions/{}/concurrency", "PutFunctionConcurrency",
           PutFunctionConcurrency},
     Route{"GET", "/2019-09-30/functions/{}/concurrency", "GetFunctionConcurrency",
@@ -159,13 +162,14 @@ Task<Result<std::string>> ReadWholeBody(http::Exchange& ex, size_t limit, std::s
 }  // namespace
 
 int LambdaStatusForError(std::string_view code) {
-  static constexpr std::array<std::pair<std::string_view, int>, 16> kStatuses = {{
+  static constexpr std::array<std::pair<std::string_view, int>, 17> kStatuses = {{
       {"CodeStorageExceededException", 400},
       {"AccessDeniedException", 403},
       {"InvalidParameterValueException", 400},
       {"InvalidRequestContentException", 400},
       {"InvalidSignatureException", 403},
       {"NotImplemented", 501},
+      {"PolicyLengthExceededException", 400},
       {"PreconditionFailedException", 412},
       {"RequestEntityTooLargeException", 413},
       {"ResourceConflictException", 409},

@@ -148,4 +148,21 @@ Result<CodeUsage> GetCodeUsage(Connection& c) {
   return usage;
 }
 
+Result<std::optional<std::string>> GetFunctionPolicy(Connection& c, std::string_view name) {
+  Stmt s = c.Prepare("SELECT coalesce(policy, '') FROM functions WHERE name = ?1");
+  s.Bind(1, name);
+  auto row = s.Step();
+  if (!row.ok()) return std::move(row).error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(s.String(0));
+}
+
+Status SetFunctionPolicy(WriteTxn& t, std::string_view name, std::string_view policy) {
+  auto existing = Existing(t, name);
+  if (!existing.ok()) return std::move(existing).error();
+  Stmt s = t.db().Prepare("UPDATE functions SET policy = ?2 WHERE name = ?1");
+  s.Bind(1, name).BindOrNull(2, policy);
+  return s.Run();
+}
+
 }  // namespace evoke::store

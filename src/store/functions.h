@@ -54,4 +54,10 @@ Status DeleteFunction(WriteTxn& t, std::string_view name);
 // when it is gone.
 Status SetReservedConcurrency(WriteTxn& t, std::string_view name, std::optional<int> reserved);
 
+// A function's resource-based policy: nullopt when the function does not exist, an empty
+// string when it has no policy.
+Result<std::optional<std::string>> GetFunctionPolicy(Connection& c, std::string_view name);
+// Replaces it (empty: removes it). ResourceNotFoundException when the function is gone.
+Status SetFunctionPolicy(WriteTxn& t, std::string_view name, std::string_view policy);
+
 }  // namespace evoke::store

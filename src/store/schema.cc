@@ -128,6 +128,10 @@ CREATE TABLE layers (
 
 ALTER TABLE functions ADD COLUMN reserved_concurrency INTEGER;
 )sql",
+      // 6: each function's resource-based policy (AddPermission), a JSON document; NULL: none.
+      R"sql(
+ALTER TABLE functions ADD COLUMN policy TEXT;
+)sql",
   };
   return kMigrations;
 }
