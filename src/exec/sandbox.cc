@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/time_format.h"
 #include "exec/report.h"
+#include "http/read_body.h"
 #include "http/server.h"
 
 namespace evoke::exec {
@@ -76,23 +77,6 @@ RuntimePath ParseRuntimePath(std::string_view path) {
     if (tail == "error") out.kind = RuntimePath::kError;
   }
   return out;
-}
-
-Task<Result<std::string>> ReadBody(http::Exchange& ex, size_t limit, bool* too_large) {
-  std::string body;
-  char buf[64 * 1024];
-  for (;;) {
-    auto n = co_await ex.ReadBody(std::span(buf, sizeof buf));
-    if (!n.ok()) co_return std::move(n).error();
-    if (*n == 0) break;
-    if (body.size() + *n > limit) {
-      *too_large = true;
-      continue;  // read the rest, keep nothing
-    }
-    if (!*too_large) body.append(buf, *n);
-  }
-  if (*too_large) body.clear();
-  co_return body;
 }
 
 }  // namespace
@@ -425,9 +409,9 @@ Task<void> Sandbox::Next(http::Exchange& ex) {
 }
 
 Task<void> Sandbox::PostResult(http::Exchange& ex, const std::string& request_id, bool error) {
-  bool too_large = false;
-  auto body = co_await ReadBody(ex, kMaxPostBytes, &too_large);
-  if (!body.ok()) co_return;
+  auto body = co_await http::ReadWholeBody(ex, kMaxPostBytes, /*drain=*/true);
+  bool too_large = !body.ok() && body.error().code == "BodyTooLarge";
+  if (!body.ok() && !too_large) co_return;
   if (!pending_ || !pending_->delivered || pending_->answered ||
       pending_->invocation.request_id != request_id) {
     co_await ex.Send(RuntimeError(400, "InvalidRequestID", "Invalid request ID"));
@@ -459,16 +443,15 @@ Task<void> Sandbox::PostResult(http::Exchange& ex, const std::string& request_id
 }
 
 Task<void> Sandbox::PostInitError(http::Exchange& ex) {
-  bool too_large = false;
-  auto body = co_await ReadBody(ex, kMaxPostBytes, &too_large);
-  if (!body.ok()) co_return;
+  auto body = co_await http::ReadWholeBody(ex, kMaxPostBytes, /*drain=*/true);
+  if (!body.ok() && body.error().code != "BodyTooLarge") co_return;
   if (phase_ != Phase::kInit) {
     co_await ex.Send(RuntimeError(403, "InvalidStateTransition", "State transition from Ready to InitError failed for runtime. Error: State transition is not allowed"));
     co_return;
   }
   auto type = ex.request().headers.Get("Lambda-Runtime-Function-Error-Type");
   init_error_type_ = type ? std::string(*type) : "Runtime.Unknown";
-  init_error_ = body->empty() ? "{\"errorMessage\":\"Init failed\",\"errorType\":\"" + init_error_type_ + "\"}"
+  init_error_ = !body.ok() || body->empty() ? "{\"errorMessage\":\"Init failed\",\"errorType\":\"" + init_error_type_ + "\"}"
                               : std::move(*body);
   init_duration_ms_ = static_cast<double>(NowUs() - spawned_at_us_) / 1000.0;
   run_waiter_.cancel();

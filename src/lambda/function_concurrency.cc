@@ -93,17 +93,8 @@ Task<Status> PutFunctionConcurrency(Context& ctx) {
 Task<Status> GetFunctionConcurrency(Context& ctx) {
   auto name = UnqualifiedFunctionName(ctx);
   if (!name.ok()) co_return std::move(name).error();
-  std::optional<store::FunctionRecord> record;
-  {
-    auto reader = ctx.deps.db.Reader();
-    auto found = store::GetFunction(*reader, *name);
-    if (!found.ok()) co_return std::move(found).error();
-    record = std::move(*found);
-  }
-  if (!record) {
-    co_return MakeError("ResourceNotFoundException",
-                        "Function not found: " + FunctionArn(ctx.account, *name));
-  }
+  auto record = ReadFunction(ctx, *name);
+  if (!record.ok()) co_return std::move(record).error();
   nlohmann::json out = nlohmann::json::object();
   if (record->reserved_concurrency) {
     out["ReservedConcurrentExecutions"] = *record->reserved_concurrency;

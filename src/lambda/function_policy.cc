@@ -154,23 +154,17 @@ Task<Status> AddPermission(Context& ctx) {
 Task<Status> GetPolicy(Context& ctx) {
   auto name = UnqualifiedFunctionName(ctx);
   if (!name.ok()) co_return std::move(name).error();
+  auto record = ReadFunction(ctx, *name);
+  if (!record.ok()) co_return std::move(record).error();
   std::optional<std::string> policy;
-  std::string revision;
   {
     auto reader = ctx.deps.db.Reader();
-    auto record = store::GetFunction(*reader, *name);
-    if (!record.ok()) co_return std::move(record).error();
-    if (!*record) {
-      co_return MakeError("ResourceNotFoundException",
-                          "Function not found: " + FunctionArn(ctx.account, *name));
-    }
-    revision = (*record)->revision_id;
     auto stored = store::GetFunctionPolicy(*reader, *name);
     if (!stored.ok()) co_return std::move(stored).error();
     policy = std::move(*stored);
   }
   if (!policy || policy->empty()) co_return NoPolicy();
-  json answer = {{"Policy", *policy}, {"RevisionId", revision}};
+  json answer = {{"Policy", *policy}, {"RevisionId", record->revision_id}};
   co_return co_await ctx.SendJson(200, answer);
 }
 

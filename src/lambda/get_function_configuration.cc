@@ -12,17 +12,8 @@ namespace evoke::lambda {
 Task<Status> GetFunctionConfiguration(Context& ctx) {
   auto name = UnqualifiedFunctionName(ctx);
   if (!name.ok()) co_return std::move(name).error();
-  std::optional<store::FunctionRecord> record;
-  {
-    auto reader = ctx.deps.db.Reader();
-    auto found = store::GetFunction(*reader, *name);
-    if (!found.ok()) co_return std::move(found).error();
-    record = std::move(*found);
-  }
-  if (!record) {
-    co_return MakeError("ResourceNotFoundException",
-                        "Function not found: " + FunctionArn(ctx.account, *name));
-  }
+  auto record = ReadFunction(ctx, *name);
+  if (!record.ok()) co_return std::move(record).error();
   auto config = ParseStoredConfig(record->config_json);
   if (!config.ok()) co_return std::move(config).error();
   co_return co_await ctx.SendJson(200, ConfigurationJson(ctx.account, *record, *config));

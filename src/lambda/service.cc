@@ -6,6 +6,7 @@
 #include "base/encoding.h"
 #include "base/hash.h"
 #include "base/ids.h"
+#include "http/read_body.h"
 #include "lambda/actions.h"
 #include "lambda/function_config.h"
 #include "store/await_commit.h"
@@ -138,23 +139,11 @@ http::Response ErrorResponse(const Error& error, const std::string& request_id) 
 
 // The whole body, up to `limit` bytes; `action` names the operation in the error.
 Task<Result<std::string>> ReadWholeBody(http::Exchange& ex, size_t limit, std::string_view action) {
-  auto too_large = [&] {
-    return MakeError("RequestEntityTooLargeException",
-                     "Request must be smaller than " + std::to_string(limit) + " bytes for the " +
-                         std::string(action) + " operation");
-  };
-  std::string body;
-  if (auto length = ex.request().content_length) {
-    if (*length > limit) co_return too_large();
-    body.reserve(*length);
-  }
-  char buf[64 * 1024];
-  for (;;) {
-    auto n = co_await ex.ReadBody(std::span(buf, sizeof buf));
-    if (!n.ok()) co_return std::move(n).error();
-    if (*n == 0) break;
-    if (body.size() + *n > limit) co_return too_large();
-    body.append(buf, *n);
+  auto body = co_await http::ReadWholeBody(ex, limit);
+  if (!body.ok() && body.error().code == "BodyTooLarge") {
+    co_return MakeError("RequestEntityTooLargeException",
+                        "Request must be smaller than " + std::to_string(limit) + " bytes for the " +
+                            std::string(action) + " operation");
   }
   co_return body;
 }
@@ -216,6 +205,17 @@ Task<Status> Context::Commit(std::vector<int> fds, std::vector<std::string> dirs
 void Context::FunctionChanged(const std::string& name) const {
   deps.execution.functions.Invalidate(name);
   deps.execution.pool.Retire(name);
+}
+
+Result<store::FunctionRecord> ReadFunction(const Context& ctx, const std::string& name) {
+  auto reader = ctx.deps.db.Reader();
+  auto found = store::GetFunction(*reader, name);
+  if (!found.ok()) return std::move(found).error();
+  if (!*found) {
+    return MakeError("ResourceNotFoundException",
+                     "Function not found: " + FunctionArn(ctx.account, name));
+  }
+  return std::move(**found);
 }
 
 Result<std::string> UnqualifiedFunctionName(const Context& ctx) {

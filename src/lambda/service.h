@@ -26,6 +26,7 @@
 #include "store/blobs.h"
 #include "store/committer.h"
 #include "store/database.h"
+#include "store/functions.h"
 
 namespace evoke::lambda {
 
@@ -88,6 +89,10 @@ class LambdaService {
 // The {FunctionName} of the request's path (name, ARN, optionally qualified, or ?Qualifier=) as
 // a plain name. evoke keeps only $LATEST: another qualifier is ResourceNotFoundException.
 Result<std::string> UnqualifiedFunctionName(const Context& ctx);
+
+// The function's record, read now; ResourceNotFoundException ("Function not found: ARN") when
+// there is none.
+Result<store::FunctionRecord> ReadFunction(const Context& ctx, const std::string& name);
 
 // The HTTP status and x-amzn-ErrorType of an error, as Lambda answers it (pure, for tests).
 int LambdaStatusForError(std::string_view code);

@@ -1,3 +1,4 @@
+#include "http/read_body.h"
 #include "observe/logs_service.h"
 
 #include <array>
@@ -69,22 +70,10 @@ Error AsLogsAuthError(Error error) {
 }
 
 Task<Result<std::string>> ReadWholeBody(http::Exchange& ex) {
-  std::string body;
-  auto too_large = [] {
-    return MakeError("InvalidParameterException",
-                     "Request must be smaller than " + std::to_string(kMaxRequestBytes) + " bytes");
-  };
-  if (auto length = ex.request().content_length) {
-    if (*length > kMaxRequestBytes) co_return too_large();
-    body.reserve(*length);
-  }
-  char buf[64 * 1024];
-  for (;;) {
-    auto n = co_await ex.ReadBody(std::span(buf, sizeof buf));
-    if (!n.ok()) co_return std::move(n).error();
-    if (*n == 0) break;
-    if (body.size() + *n > kMaxRequestBytes) co_return too_large();
-    body.append(buf, *n);
+  auto body = co_await http::ReadWholeBody(ex, kMaxRequestBytes);
+  if (!body.ok() && body.error().code == "BodyTooLarge") {
+    co_return MakeError("InvalidParameterException",
+                        "Request must be smaller than " + std::to_string(kMaxRequestBytes) + " bytes");
   }
   co_return body;
 }

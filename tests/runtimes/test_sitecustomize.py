@@ -37,7 +37,7 @@ def run(python, code, **env):
 @pytest.mark.parametrize("python", PYTHONS)
 def test_clients_reach_endpoint(python):
     if run(python, "import boto3").returncode != 0:
-        pytest.skip(f"{python} has no boto3")
+        pytest.fail(f"{python} has no boto3")
     out = run(python, PROBE, AWS_ENDPOINT_URL="http://127.0.0.1:4567")
     assert out.returncode == 0, out.stderr
     seen = json.loads(out.stdout)
