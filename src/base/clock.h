@@ -5,6 +5,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <mutex>
+#include <vector>
 
 namespace evoke {
 
@@ -34,6 +37,36 @@ class FakeClock final : public Clock {
 
  private:
   std::atomic<int64_t> now_ms_;
+};
+
+// The system clock plus an offset that only grows: the clock of schedules and retry delays on
+// a server started with --test-clock, which tests move forward (an hour in a call) instead of
+// sleeping. Thread-safe.
+class AdjustableClock final : public Clock {
+ public:
+  int64_t NowMs() const override { return system_.NowMs() + offset_ms_.load(); }
+  // Moves time forward by `ms` (> 0) and then calls every listener, on the caller's thread.
+  void Advance(int64_t ms) {
+    if (ms <= 0) return;
+    offset_ms_.fetch_add(ms);
+    std::vector<std::function<void()>> listeners;
+    {
+      std::lock_guard lock(mutex_);
+      listeners = listeners_;
+    }
+    for (auto& fn : listeners) fn();
+  }
+  // `fn` must be quick and thread-safe: it typically posts a wake-up to an io_context.
+  void OnAdvance(std::function<void()> fn) {
+    std::lock_guard lock(mutex_);
+    listeners_.push_back(std::move(fn));
+  }
+
+ private:
+  SystemClock system_;
+  std::atomic<int64_t> offset_ms_{0};
+  std::mutex mutex_;
+  std::vector<std::function<void()>> listeners_;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace evoke

@@ -84,6 +84,7 @@ void Committer::Loop() {
 void Committer::RunBatch(std::vector<CommitJob>& batch) {
   std::vector<Status> results(batch.size());
   std::vector<std::vector<std::string>> garbage(batch.size());
+  std::vector<std::vector<std::function<void()>>> after_commit(batch.size());
 
   // 1. Make every blob durable before anything names it. Starting the write-back of all of
   // them first lets the file system put their allocations in one journal commit instead of
@@ -130,6 +131,7 @@ void Committer::RunBatch(std::vector<CommitJob>& batch) {
       }
       if (results[i].ok()) {
         garbage[i] = std::move(txn.garbage());
+        after_commit[i] = std::move(txn.after_commit());
       } else {
         (void)db_->Exec("ROLLBACK TO job");
       }
@@ -142,6 +144,7 @@ void Committer::RunBatch(std::vector<CommitJob>& batch) {
       for (size_t i = 0; i < batch.size(); ++i) {
         if (results[i].ok()) results[i] = commit;
         garbage[i].clear();
+        after_commit[i].clear();
       }
     }
   }
@@ -149,6 +152,9 @@ void Committer::RunBatch(std::vector<CommitJob>& batch) {
   // 3. Only now can replaced blobs go.
   for (const auto& list : garbage) {
     for (const auto& id : list) blobs_.Remove(id);
+  }
+  for (auto& fns : after_commit) {
+    for (auto& fn : fns) fn();
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].done) batch[i].done(std::move(results[i]));

@@ -26,10 +26,15 @@ class WriteTxn {
   // Unlinks the blob once the transaction has committed (and only then).
   void RemoveBlobAfterCommit(std::string id) { garbage_.push_back(std::move(id)); }
   std::vector<std::string>& garbage() { return garbage_; }
+  // Runs `fn` on the committer thread once the transaction has committed (never if the job or
+  // the batch failed). Must be quick: post work elsewhere.
+  void AfterCommit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
+  std::vector<std::function<void()>>& after_commit() { return after_commit_; }
 
  private:
   Connection& db_;
   std::vector<std::string> garbage_;
+  std::vector<std::function<void()>> after_commit_;
 };
 
 struct CommitJob {

@@ -132,6 +132,23 @@ ALTER TABLE functions ADD COLUMN reserved_concurrency INTEGER;
       R"sql(
 ALTER TABLE functions ADD COLUMN policy TEXT;
 )sql",
+      // 7: asynchronous invocations. Each function's event invoke configuration (JSON, NULL:
+      // none), and the durable queue: an event is a row from the commit that acknowledged it
+      // (the Invoke's 202, the S3 write, the schedule's firing) until its last attempt is over.
+      R"sql(
+ALTER TABLE functions ADD COLUMN event_invoke_config TEXT;
+
+CREATE TABLE async_events (
+  id INTEGER PRIMARY KEY,
+  function TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  source TEXT NOT NULL,           -- JSON: the sender (principal, SourceArn, account)
+  received_ms INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,      -- executions that ended with an error so far
+  due_ms INTEGER NOT NULL         -- not to run before (events clock)
+);
+)sql",
   };
   return kMigrations;
 }
