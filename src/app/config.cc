@@ -33,6 +33,9 @@ server options:
                        (default localhost; repeat for several)
   --concurrency-limit N      concurrent function executions in the account (default 1000)
   --sandbox-idle-seconds N   stop a warm sandbox after N idle seconds (default 300)
+  --async-concurrency N      asynchronous invocations running at once (default 64)
+  --test-clock               for tests: serve POST /_evoke/test/clock, which moves the clock of
+                             schedules and retry delays forward
 
 root credentials come from EVOKE_ACCESS_KEY_ID and EVOKE_SECRET_ACCESS_KEY; without them the
 first start generates a pair and keeps it in DATA_DIR/credentials (aws CLI format, mode 0600).
@@ -60,6 +63,9 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args) {
     } else if (name == "--help" || name == "-h") {
       cmd.kind = Command::Kind::kHelp;
       return cmd;
+    } else if (name == "--test-clock") {
+      c.test_clock = true;
+      continue;
     } else {
       if (i + 1 >= args.size()) return Usage("option " + name + " needs a value");
       value = args[++i];
@@ -104,6 +110,11 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args) {
         return Usage("--sandbox-idle-seconds takes a number from 1 to 86400");
       }
       c.sandbox_idle_seconds = static_cast<int>(n);
+    } else if (name == "--async-concurrency") {
+      if (!ParseInt(value, 1, 10000, &n)) {
+        return Usage("--async-concurrency takes a number from 1 to 10000");
+      }
+      c.async_concurrency = static_cast<int>(n);
     } else {
       return Usage("unknown option " + name + "; try evoke --help");
     }

@@ -36,6 +36,7 @@ constexpr std::array kPaths = {
     PathPrefix{"/2018-10-31/layers", "lambda"},
     PathPrefix{"/2019-09-25/functions", "lambda"},
     PathPrefix{"/2019-09-30/functions", "lambda"},
+    PathPrefix{"/_evoke/", "evoke"},  // evoke's own endpoints ('_' is not in bucket names)
 };
 
 std::string_view ScopeService(std::string_view credential) {

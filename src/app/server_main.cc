@@ -14,18 +14,22 @@
 
 #include "app/front_door.h"
 #include "app/root_credentials.h"
+#include "app/test_clock.h"
 #include "auth/credentials.h"
 #include "auth/verifier.h"
 #include "base/asio.h"
 #include "base/clock.h"
 #include "base/hash.h"
 #include "base/log.h"
+#include "events/dispatcher.h"
+#include "events/s3_notifications.h"
 #include "exec/code_cache.h"
 #include "exec/pool.h"
 #include "exec/process.h"
 #include "exec/runtimes.h"
 #include "http/server.h"
 #include "lambda/function_concurrency.h"
+#include "lambda/invoker.h"
 #include "lambda/service.h"
 #include "observe/logs_service.h"
 #include "observe/sqlite_log_store.h"
@@ -119,6 +123,9 @@ int RunServer(const ServerConfig& config) {
   store::Committer committer(std::move(*writer), blobs);
 
   SystemClock clock;
+  // Schedules, retry delays and event ages: the system clock, which --test-clock lets tests
+  // move forward.
+  AdjustableClock events_clock;
   auth::MemoryCredentialStore credentials;
   auth::Credential root_credential;
   root_credential.access_key_id = root->access_key_id;
@@ -138,7 +145,6 @@ int RunServer(const ServerConfig& config) {
   s3_options.domains = config.domains;
   s3_options.owner_id = Sha256Hex("evoke-account:" + config.account_id);
   s3_options.owner_display_name = "evoke";
-  s3::S3Service s3(s3_options, {**db, blobs, committer, verifier, clock});
   // Function logs: appended by the invoke path, read through the CloudWatch Logs API. Declared
   // after the committer, so it is destroyed (flushing what is queued) before it.
   observe::SqliteLogStore log_store(**db, committer, clock);
@@ -183,10 +189,27 @@ int RunServer(const ServerConfig& config) {
                               "",
                               root->access_key_id,
                               root->secret_access_key};
-  lambda::LambdaService lambda({config.region, config.account_id},
-                               {**db, blobs, committer, verifier, clock, concurrency, execution,
-                                code_link});
+  lambda::LambdaDependencies lambda_deps{**db,        blobs,     committer, verifier,
+                                         clock,       concurrency, execution, code_link};
+  const lambda::Account account{config.region, config.account_id};
+  lambda::Invoker invoker(account, lambda_deps);
+  // Asynchronous invocations: Invoke with InvocationType Event, S3 notifications, schedules.
+  events::DispatcherOptions dispatch_options;
+  dispatch_options.max_in_flight = config.async_concurrency;
+  events::Dispatcher dispatcher(context_ptrs, **db, committer, events_clock, invoker,
+                                dispatch_options);
+  lambda_deps.async_queue = &dispatcher;
+  events::FunctionNotifications notifications(invoker, dispatcher);
+  events_clock.OnAdvance([&dispatcher] { dispatcher.Wake(); });
+
+  s3::S3Service s3(s3_options, {**db, blobs, committer, verifier, clock, &notifications});
+  lambda::LambdaService lambda(account, lambda_deps);
   FrontDoor front_door(s3);
+  if (config.test_clock) {
+    front_door.AddService("evoke", [&events_clock](http::Exchange& ex) {
+      return HandleTestClock(ex, events_clock);
+    });
+  }
   front_door.AddService("lambda", [&lambda](http::Exchange& ex) { return lambda.Handle(ex); });
   front_door.AddService("logs", [&logs](http::Exchange& ex) { return logs.Handle(ex); });
 
@@ -220,6 +243,7 @@ int RunServer(const ServerConfig& config) {
 
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (auto& c : contexts) guards.push_back(asio::make_work_guard(*c));
+  if (Status s = dispatcher.Start(); !s.ok()) return Fail(s.error().message);
   server.Start();
   pool.Start();
 
@@ -228,6 +252,7 @@ int RunServer(const ServerConfig& config) {
     if (ec) return;
     LogInfo(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
             ", shutting down");
+    dispatcher.Stop();
     pool.StopAll();
     // Once drained, the contexts run out of work and their run() calls return.
     server.Shutdown(std::chrono::seconds(10), [&] {

@@ -24,6 +24,8 @@ Task<Status> RemovePermission(Context& ctx);
 
 // A synchronous invocation's payload limit.
 inline constexpr size_t kMaxInvokePayloadBytes = 6'291'456;
+// An asynchronous invocation's payload limit (1 MB since 2025; 256 KB before).
+inline constexpr size_t kMaxAsyncPayloadBytes = 1'048'576;
 Task<Status> GetFunction(Context& ctx);
 Task<Status> PutFunctionConcurrency(Context& ctx);
 Task<Status> GetFunctionConcurrency(Context& ctx);

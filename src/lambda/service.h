@@ -13,6 +13,7 @@
 #include "auth/verifier.h"
 #include "base/asio.h"
 #include "base/clock.h"
+#include "events/async_event.h"
 #include "http/exchange.h"
 #include "exec/code_cache.h"
 #include "exec/pool.h"
@@ -55,6 +56,7 @@ struct LambdaDependencies {
   ConcurrencyLimits& concurrency;
   Execution& execution;
   const CodeLinkKey& code_link;  // signs Code.Location / Content.Location download links
+  events::AsyncQueue* async_queue = nullptr;  // takes InvocationType Event invocations
 };
 
 // What an action gets for one request.

@@ -8,6 +8,38 @@
 #include "store/objects.h"
 
 namespace evoke::s3 {
+namespace {
+
+// S3 checks that every destination exists and accepts the bucket's events, unless the request
+// says x-amz-skip-destination-validation: true. evoke has functions but no SNS topics or SQS
+// queues, so those destinations never validate.
+Status ValidateDestinations(Context& ctx, const NotificationConfig& config) {
+  auto skip = ctx.req().headers.Get("x-amz-skip-destination-validation");
+  if (skip && (*skip == "true" || *skip == "True")) return {};
+  Error error = MakeError("InvalidArgument",
+                          "Unable to validate the following destination configurations");
+  int failures = 0;
+  for (const NotificationRule& rule : config.rules) {
+    std::string why;
+    if (rule.kind != NotificationRule::Kind::kLambda) {
+      why = "evoke has no " +
+            std::string(rule.kind == NotificationRule::Kind::kTopic ? "SNS topics" : "SQS queues");
+    } else if (!ctx.deps.notifications) {
+      why = "function notifications are not available";
+    } else if (Status s = ctx.deps.notifications->CheckFunction(rule.arn, ctx.target.bucket);
+               !s.ok()) {
+      why = s.error().message;
+    }
+    if (why.empty()) continue;
+    ++failures;
+    error.With("ArgumentName" + std::to_string(failures), rule.arn)
+        .With("ArgumentValue" + std::to_string(failures), why);
+  }
+  if (failures == 0) return {};
+  return error;
+}
+
+}  // namespace
 
 Task<Status> GetBucketNotificationConfiguration(Context& ctx) {
   std::optional<store::BucketRecord> bucket;
@@ -34,6 +66,10 @@ Task<Status> PutBucketNotificationConfiguration(Context& ctx) {
   if (!xml.ok()) co_return std::move(xml).error();
   auto config = ParseNotificationConfiguration(*xml);
   if (!config.ok()) co_return std::move(config).error();
+  s = CheckOverlaps(*config);
+  if (!s.ok()) co_return s;
+  s = ValidateDestinations(ctx, *config);
+  if (!s.ok()) co_return s;
   std::string canonical =
       config->rules.empty() && !config->event_bridge ? "" : RenderNotificationConfiguration(*config);
   std::string bucket = ctx.target.bucket;

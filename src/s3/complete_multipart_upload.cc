@@ -1,6 +1,7 @@
 // CompleteMultipartUpload: checks the client's part list against the stored parts and turns
 // them into the object in one commit; the part files become the object's segments, uncopied.
 #include "s3/actions.h"
+#include "s3/object_events.h"
 #include "s3/body.h"
 #include "s3/multipart.h"
 #include "s3/object_io.h"
@@ -60,7 +61,9 @@ Task<Status> CompleteMultipartUpload(Context& ctx) {
       record.checksum_value = std::move(*value);
       record.checksum_type = upload->checksum_type;
     }
-    return store::CompleteUpload(t, upload_id, record);
+    Status completed = store::CompleteUpload(t, upload_id, record);
+    if (!completed.ok()) return completed;
+    return PublishObjectEvent(t, ctx, CreatedEvent("CompleteMultipartUpload", record));
   });
   if (!s.ok()) co_return s;
 

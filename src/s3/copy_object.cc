@@ -1,5 +1,6 @@
 // CopyObject: copies an object (same or another bucket), keeping or replacing its metadata.
 #include "s3/actions.h"
+#include "s3/object_events.h"
 #include "s3/copy_source.h"
 #include "s3/names.h"
 #include "s3/object_io.h"
@@ -94,7 +95,11 @@ Task<Status> CopyObject(Context& ctx) {
     record.checksum_type = "FULL_OBJECT";
   }
   s = co_await ctx.Commit(written->sync_fds(), written->sync_dirs(ctx.deps.blobs),
-                          [&](store::WriteTxn& t) { return store::PutObject(t, record); });
+                          [&](store::WriteTxn& t) -> Status {
+                            Status put = store::PutObject(t, record);
+                            if (!put.ok()) return put;
+                            return PublishObjectEvent(t, ctx, CreatedEvent("Copy", record));
+                          });
   if (!s.ok()) co_return s;
   if (written->blob) written->blob->Keep();
 

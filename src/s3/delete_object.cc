@@ -1,5 +1,6 @@
 // DeleteObject: removes the object (204 whether or not it existed).
 #include "s3/actions.h"
+#include "s3/object_events.h"
 #include "s3/names.h"
 #include "store/objects.h"
 
@@ -12,7 +13,8 @@ Task<Status> DeleteObject(Context& ctx) {
   s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
     auto r = store::DeleteObject(t, bucket, key);
     if (!r.ok()) return std::move(r).error();
-    return {};
+    if (!*r) return {};  // nothing was removed, so nothing to tell
+    return PublishObjectEvent(t, ctx, RemovedEvent(bucket, key, ctx.NowMs()));
   });
   if (!s.ok()) co_return s;
   co_return co_await ctx.Send(ctx.NewResponse(204));

@@ -3,6 +3,7 @@
 #include <pugixml.hpp>
 
 #include "s3/actions.h"
+#include "s3/object_events.h"
 #include "s3/body.h"
 #include "s3/names.h"
 #include "s3/object_io.h"
@@ -78,6 +79,10 @@ Task<Status> DeleteObjects(Context& ctx) {
       if (!r.ok()) {
         if (r.error().code == "NoSuchBucket") return std::move(r).error();
         results[i] = std::move(r).error();
+      } else if (*r) {
+        Status published =
+            PublishObjectEvent(t, ctx, RemovedEvent(bucket, request->keys[i], ctx.NowMs()));
+        if (!published.ok()) return published;
       }
     }
     return {};

@@ -180,6 +180,42 @@ std::string RenderNotificationConfiguration(const NotificationConfig& config) {
   return x.Finish();
 }
 
+namespace {
+
+bool EventsOverlap(std::string_view a, std::string_view b) {
+  if (a == b) return true;
+  auto covers = [](std::string_view wildcard, std::string_view e) {
+    return wildcard.ends_with(":*") && e.starts_with(wildcard.substr(0, wildcard.size() - 1));
+  };
+  return covers(a, b) || covers(b, a);
+}
+
+}  // namespace
+
+Status CheckOverlaps(const NotificationConfig& config) {
+  const auto& rules = config.rules;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    for (size_t j = i + 1; j < rules.size(); ++j) {
+      const NotificationRule& a = rules[i];
+      const NotificationRule& b = rules[j];
+      bool prefixes = a.prefix.starts_with(b.prefix) || b.prefix.starts_with(a.prefix);
+      bool suffixes = a.suffix.ends_with(b.suffix) || b.suffix.ends_with(a.suffix);
+      if (!prefixes || !suffixes) continue;
+      for (const auto& ea : a.events) {
+        for (const auto& eb : b.events) {
+          if (EventsOverlap(ea, eb)) {
+            return MakeError("InvalidArgument",
+                             "Configuration is ambiguously defined. Cannot have overlapping "
+                             "suffixes in two rules if the prefixes are overlapping for the same "
+                             "event type.");
+          }
+        }
+      }
+    }
+  }
+  return {};
+}
+
 bool RuleMatches(const NotificationRule& rule, std::string_view event_name, std::string_view key) {
   bool event_ok = false;
   for (const auto& e : rule.events) {

@@ -30,6 +30,11 @@ struct NotificationConfig {
 Result<NotificationConfig> ParseNotificationConfiguration(std::string_view xml);
 std::string RenderNotificationConfiguration(const NotificationConfig& config);
 
+// InvalidArgument when two rules could both match one event: they share an event type (a
+// wildcard covers its specific types), and their prefixes overlap (one starts the other) and
+// so do their suffixes (one ends the other), as S3 refuses them.
+Status CheckOverlaps(const NotificationConfig& config);
+
 // True when `event_name` ("s3:ObjectCreated:Put") is one of the rule's events, directly or by
 // a wildcard ("s3:ObjectCreated:*"), and the key passes its prefix and suffix filters.
 bool RuleMatches(const NotificationRule& rule, std::string_view event_name, std::string_view key);

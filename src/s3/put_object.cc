@@ -1,6 +1,7 @@
 // PutObject: streams the body into a new blob while verifying it, then commits the object
 // durably (blob synced, then metadata committed) before answering.
 #include "s3/actions.h"
+#include "s3/object_events.h"
 #include "s3/body.h"
 #include "s3/names.h"
 #include "s3/object_io.h"
@@ -50,7 +51,11 @@ Task<Status> PutObject(Context& ctx) {
     record.checksum_type = "FULL_OBJECT";
   }
   s = co_await ctx.Commit(written->sync_fds(), written->sync_dirs(ctx.deps.blobs),
-                          [&](store::WriteTxn& t) { return store::PutObject(t, record); });
+                          [&](store::WriteTxn& t) -> Status {
+                            Status put = store::PutObject(t, record);
+                            if (!put.ok()) return put;
+                            return PublishObjectEvent(t, ctx, CreatedEvent("Put", record));
+                          });
   if (!s.ok()) co_return s;
   if (written->blob) written->blob->Keep();
 

@@ -10,6 +10,7 @@
 #include "base/asio.h"
 #include "base/clock.h"
 #include "http/exchange.h"
+#include "s3/object_events.h"
 #include "store/blobs.h"
 #include "store/committer.h"
 #include "store/database.h"
@@ -31,6 +32,7 @@ struct S3Dependencies {
   store::Committer& committer;
   auth::Verifier& verifier;
   const Clock& clock;
+  NotificationSink* notifications = nullptr;  // where notification rules send object events
 };
 
 class S3Service {

@@ -199,7 +199,7 @@ def target(tmp_path_factory):
         yield Target(ext.rstrip("/"), ACCESS_KEY, SECRET_KEY)
         return
     base = tmp_path_factory.mktemp("evoke-session")
-    server = EvokeServer(base / "data", base / "logs")
+    server = EvokeServer(base / "data", base / "logs", extra_args=("--test-clock",))
     server.start()
     _session_server["server"] = server
     try:

@@ -1,0 +1,40 @@
+#include "app/test_clock.h"
+
+#include <nlohmann/json.hpp>
+
+#include "http/read_body.h"
+
+namespace evoke::app {
+namespace {
+
+http::Response JsonResponse(int status, const nlohmann::json& body) {
+  http::Response r;
+  r.status = status;
+  r.headers.Add("Content-Type", "application/json");
+  r.body = body.dump();
+  return r;
+}
+
+}  // namespace
+
+Task<void> HandleTestClock(http::Exchange& ex, AdjustableClock& clock) {
+  const http::Request& req = ex.request();
+  if (req.path != "/_evoke/test/clock" || (req.method != "POST" && req.method != "GET")) {
+    (void)co_await ex.Send(JsonResponse(404, {{"message", "no such endpoint"}}));
+    co_return;
+  }
+  if (req.method == "POST") {
+    auto body = co_await http::ReadWholeBody(ex, 4096, true);
+    nlohmann::json j = body.ok() ? nlohmann::json::parse(*body, nullptr, false) : nlohmann::json();
+    auto it = j.is_object() ? j.find("advanceSeconds") : j.end();
+    if (it == j.end() || !it->is_number() || it->get<double>() < 0) {
+      (void)co_await ex.Send(
+          JsonResponse(400, {{"message", "expected {\"advanceSeconds\": N} with N >= 0"}}));
+      co_return;
+    }
+    clock.Advance(static_cast<int64_t>(it->get<double>() * 1000));
+  }
+  (void)co_await ex.Send(JsonResponse(200, {{"nowMs", clock.NowMs()}}));
+}
+
+}  // namespace evoke::app

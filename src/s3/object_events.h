@@ -1,0 +1,66 @@
+// Object events: what S3 tells the functions its buckets' notification rules name. An object
+// write or delete calls PublishObjectEvent inside its own transaction, so the event is durable
+// exactly when the write is acknowledged (docs/events.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "store/committer.h"
+#include "store/objects.h"
+
+namespace evoke::s3 {
+
+struct Context;
+
+// Where notifications go: implemented by the events module, wired by the app.
+class NotificationSink {
+ public:
+  virtual ~NotificationSink() = default;
+  // PutBucketNotificationConfiguration's check of a Lambda destination: the function exists
+  // and its resource policy lets s3.amazonaws.com invoke it for `bucket`. An error otherwise
+  // (its message says why, for the InvalidArgument S3 answers).
+  virtual Status CheckFunction(std::string_view function_arn, std::string_view bucket) = 0;
+  // Inside the write's transaction: an asynchronous invocation of the function with `payload`
+  // (an S3 event document), sent by `bucket`.
+  virtual Status InvokeFunction(store::WriteTxn& t, std::string_view function_arn,
+                                std::string payload, std::string_view bucket) = 0;
+};
+
+struct ObjectEvent {
+  std::string name;  // "ObjectCreated:Put", "ObjectRemoved:Delete", ... (no "s3:" prefix)
+  std::string bucket;
+  std::string key;
+  uint64_t size = 0;  // created events only
+  std::string etag;   // created events only, without quotes
+  int64_t time_ms = 0;
+};
+
+// The event of a write that created `object` ("Put", "Copy", "CompleteMultipartUpload").
+ObjectEvent CreatedEvent(std::string_view how, const store::ObjectRecord& object);
+ObjectEvent RemovedEvent(std::string_view bucket, std::string_view key, int64_t time_ms);
+
+// Inside the write's transaction: reads the bucket's notification configuration (in that
+// transaction, so a concurrent change cannot be half-seen) and hands one event document to the
+// sink for every Lambda rule that matches. Does nothing when the bucket has no rules.
+Status PublishObjectEvent(store::WriteTxn& t, const Context& ctx, const ObjectEvent& event);
+
+// One S3 event record as AWS writes it (eventVersion 2.1, URL-encoded key, ...). Pure; for tests.
+struct EventRecordFields {
+  std::string region;
+  std::string principal_id;
+  std::string source_ip;
+  std::string request_id;
+  std::string host_id;
+  std::string configuration_id;
+  std::string owner_id;
+  std::string sequencer;
+};
+std::string RenderEventDocument(const ObjectEvent& event, const EventRecordFields& fields);
+
+// An increasing sequencer, as upper-case hex: later events on a key compare greater.
+std::string NextSequencer();
+
+}  // namespace evoke::s3
