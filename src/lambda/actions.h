@@ -21,6 +21,11 @@ Task<Status> Invoke(Context& ctx);
 Task<Status> AddPermission(Context& ctx);
 Task<Status> GetPolicy(Context& ctx);
 Task<Status> RemovePermission(Context& ctx);
+Task<Status> PutFunctionEventInvokeConfig(Context& ctx);
+Task<Status> UpdateFunctionEventInvokeConfig(Context& ctx);
+Task<Status> GetFunctionEventInvokeConfig(Context& ctx);
+Task<Status> DeleteFunctionEventInvokeConfig(Context& ctx);
+Task<Status> ListFunctionEventInvokeConfigs(Context& ctx);
 
 // A synchronous invocation's payload limit.
 inline constexpr size_t kMaxInvokePayloadBytes = 6'291'456;

@@ -46,6 +46,7 @@ constexpr size_t kMaxNameLength = 64;
 const char kHandlerPattern[] = "[^\\s]+";
 const char kRolePattern[] = "arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+";
 const char kVariablePattern[] = "[a-zA-Z]([a-zA-Z0-9_])+";
+const char kDeadLetterTargetPattern[] = "(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()";
 const char kLayerPattern[] = "arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+";
 
 Error BadParameter(std::string message) {
@@ -211,7 +212,42 @@ Status ApplyFields(const json& body, FunctionConfig& c, Violations& v) {
       c.architecture = arch;
     }
   }
+  auto dead_letter = Member<json>(body, "DeadLetterConfig");
+  if (!dead_letter.ok()) return std::move(dead_letter).error();
+  if (*dead_letter) {
+    if (!(*dead_letter)->is_object()) return BadContent("DeadLetterConfig");
+    auto target = Member<std::string>(**dead_letter, "TargetArn");
+    if (!target.ok()) return std::move(target).error();
+    if (*target) v.Pattern(**target, "deadLetterConfig.targetArn", kDeadLetterTargetPattern);
+  }
   return {};
+}
+
+// Lambda accepts a dead-letter queue only after checking that the function's execution role
+// may send to it. evoke has neither SQS nor SNS, so no role can reach any queue or topic: a
+// target is refused as Lambda refuses one the role cannot reach. An empty TargetArn (no
+// dead-letter queue) is fine.
+Status CheckDeadLetterTarget(const json& body) {
+  auto config = body.find("DeadLetterConfig");
+  if (config == body.end() || !config->is_object()) return {};
+  auto target = config->find("TargetArn");
+  if (target == config->end() || !target->is_string()) return {};
+  std::string arn = target->get<std::string>();
+  if (arn.empty()) return {};
+  std::string_view service = arn;
+  for (int i = 0; i < 2; ++i) service.remove_prefix(std::min(service.size(), service.find(':') + 1));
+  service = service.substr(0, service.find(':'));
+  if (service == "sqs") {
+    return BadParameter(
+        "The provided execution role does not have permissions to call SendMessage on SQS");
+  }
+  if (service == "sns") {
+    return BadParameter(
+        "The provided execution role does not have permissions to call Publish on SNS");
+  }
+  return BadParameter(
+      "Invalid dead letter queue ARN: The service specified by the TargetArn is not supported "
+      "for dead letter configuration.");
 }
 
 }  // namespace
@@ -287,6 +323,8 @@ Result<CreateFunctionRequest> ParseCreateFunction(const json& body) {
   }
   s = v.ToStatus();
   if (!s.ok()) return std::move(s).error();
+  s = CheckDeadLetterTarget(body);
+  if (!s.ok()) return std::move(s).error();
   if (r.config.runtime.empty()) {
     return BadParameter("Runtime is required for .zip deployment packages.");
   }
@@ -355,6 +393,8 @@ Status ApplyConfigurationUpdate(const json& body, FunctionConfig& config) {
   Status s = ApplyFields(body, updated, v);
   if (!s.ok()) return s;
   s = v.ToStatus();
+  if (!s.ok()) return s;
+  s = CheckDeadLetterTarget(body);
   if (!s.ok()) return s;
   config = std::move(updated);
   return {};

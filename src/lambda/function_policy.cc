@@ -146,6 +146,7 @@ Task<Status> AddPermission(Context& ctx) {
     return store::SetFunctionPolicy(t, *name, text);
   });
   if (!s.ok()) co_return s;
+  ctx.FunctionSettingsChanged(*name);  // the invoke path checks senders against the policy
   // Built before the co_await: GCC 12 cannot brace-initialize inside one.
   json answer = {{"Statement", statement->dump()}};
   co_return co_await ctx.SendJson(201, answer);
@@ -192,6 +193,7 @@ Task<Status> RemovePermission(Context& ctx) {
     return store::SetFunctionPolicy(t, *name, statements.empty() ? "" : policy->dump());
   });
   if (!s.ok()) co_return s;
+  ctx.FunctionSettingsChanged(*name);
   http::Response r;
   r.status = 204;
   r.headers.Add("x-amzn-RequestId", ctx.request_id);

@@ -49,6 +49,16 @@ constexpr std::array kRoutes = {
           GetFunctionConcurrency},
     Route{"DELETE", "/2017-10-31/functions/{}/concurrency", "DeleteFunctionConcurrency",
           DeleteFunctionConcurrency},
+    Route{"PUT", "/2019-09-25/functions/{}/event-invoke-config", "PutFunctionEventInvokeConfig",
+          PutFunctionEventInvokeConfig},
+    Route{"POST", "/2019-09-25/functions/{}/event-invoke-config",
+          "UpdateFunctionEventInvokeConfig", UpdateFunctionEventInvokeConfig},
+    Route{"GET", "/2019-09-25/functions/{}/event-invoke-config", "GetFunctionEventInvokeConfig",
+          GetFunctionEventInvokeConfig},
+    Route{"DELETE", "/2019-09-25/functions/{}/event-invoke-config",
+          "DeleteFunctionEventInvokeConfig", DeleteFunctionEventInvokeConfig},
+    Route{"GET", "/2019-09-25/functions/{}/event-invoke-config/list",
+          "ListFunctionEventInvokeConfigs", ListFunctionEventInvokeConfigs},
     Route{"GET", "/2016-08-19/account-settings", "GetAccountSettings", GetAccountSettings},
     Route{"POST", "/2018-10-31/layers/{}/versions", "PublishLayerVersion", PublishLayerVersion},
     Route{"GET", "/2018-10-31/layers/{}/versions/{}", "GetLayerVersion", GetLayerVersion},
@@ -205,6 +215,10 @@ Task<Status> Context::Commit(std::vector<int> fds, std::vector<std::string> dirs
 void Context::FunctionChanged(const std::string& name) const {
   deps.execution.functions.Invalidate(name);
   deps.execution.pool.Retire(name);
+}
+
+void Context::FunctionSettingsChanged(const std::string& name) const {
+  deps.execution.functions.Invalidate(name);
 }
 
 Result<store::FunctionRecord> ReadFunction(const Context& ctx, const std::string& name) {

@@ -76,6 +76,10 @@ struct Context {
   // After a committed change to function `name`: its cached record goes, and its warm
   // sandboxes, which run the old code or configuration, retire.
   void FunctionChanged(const std::string& name) const;
+  // After a committed change to what only the invoke path reads of function `name` (its
+  // resource policy, its event invoke configuration): its cached record goes; its warm
+  // sandboxes, whose code and configuration did not change, stay.
+  void FunctionSettingsChanged(const std::string& name) const;
 };
 
 class LambdaService {

@@ -7,7 +7,7 @@ namespace {
 
 constexpr char kColumns[] =
     "name, config, code_blob, code_sha256, code_size, revision_id, modified_ms, "
-    "reserved_concurrency";
+    "reserved_concurrency, coalesce(policy, ''), coalesce(event_invoke_config, '')";
 
 FunctionRecord ReadFunction(const Stmt& s) {
   FunctionRecord f;
@@ -19,6 +19,8 @@ FunctionRecord ReadFunction(const Stmt& s) {
   f.revision_id = s.String(5);
   f.modified_ms = s.Int(6);
   if (!s.IsNull(7)) f.reserved_concurrency = static_cast<int>(s.Int(7));
+  f.policy = s.String(8);
+  f.event_invoke_config = s.String(9);
   return f;
 }
 
@@ -162,6 +164,14 @@ Status SetFunctionPolicy(WriteTxn& t, std::string_view name, std::string_view po
   if (!existing.ok()) return std::move(existing).error();
   Stmt s = t.db().Prepare("UPDATE functions SET policy = ?2 WHERE name = ?1");
   s.Bind(1, name).BindOrNull(2, policy);
+  return s.Run();
+}
+
+Status SetEventInvokeConfig(WriteTxn& t, std::string_view name, std::string_view config) {
+  auto existing = Existing(t, name);
+  if (!existing.ok()) return std::move(existing).error();
+  Stmt s = t.db().Prepare("UPDATE functions SET event_invoke_config = ?2 WHERE name = ?1");
+  s.Bind(1, name).BindOrNull(2, config);
   return s.Run();
 }
 

@@ -25,6 +25,10 @@ struct FunctionRecord {
   std::string revision_id;
   int64_t modified_ms = 0;
   std::optional<int> reserved_concurrency;  // PutFunctionConcurrency; none when unreserved
+  // Written only by their own setters (SetFunctionPolicy, SetEventInvokeConfig): CreateFunction
+  // and ReplaceFunction leave them alone.
+  std::string policy;               // the resource-based policy document; empty: none
+  std::string event_invoke_config;  // as the Lambda module serializes it; empty: none
 };
 
 // What GetAccountSettings reports as AccountUsage.
@@ -59,5 +63,9 @@ Status SetReservedConcurrency(WriteTxn& t, std::string_view name, std::optional<
 Result<std::optional<std::string>> GetFunctionPolicy(Connection& c, std::string_view name);
 // Replaces it (empty: removes it). ResourceNotFoundException when the function is gone.
 Status SetFunctionPolicy(WriteTxn& t, std::string_view name, std::string_view policy);
+
+// Replaces the function's event invoke configuration (empty: removes it).
+// ResourceNotFoundException when the function is gone.
+Status SetEventInvokeConfig(WriteTxn& t, std::string_view name, std::string_view config);
 
 }  // namespace evoke::store

@@ -294,6 +294,45 @@ TEST_F(StoreTest, LayerVersionsAreNeverReusedAndStayWhileUsed) {
   EXPECT_TRUE(ListReservedConcurrency(*reader)->empty());
 }
 
+TEST_F(StoreTest, PolicyAndEventInvokeConfigSurviveRewrites) {
+  FunctionRecord f;
+  f.name = "fn";
+  f.config_json = "{}";
+  f.code_blob = "none";
+  f.policy = "ignored by CreateFunction";
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return CreateFunction(t, f); }).ok());
+  {
+    auto reader = db_->Reader();
+    auto got = GetFunction(*reader, "fn");
+    ASSERT_TRUE(got.ok() && got->has_value());
+    EXPECT_EQ((*got)->policy, "");
+    EXPECT_EQ((*got)->event_invoke_config, "");
+  }
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return SetFunctionPolicy(t, "fn", "{\"p\":1}"); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return SetEventInvokeConfig(t, "fn", "{\"e\":1}"); }).ok());
+  // A configuration or code update rewrites the record without them.
+  f.config_json = "{\"x\":1}";
+  f.policy.clear();
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return ReplaceFunction(t, f); }).ok());
+  {
+    auto reader = db_->Reader();
+    auto got = GetFunction(*reader, "fn");
+    EXPECT_EQ((*got)->config_json, "{\"x\":1}");
+    EXPECT_EQ((*got)->policy, "{\"p\":1}");
+    EXPECT_EQ((*got)->event_invoke_config, "{\"e\":1}");
+    auto listed = ListFunctions(*reader, "", 10);
+    ASSERT_EQ(listed->size(), 1u);
+    EXPECT_EQ((*listed)[0].event_invoke_config, "{\"e\":1}");
+  }
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return SetEventInvokeConfig(t, "fn", ""); }).ok());
+  {
+    auto reader = db_->Reader();
+    EXPECT_EQ((*GetFunction(*reader, "fn"))->event_invoke_config, "");
+  }
+  EXPECT_EQ(Run([&](WriteTxn& t) { return SetEventInvokeConfig(t, "gone", "{}"); }).error().code,
+            "ResourceNotFoundException");
+}
+
 TEST(Encodings, SegmentsAndHeadersRoundTrip) {
   std::vector<Segment> segs{{"aa", 1}, {"bb", 12345678901}};
   auto back = DecodeSegments(EncodeSegments(segs));
