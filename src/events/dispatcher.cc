@@ -1,5 +1,6 @@
 #include "events/dispatcher.h"
 
+#include <boost/asio/detached.hpp>
 #include <nlohmann/json.hpp>
 
 #include "base/encoding.h"

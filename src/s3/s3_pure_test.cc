@@ -12,6 +12,7 @@
 #include "s3/multipart.h"
 #include "s3/names.h"
 #include "s3/notification.h"
+#include "s3/object_events.h"
 #include "s3/tagging.h"
 
 namespace evoke::s3 {
@@ -408,6 +409,82 @@ TEST(Tagging, Limits) {
             "MalformedXML");
   EXPECT_EQ(ParseTaggingXml("<Tagging/>").error().code, "MalformedXML");
   EXPECT_TRUE(ParseTaggingXml("<Tagging><TagSet/></Tagging>")->empty());
+}
+
+NotificationConfig RulesOf(std::vector<NotificationRule> rules) {
+  NotificationConfig c;
+  c.rules = std::move(rules);
+  return c;
+}
+
+NotificationRule Rule(std::vector<std::string> events, std::string prefix, std::string suffix) {
+  NotificationRule r;
+  r.arn = "arn:aws:lambda:us-east-1:000000000000:function:f";
+  r.events = std::move(events);
+  r.prefix = std::move(prefix);
+  r.suffix = std::move(suffix);
+  return r;
+}
+
+TEST(Notification, OverlappingRulesAreRefused) {
+  const std::vector<std::string> created = {"s3:ObjectCreated:*"};
+  const std::vector<std::string> put = {"s3:ObjectCreated:Put"};
+  const std::vector<std::string> removed = {"s3:ObjectRemoved:*"};
+  // Overlapping: a prefix that starts another, a suffix that ends another, empty filters, a
+  // wildcard covering a specific type.
+  EXPECT_FALSE(CheckOverlaps(RulesOf({Rule(created, "a/", ""), Rule(created, "a/b/", "")})).ok());
+  EXPECT_FALSE(CheckOverlaps(RulesOf({Rule(created, "", ".jpg"), Rule(created, "", "x.jpg")})).ok());
+  EXPECT_FALSE(CheckOverlaps(RulesOf({Rule(created, "", ""), Rule(put, "a/", ".png")})).ok());
+  auto refused = CheckOverlaps(RulesOf({Rule(created, "", ""), Rule(created, "", "")}));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "InvalidArgument");
+  // Apart: different prefixes, different suffixes, different event types.
+  EXPECT_TRUE(CheckOverlaps(RulesOf({Rule(created, "a/", ""), Rule(created, "b/", "")})).ok());
+  EXPECT_TRUE(CheckOverlaps(RulesOf({Rule(created, "a/", ".jpg"), Rule(created, "a/", ".png")})).ok());
+  EXPECT_TRUE(CheckOverlaps(RulesOf({Rule(created, "", ""), Rule(removed, "", "")})).ok());
+  EXPECT_TRUE(CheckOverlaps(RulesOf({Rule(put, "", ""),
+                                     Rule({"s3:ObjectCreated:Copy"}, "", "")})).ok());
+}
+
+TEST(ObjectEvents, RecordAsS3WritesIt) {
+  ObjectEvent e;
+  e.name = "ObjectCreated:Put";
+  e.bucket = "images-1";
+  e.key = "photos/red flower+1.jpg";
+  e.size = 1024;
+  e.etag = "d41d8cd98f00b204e9800998ecf8427e";
+  e.time_ms = 1'700'000'000'123;
+  EventRecordFields f;
+  f.region = "us-east-1";
+  f.principal_id = "AWS:AKID";
+  f.source_ip = "127.0.0.1";
+  f.request_id = "C3D13FE58DE4C810";
+  f.host_id = "host";
+  f.configuration_id = "thumbs";
+  f.owner_id = "owner";
+  f.sequencer = "0055AED6DCD90281E5";
+  EXPECT_EQ(RenderEventDocument(e, f),
+            R"({"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",)"
+            R"("eventTime":"2023-11-14T22:13:20.123Z","eventName":"ObjectCreated:Put",)"
+            R"("userIdentity":{"principalId":"AWS:AKID"},)"
+            R"("requestParameters":{"sourceIPAddress":"127.0.0.1"},)"
+            R"("responseElements":{"x-amz-request-id":"C3D13FE58DE4C810","x-amz-id-2":"host"},)"
+            R"("s3":{"s3SchemaVersion":"1.0","configurationId":"thumbs",)"
+            R"("bucket":{"name":"images-1","ownerIdentity":{"principalId":"owner"},)"
+            R"("arn":"arn:aws:s3:::images-1"},"object":{"key":"photos%2Fred+flower%2B1.jpg",)"
+            R"("size":1024,"eTag":"d41d8cd98f00b204e9800998ecf8427e",)"
+            R"("sequencer":"0055AED6DCD90281E5"}}}]})");
+  // Removal records carry no size or ETag.
+  e.name = "ObjectRemoved:Delete";
+  std::string removed = RenderEventDocument(e, f);
+  EXPECT_EQ(removed.find("\"size\""), std::string::npos);
+  EXPECT_EQ(removed.find("\"eTag\""), std::string::npos);
+}
+
+TEST(ObjectEvents, SequencersIncrease) {
+  std::string a = NextSequencer(), b = NextSequencer();
+  EXPECT_EQ(a.size(), 18u);
+  EXPECT_LT(a, b);  // same length, upper-case hex: text order is numeric order
 }
 
 }  // namespace

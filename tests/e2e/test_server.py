@@ -219,14 +219,6 @@ def test_large_object_streams_with_bounded_memory(own_server, tmp_path):
 
 def test_services_not_built_yet_answer_not_implemented(own_server):
     server = own_server()
-    lam = boto3.client("lambda", endpoint_url=server.endpoint, region_name="us-east-1",
-                       aws_access_key_id=server.access_key, aws_secret_access_key=server.secret,
-                       config=Config(retries={"max_attempts": 1}))
-    with pytest.raises(ClientError) as e:
-        # Asynchronous invocation waits for the events work's durable queue.
-        lam.invoke(FunctionName="not-built-yet", InvocationType="Event", Payload=b"{}")
-    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
-    assert e.value.response["Error"]["Code"] == "NotImplemented"
     with pytest.raises(ClientError) as e:
         boto3.client("events", endpoint_url=server.endpoint, region_name="us-east-1",
                      aws_access_key_id=server.access_key, aws_secret_access_key=server.secret,
