@@ -372,3 +372,80 @@ def test_events_survive_sigkill(tmp_path):
                    "uploaded-just-before-the-kill" for e in payloads)
     finally:
         server.stop()
+
+
+# ---- Retries and destinations, on the test clock ------------------------------------------------
+
+def attempts(s3, bucket, count):
+    return lambda: (lambda e: e if len(e) >= count else None)(seen(s3, bucket))
+
+
+def test_retries_follow_lambdas_delays_then_the_failure_destination(target, lam, s3, recorder):
+    failing, out = recorder(FAIL=1)
+    sink, sink_out = recorder()
+    lam.put_function_event_invoke_config(
+        FunctionName=failing, MaximumRetryAttempts=2,
+        DestinationConfig={"OnFailure": {"Destination": function_arn(sink)}})
+    r = lam.invoke(FunctionName=failing, InvocationType="Event", Payload=b'{"try": 1}')
+    request_id = r["ResponseMetadata"]["RequestId"]
+    wait_for(attempts(s3, out, 1), what="the first attempt")
+    # Lambda waits a minute before the second attempt and two more before the third; the test
+    # moves the server's events clock instead of waiting.
+    time.sleep(1)
+    assert len(seen(s3, out)) == 1
+    advance_clock(target.endpoint, 61)
+    wait_for(attempts(s3, out, 2), what="the second attempt")
+    advance_clock(target.endpoint, 60)
+    time.sleep(1.5)
+    assert len(seen(s3, out)) == 2, "the third attempt came before its two minutes"
+    advance_clock(target.endpoint, 61)
+    wait_for(attempts(s3, out, 3), what="the third attempt")
+    # Every attempt carried the same request id and event.
+    for key, event in seen(s3, out):
+        assert key.startswith("seen/%s/" % request_id)
+        assert event == {"try": 1}
+
+    _, record = wait_for(lambda: seen(s3, sink_out), what="the OnFailure record")[0]
+    assert record["version"] == "1.0"
+    assert record["requestContext"] == {
+        "requestId": request_id, "functionArn": function_arn(failing) + ":$LATEST",
+        "condition": "RetriesExhausted", "approximateInvokeCount": 3}
+    assert record["requestPayload"] == {"try": 1}
+    assert record["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST",
+                                         "functionError": "Unhandled"}
+    assert record["responsePayload"]["errorType"] == "RuntimeError"
+    assert record["responsePayload"]["errorMessage"] == "failing on purpose"
+    assert record["timestamp"].endswith("Z")
+    time.sleep(1)
+    assert len(seen(s3, out)) == 3 and len(seen(s3, sink_out)) == 1
+
+
+def test_success_destination_and_s3_failure_destination(target, lam, s3, recorder, bucket):
+    ok, _ = recorder()
+    sink, sink_out = recorder()
+    lam.put_function_event_invoke_config(
+        FunctionName=ok, DestinationConfig={"OnSuccess": {"Destination": function_arn(sink)}})
+    lam.invoke(FunctionName=ok, InvocationType="Event", Payload=b'{"fine": true}')
+    _, record = wait_for(lambda: seen(s3, sink_out), what="the OnSuccess record")[0]
+    assert record["requestContext"]["condition"] == "Success"
+    assert record["requestContext"]["approximateInvokeCount"] == 1
+    assert record["responsePayload"] == {"ok": True}
+    assert "functionError" not in record["responseContext"]
+
+    failing, _ = recorder(FAIL=1)
+    lam.put_function_event_invoke_config(
+        FunctionName=failing, MaximumRetryAttempts=0,
+        DestinationConfig={"OnFailure": {"Destination": "arn:aws:s3:::" + bucket}})
+    lam.invoke(FunctionName=failing, InvocationType="Event", Payload=b'{"to": "s3"}')
+
+    def stored():
+        return s3.list_objects_v2(Bucket=bucket).get("Contents")
+
+    objects = wait_for(stored, what="the record in the bucket")
+    key = objects[0]["Key"]
+    prefix = "aws/lambda/async/%s/" % failing
+    assert key.startswith(prefix)
+    record = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 1
+    assert record["requestPayload"] == {"to": "s3"}
