@@ -20,6 +20,8 @@
 #include "base/clock.h"
 #include "base/hash.h"
 #include "base/log.h"
+#include "events/events_service.h"
+#include "events/scheduler_service.h"
 #include "exec/code_cache.h"
 #include "exec/pool.h"
 #include "exec/process.h"
@@ -189,6 +191,15 @@ int RunServer(const ServerConfig& config) {
   FrontDoor front_door(s3);
   front_door.AddService("lambda", [&lambda](http::Exchange& ex) { return lambda.Handle(ex); });
   front_door.AddService("logs", [&logs](http::Exchange& ex) { return logs.Handle(ex); });
+  // EventBridge rules and EventBridge Scheduler. Their changes wake the schedule runner
+  // (events::ScheduleRunner, wired with the async queue): schedules_changed = its Wake.
+  events::EventsDependencies events_deps{**db, committer, verifier, clock, {}};
+  events::EventsService events_api({config.region, config.account_id}, events_deps);
+  events::SchedulerService scheduler_api({config.region, config.account_id}, events_deps);
+  front_door.AddService("events",
+                        [&events_api](http::Exchange& ex) { return events_api.Handle(ex); });
+  front_door.AddService("scheduler",
+                        [&scheduler_api](http::Exchange& ex) { return scheduler_api.Handle(ex); });
 
   int access_log_fd = OpenAccessLog(config.access_log);
   if (access_log_fd < 0 && config.access_log != "off") {
