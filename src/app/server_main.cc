@@ -22,7 +22,10 @@
 #include "base/hash.h"
 #include "base/log.h"
 #include "events/dispatcher.h"
+#include "events/events_service.h"
 #include "events/s3_notifications.h"
+#include "events/schedule_runner.h"
+#include "events/scheduler_service.h"
 #include "exec/code_cache.h"
 #include "exec/pool.h"
 #include "exec/process.h"
@@ -212,6 +215,19 @@ int RunServer(const ServerConfig& config) {
   }
   front_door.AddService("lambda", [&lambda](http::Exchange& ex) { return lambda.Handle(ex); });
   front_door.AddService("logs", [&logs](http::Exchange& ex) { return logs.Handle(ex); });
+  // EventBridge rules and EventBridge Scheduler; the runner fires them into the async queue on
+  // the events clock, and every committed change to them wakes it.
+  events::ScheduleRunner schedule_runner(*contexts[0], **db, committer, events_clock, dispatcher,
+                                         config.account_id, config.region);
+  events_clock.OnAdvance([&schedule_runner] { schedule_runner.Wake(); });
+  events::EventsDependencies events_deps{**db, committer, verifier, events_clock,
+                                         [&schedule_runner] { schedule_runner.Wake(); }};
+  events::EventsService events_api({config.region, config.account_id}, events_deps);
+  events::SchedulerService scheduler_api({config.region, config.account_id}, events_deps);
+  front_door.AddService("events",
+                        [&events_api](http::Exchange& ex) { return events_api.Handle(ex); });
+  front_door.AddService("scheduler",
+                        [&scheduler_api](http::Exchange& ex) { return scheduler_api.Handle(ex); });
 
   int access_log_fd = OpenAccessLog(config.access_log);
   if (access_log_fd < 0 && config.access_log != "off") {
@@ -244,6 +260,7 @@ int RunServer(const ServerConfig& config) {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (auto& c : contexts) guards.push_back(asio::make_work_guard(*c));
   if (Status s = dispatcher.Start(); !s.ok()) return Fail(s.error().message);
+  schedule_runner.Start();
   server.Start();
   pool.Start();
 
@@ -253,6 +270,7 @@ int RunServer(const ServerConfig& config) {
     LogInfo(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
             ", shutting down");
     dispatcher.Stop();
+    schedule_runner.Stop();
     pool.StopAll();
     // Once drained, the contexts run out of work and their run() calls return.
     server.Shutdown(std::chrono::seconds(10), [&] {

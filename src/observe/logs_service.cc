@@ -3,6 +3,7 @@
 
 #include <array>
 
+#include "auth/json_api_errors.h"
 #include "base/hash.h"
 #include "base/ids.h"
 #include "observe/logs_actions.h"
@@ -49,24 +50,6 @@ http::Response ErrorResponse(const Error& error, const std::string& request_id) 
   json body = {{"__type", error.code}};
   if (!error.message.empty()) body["message"] = error.message;
   return JsonResponse(LogsStatusForError(error.code), body.dump(), request_id);
-}
-
-// The verifier names its errors as S3 does; CloudWatch Logs spells them its own way.
-Error AsLogsAuthError(Error error) {
-  if (error.code == "InvalidAccessKeyId") {
-    return MakeError("UnrecognizedClientException",
-                     "The security token included in the request is invalid.");
-  }
-  if (error.code == "SignatureDoesNotMatch" || error.code == "RequestTimeTooSkewed" ||
-      error.code == "AuthorizationHeaderMalformed" || error.code == "IncompleteSignature" ||
-      error.code == "XAmzContentSHA256Mismatch") {
-    return MakeError("InvalidSignatureException", error.message);
-  }
-  if (error.code == "AccessDenied" || error.code == "InvalidRequest" ||
-      error.code == "InvalidToken") {
-    return MakeError("AccessDeniedException", error.message);
-  }
-  return error;
 }
 
 Task<Result<std::string>> ReadWholeBody(http::Exchange& ex) {
@@ -130,7 +113,7 @@ Task<void> LogsService::Handle(http::Exchange& ex) {
     }
     auto verified = verifier_.VerifyWithBody(ex.request(), Sha256Hex(*body));
     if (!verified.ok()) {
-      error = AsLogsAuthError(std::move(verified).error());
+      error = auth::AsJsonApiAuthError(std::move(verified).error());
       break;
     }
     ex.log().principal = verified->principal.access_key_id;

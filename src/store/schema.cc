@@ -149,6 +149,46 @@ CREATE TABLE async_events (
   due_ms INTEGER NOT NULL         -- not to run before (events clock)
 );
 )sql",
+      // 8: schedules (docs/events.md). EventBridge rules on the default event bus and their
+      // targets (each target the JSON object PutTargets took), and EventBridge Scheduler
+      // schedules keyed by group and name with their whole definition as JSON. anchor_ms is
+      // where a rate() counts from: when the rule's expression was set, a schedule's StartDate
+      // or creation. The "default" schedule group exists without a row.
+      R"sql(
+CREATE TABLE event_rules (
+  name TEXT PRIMARY KEY,
+  schedule_expression TEXT,
+  event_pattern TEXT,
+  state TEXT NOT NULL,            -- ENABLED | DISABLED
+  description TEXT,
+  role_arn TEXT,
+  created_ms INTEGER NOT NULL,
+  anchor_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE event_targets (
+  rule TEXT NOT NULL,
+  id TEXT NOT NULL,
+  target TEXT NOT NULL,           -- JSON: Id, Arn, Input | InputPath | InputTransformer, ...
+  PRIMARY KEY (rule, id)
+) WITHOUT ROWID;
+
+CREATE TABLE schedule_groups (
+  name TEXT PRIMARY KEY,
+  created_ms INTEGER NOT NULL,
+  modified_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE schedules (
+  group_name TEXT NOT NULL,
+  name TEXT NOT NULL,
+  state TEXT NOT NULL,            -- ENABLED | DISABLED
+  definition TEXT NOT NULL,       -- JSON, as the Scheduler module serializes it
+  created_ms INTEGER NOT NULL,
+  modified_ms INTEGER NOT NULL,
+  PRIMARY KEY (group_name, name)
+) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }

@@ -220,9 +220,9 @@ def test_large_object_streams_with_bounded_memory(own_server, tmp_path):
 def test_services_not_built_yet_answer_not_implemented(own_server):
     server = own_server()
     with pytest.raises(ClientError) as e:
-        boto3.client("events", endpoint_url=server.endpoint, region_name="us-east-1",
+        boto3.client("sqs", endpoint_url=server.endpoint, region_name="us-east-1",
                      aws_access_key_id=server.access_key, aws_secret_access_key=server.secret,
-                     config=Config(retries={"max_attempts": 1})).list_rules()
+                     config=Config(retries={"max_attempts": 1})).list_queues()
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
     # The endpoint keeps serving S3.
     s3 = boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1",

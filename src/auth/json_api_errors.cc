@@ -1,0 +1,22 @@
+#include "auth/json_api_errors.h"
+
+namespace evoke::auth {
+
+Error AsJsonApiAuthError(Error error) {
+  if (error.code == "InvalidAccessKeyId") {
+    return MakeError("UnrecognizedClientException",
+                     "The security token included in the request is invalid.");
+  }
+  if (error.code == "SignatureDoesNotMatch" || error.code == "RequestTimeTooSkewed" ||
+      error.code == "AuthorizationHeaderMalformed" || error.code == "IncompleteSignature" ||
+      error.code == "XAmzContentSHA256Mismatch") {
+    return MakeError("InvalidSignatureException", error.message);
+  }
+  if (error.code == "AccessDenied" || error.code == "InvalidRequest" ||
+      error.code == "InvalidToken") {
+    return MakeError("AccessDeniedException", error.message);
+  }
+  return error;
+}
+
+}  // namespace evoke::auth
