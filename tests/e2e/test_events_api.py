@@ -16,7 +16,7 @@ from conftest import EvokeServer, unique_name
 
 AWS_V2 = os.environ.get("EVOKE_E2E_AWS_V2", "/usr/bin/aws")
 AWS_V1 = os.environ.get("EVOKE_E2E_AWS_V1", "/root/.pyenv/versions/3.11.7/bin/aws")
-ACCOUNT = "123456789012"
+ACCOUNT = "000000000000"  # evoke's default account id
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:%s:function:tick" % ACCOUNT
 ROLE_ARN = "arn:aws:iam::%s:role/scheduler" % ACCOUNT
 
@@ -356,7 +356,7 @@ def test_schedule_validation_errors(scheduler):
     fails(ScheduleExpression="rate(1 fortnight)")
     fails(ScheduleExpression="cron(0 12 * * *)")
     fails(ScheduleExpressionTimezone="Mars/Olympus_Mons")
-    fails(FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 0})
+    fails(FlexibleTimeWindow={"Mode": "OFF", "MaximumWindowInMinutes": 5})
     fails(FlexibleTimeWindow={"Mode": "FLEXIBLE"})
     fails(State="PAUSED")
     fails(Target={"Arn": FUNCTION_ARN, "RoleArn": ROLE_ARN, "Input": "{not json"})
