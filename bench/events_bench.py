@@ -89,6 +89,7 @@ def setup(endpoint, bucket, function, udp_port):
                        SourceArn="arn:aws:s3:::" + bucket, SourceAccount=ACCOUNT)
     s3 = client("s3", endpoint)
     s3.create_bucket(Bucket=bucket)
+    s3.create_bucket(Bucket=bucket + "-plain")  # the same PUTs without a notification
     arn = "arn:aws:lambda:us-east-1:%s:function:%s" % (ACCOUNT, function)
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
         "LambdaFunctionConfigurations": [
@@ -209,6 +210,12 @@ def latency(s3load, endpoint, bucket, udp_port, samples, warmup, pause_ms, label
         r = run_s3load(s3load, base + ["--prefix", "lat-", "--ops", str(samples), "--pause-ms",
                                        str(pause_ms), "--timestamps", times_path], label, run_dir)
         out["client"] = r
+        # The same PUTs into a bucket without notifications: what the event adds to the PUT.
+        plain = run_s3load(s3load, base[:4] + [bucket + "-plain"] + base[5:] + [
+            "--prefix", "plain-", "--ops", str(samples), "--pause-ms", str(pause_ms)],
+            label + "-plain", run_dir)
+        out["plain_put"] = ({"p50": plain["p50_ms"], "p99": plain["p99_ms"], "ok": plain["ok"],
+                             "errors": plain["errors"]} if "p50_ms" in plain else plain)
         rows = read_times(times_path)
         keys = ["lat-%d" % k for k, _, _, ok in rows if ok]
         lis.wait_for(keys, 10)
@@ -304,15 +311,18 @@ def report(raw_path, meta_path):
     systems = [s for s in ("evoke", "serverless-offline") if s in by]
     out = []
     w = out.append
-    w("## Events benchmark (bench/run_events.sh), %s" % meta["stamp"])
+    w("## Events benchmark %s" % meta["stamp"])
     w("")
-    w("Machine: %s, %s cores, %s RAM, kernel %s. 1-minute load at start %s, before the "
-      "evoke / peer measurements %s / %s. Client: bench/s3load (C++; `put --pause-ms %s "
+    w("Machine: %s, %s cores, %s RAM, kernel %s; `dd bs=4k oflag=dsync` %s writes/s. 1-minute "
+      "load at start %s, before the evoke / peer measurements %s / %s. evoke's "
+      "--async-concurrency %s. Client: bench/s3load (C++; `put --pause-ms %s "
       "--timestamps` on one connection for latency, %s connections for throughput). Handler: "
       "Python no-op whose first line sends `time.time_ns()` and the key by UDP to the bench. "
       "Run directory `%s`, %s s."
-      % (meta["model"], meta["cores"], meta["mem"], meta["kernel"], meta["load_at_start"],
-         meta.get("load_evoke", "?"), meta.get("load_peer", "?"), meta["pause_ms"],
+      % (meta["model"], meta["cores"], meta["mem"], meta["kernel"], meta["dsync_4k_ops_s"],
+         meta["load_at_start"],
+         meta.get("load_evoke", "?"), meta.get("load_peer", "?"), meta["async_concurrency"],
+         meta["pause_ms"],
          meta["conns"], meta["run_dir"], meta["elapsed_s"]))
     w("")
     w("Latency from an S3 PUT (%s-byte object, %s samples after %s warm-up events, %s ms "
@@ -320,29 +330,33 @@ def report(raw_path, meta_path):
                                                     meta["pause_ms"]))
     w("")
     w("| system | (a) from PUT start p50 / p99 / max | (b) from PUT response p50 / p99 / max | "
-      "PUT round trip p50 / p99 | heard / PUTs | handler before response |")
-    w("|---|---|---|---|---|---|")
+      "PUT round trip p50 / p99 | same PUTs, bucket without notification | heard / PUTs | "
+      "handler before response |")
+    w("|---|---|---|---|---|---|---|")
     for s in systems:
         r = by[s].get("latency")
         if r is None or "from_put_start" not in r.get("result", {}):
             why = (r or {}).get("failed") or (r or {}).get("result", {}).get("failed") or "not run"
-            w("| %s | %s | | | | |" % (s, why))
+            w("| %s | %s | | | | | |" % (s, why))
             continue
         x = r["result"]
         a, b, rt = x["from_put_start"], x["from_put_response"], x["put_latency"]
         heard = x["put_ok"] - x["missing"]
-        w("| %s | %s / %s / %s | %s / %s / %s | %s / %s | %d / %d | %d |" % (
+        pl = x.get("plain_put") or {}
+        plain = ("%s / %s" % (fmt(pl["p50"]), fmt(pl["p99"])) +
+                 (" (%d errors)" % pl["errors"] if pl["errors"] else "")) if "p50" in pl else "–"
+        w("| %s | %s / %s / %s | %s / %s / %s | %s / %s | %s | %d / %d | %d |" % (
             s, fmt(a and a["p50"]), fmt(a and a["p99"]), fmt(a and a["max"]),
             fmt(b and b["p50"]), fmt(b and b["p99"]), fmt(b and b["max"]),
-            fmt(rt and rt["p50"]), fmt(rt and rt["p99"]), heard, x["put_ok"] + x["put_errors"],
+            fmt(rt and rt["p50"]), fmt(rt and rt["p99"]), plain, heard, x["put_ok"] + x["put_errors"],
             x["handler_before_response"]))
     w("")
     w("Asynchronous throughput (no-op Python function; events/s = handler starts / (first "
       "acknowledgement .. last handler start)):")
     w("")
-    w("| system | source | N | accepted | heard | lost | duplicates | accepted/s | events/s | "
-      "drain after last ack |")
-    w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    w("| system | source | N | accepted | refused / failed | heard | lost | duplicates | "
+      "accepted/s | events/s | drain after last ack |")
+    w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for s in systems:
         for key, src in (("tput_invoke", "Invoke Event, %s clients" % meta["conns"]),
                          ("tput_put", "PUT into notifying bucket, %s clients" % meta["conns"])):
@@ -351,11 +365,11 @@ def report(raw_path, meta_path):
                 continue
             if "result" not in r or "accepted" not in r["result"]:
                 why = r.get("failed") or r.get("detail") or "failed"
-                w("| %s | %s | | %s | | | | | | |" % (s, src, why))
+                w("| %s | %s | | %s | | | | | | | |" % (s, src, why))
                 continue
             x = r["result"]
-            w("| %s | %s | %d | %d | %d | %d%s | %d | %s | %s | %s ms |" % (
-                s, src, x["n"], x["accepted"], x["heard"], x["lost"],
+            w("| %s | %s | %d | %d | %d | %d | %d%s | %d | %s | %s | %s ms |" % (
+                s, src, x["n"], x["accepted"], x["rejected"], x["heard"], x["lost"],
                 "" if x["complete"] else " (timed out)", x["duplicates"],
                 fmt(x["accept_per_s"], "%.0f"), fmt(x["events_per_s"], "%.0f"),
                 fmt(x["drain_after_last_ack_ms"], "%.0f")))
