@@ -46,7 +46,7 @@ SLS_DIR=$BENCH_OUT/serverless-offline
 PEER_SRC=/work/shared/peers/serverless-offline
 PEER_S3_PORT=43569    # serverless-s3-local's port in the peer's configuration
 BUCKET=evbench
-FUNCTION=udp-start
+FUNCTION="udp-start"
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RUN=$BENCH_OUT/events-$STAMP

@@ -1,7 +1,7 @@
 // s3load: a lean S3 load generator (PutObject / GetObject, real SigV4, HTTP/1.1 keep-alive),
-// which also drives the Lambda Invoke API (`s3load invoke`). Used by bench/run_s3.sh and
-// bench/run_lambda.sh to drive evoke and its peers with the same client. One epoll loop per
-// thread (default one thread); each connection carries one request at a time.
+// which also drives the Lambda Invoke API (`s3load invoke`). Used by bench/run_s3.sh,
+// bench/run_lambda.sh and bench/run_events.sh to drive evoke and its peers with the same client.
+// One epoll loop per thread (default one thread); each connection carries one request at a time.
 //
 // Build: g++ -std=c++20 -O2 -o s3load s3load.cc -lcrypto -lpthread
 // Usage: s3load --help
@@ -310,10 +310,10 @@ void Usage() {
       "                       (default 0: a new key per PUT)\n"
       "  --skip-setup         get: the objects already exist\n"
       "  --no-verify          get: check only the body length, not its bytes\n"
-      "  --function NAME      invoke: the function (Lambda Invoke API, RequestResponse)\n"
+      "  --function NAME      invoke: the function (Lambda Invoke API)\n"
       "  --payload JSON       invoke: the event (default {})\n"
-      "  --payload-file PATH  invoke: the event, from a file; %SEQ% in the event is replaced\n"
-      "                       by the op's sequence number (each request then hashes its own)\n"
+      "  --payload-file PATH  invoke: the event, from a file. In either, %SEQ% is replaced by\n"
+      "                       the op's sequence number (each request then hashes its own)\n"
       "  --invocation-type T  invoke: RequestResponse (default, 200 expected) or Event (202)\n"
       "  --pause-ms MS        sleep MS after each response before the connection's next request\n"
       "  --timestamps PATH    write one line per measured op: KEY START_NS END_NS OK, with\n"
