@@ -55,48 +55,9 @@ LOG_TAG=run_lambda
 . "$HERE/lib.sh"
 T0=$(date +%s)
 
-# ---- everything started is stopped on exit ------------------------------------------------------
-# Servers run in their own sessions (setsid): their process group holds every sandbox or runner
-# they spawn, and is what the cleanup signals.
-GROUPS_STARTED=()
-SERVER_PID=""
-stop_group() {  # PGID
-  local g=$1 i
-  kill -TERM -- "-$g" 2>/dev/null
-  for i in $(seq 1 100); do
-    kill -0 -- "-$g" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL -- "-$g" 2>/dev/null
-}
-cleanup() {
-  local g
-  for g in "${GROUPS_STARTED[@]}"; do stop_group "$g"; done
-  GROUPS_STARTED=()
-}
+# ---- everything started is stopped on exit (start_group / stop_server / cleanup: lib.sh) -------
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
-
-start_group() {  # LOGFILE CMD...: sets SERVER_PID (= its process group)
-  local logfile=$1; shift
-  setsid "$@" > "$logfile" 2>&1 &
-  SERVER_PID=$!
-  GROUPS_STARTED+=("$SERVER_PID")
-}
-
-stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  stop_group "$SERVER_PID"
-  local g kept=()
-  for g in "${GROUPS_STARTED[@]}"; do [ "$g" != "$SERVER_PID" ] && kept+=("$g"); done
-  GROUPS_STARTED=("${kept[@]}")
-  wait "$SERVER_PID" 2>/dev/null
-  # Sandboxes that left the server's process group must not survive it.
-  local left
-  left=$(pgrep -s "$SERVER_PID" 2>/dev/null | tr '\n' ' ')
-  [ -n "$left" ] && log "processes left in the session after stop: $left"
-  SERVER_PID=""
-}
 
 # Peak RSS of the server process and the current RSS of its descendants (sandboxes, runners).
 memory_note() {  # SYSTEM

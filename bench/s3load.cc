@@ -1,7 +1,7 @@
 // s3load: a lean S3 load generator (PutObject / GetObject, real SigV4, HTTP/1.1 keep-alive),
-// which also drives the Lambda Invoke API (`s3load invoke`). Used by bench/run_s3.sh and
-// bench/run_lambda.sh to drive evoke and its peers with the same client. One epoll loop per
-// thread (default one thread); each connection carries one request at a time.
+// which also drives the Lambda Invoke API (`s3load invoke`). Used by bench/run_s3.sh,
+// bench/run_lambda.sh and bench/run_events.sh to drive evoke and its peers with the same client.
+// One epoll loop per thread (default one thread); each connection carries one request at a time.
 //
 // Build: g++ -std=c++20 -O2 -o s3load s3load.cc -lcrypto -lpthread
 // Usage: s3load --help
@@ -286,6 +286,10 @@ struct Options {
   // invoke
   std::string function;
   std::string payload = "{}";
+  bool event_invocation = false;  // --invocation-type Event: X-Amz-Invocation-Type, 202 expected
+  // events benchmark
+  double pause_ms = 0;         // sleep between one response and the next request (per connection)
+  std::string timestamps_path; // per measured op: key, CLOCK_REALTIME ns at first write / response
 };
 
 void Usage() {
@@ -306,9 +310,16 @@ void Usage() {
       "                       (default 0: a new key per PUT)\n"
       "  --skip-setup         get: the objects already exist\n"
       "  --no-verify          get: check only the body length, not its bytes\n"
-      "  --function NAME      invoke: the function (Lambda Invoke API, RequestResponse)\n"
+      "  --function NAME      invoke: the function (Lambda Invoke API)\n"
       "  --payload JSON       invoke: the event (default {})\n"
-      "  --payload-file PATH  invoke: the event, from a file\n"
+      "  --payload-file PATH  invoke: the event, from a file. In either, %SEQ% is replaced by\n"
+      "                       the op's sequence number (each request then hashes its own)\n"
+      "  --invocation-type T  invoke: RequestResponse (default, 200 expected) or Event (202)\n"
+      "  --pause-ms MS        sleep MS after each response before the connection's next request\n"
+      "  --timestamps PATH    write one line per measured op: KEY START_NS END_NS OK, with\n"
+      "                       CLOCK_REALTIME just before the request's first byte is written and\n"
+      "                       just after its response's last byte is read (KEY: the object key\n"
+      "                       number, or the invoke's sequence number)\n"
       "  --region R           (default us-east-1)\n"
       "  --access-key K / --secret-key S  (default $AWS_ACCESS_KEY_ID / "
       "$AWS_SECRET_ACCESS_KEY)\n"
@@ -380,6 +391,13 @@ Options ParseOptions(int argc, char** argv) {
     else if (a == "--function") o.function = val();
     else if (a == "--payload") o.payload = val();
     else if (a == "--payload-file") o.payload = ReadFile(val());
+    else if (a == "--invocation-type") {
+      std::string t = val();
+      if (t == "Event") o.event_invocation = true;
+      else if (t != "RequestResponse") Die("--invocation-type: RequestResponse or Event");
+    }
+    else if (a == "--pause-ms") o.pause_ms = std::stod(val());
+    else if (a == "--timestamps") o.timestamps_path = val();
     else if (a == "--watch-children") o.watch_children = true;
     else if (a == "--region") o.region = val();
     else if (a == "--access-key") o.access_key = val();
@@ -439,6 +457,20 @@ struct Phase {
   uint64_t key_base = 0;               // key = key_base + seq otherwise
 };
 
+// One measured op's wall-clock times, for --timestamps.
+struct OpTimes {
+  uint64_t key;
+  int64_t start_ns;  // CLOCK_REALTIME just before the request's first byte was written
+  int64_t end_ns;    // ... just after the response's last byte was read
+  bool ok;
+};
+
+int64_t RealtimeNs() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
 struct Stats {
   uint64_t ok = 0;
   uint64_t errors = 0;
@@ -448,6 +480,7 @@ struct Stats {
   std::vector<uint32_t> lat_us;
   std::map<std::string, uint64_t> error_kinds;  // "HTTP 403", "timeout", "short body", ...
   std::vector<std::string> samples;             // first error bodies / messages
+  std::vector<OpTimes> times;                   // with --timestamps only
 
   void Merge(const Stats& o) {
     ok += o.ok;
@@ -456,6 +489,7 @@ struct Stats {
     connects += o.connects;
     retries += o.retries;
     lat_us.insert(lat_us.end(), o.lat_us.begin(), o.lat_us.end());
+    times.insert(times.end(), o.times.begin(), o.times.end());
     for (const auto& [k, v] : o.error_kinds) error_kinds[k] += v;
     for (const auto& s : o.samples)
       if (samples.size() < 5) samples.push_back(s);
@@ -471,6 +505,7 @@ struct Shared {
   std::string host_header;
   std::string invoke_path;            // /2015-03-31/functions/NAME/invocations, URI-encoded
   std::string invoke_canonical_path;  // ... encoded once more, as SigV4 wants for non-S3 services
+  bool payload_has_seq = false;       // invoke: the event holds %SEQ%, made per request
   Phase* phase = nullptr;
 };
 
@@ -492,6 +527,9 @@ struct Conn {
   size_t sent = 0;  // of head + body
   OpKind kind = OpKind::kPut;
   Clock::time_point start;
+  uint64_t key = 0;       // object key number / invoke sequence number
+  int64_t start_ns = 0;   // CLOCK_REALTIME at the first write (--timestamps)
+  std::string own_body;   // an invoke event made for this request (%SEQ%)
   // response
   std::string hbuf;  // partial header bytes
   bool headers_done = false;
@@ -607,6 +645,15 @@ class Worker {
     }
     const Phase& p = *phase_;
     uint64_t key = p.key_mod ? seq % p.key_mod : p.key_base + seq;
+    if (opt_.pause_ms > 0 && c.uses > 0) {
+      // The events benchmark's idle gap: the function finishes and waits, as between real
+      // events. It blocks this thread, so it is meant for one connection.
+      const auto ns = static_cast<long>(opt_.pause_ms * 1e6);
+      timespec ts{ns / 1000000000, ns % 1000000000};
+      while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+      }
+    }
+    c.key = key;
     BuildRequest(c, p.kind, key);
     c.start = Clock::now();
     c.retried = false;
@@ -625,7 +672,7 @@ class Worker {
 
   void BuildRequest(Conn& c, OpKind kind, uint64_t key) {
     if (kind == OpKind::kInvoke) {
-      BuildInvoke(c);
+      BuildInvoke(c, key);
     } else {
       BuildS3(c, kind, key);
     }
@@ -648,17 +695,34 @@ class Worker {
 
   // Lambda Invoke (RequestResponse): POST the event, signed for service "lambda" as botocore
   // signs it (host and x-amz-date; the payload's hash goes into the canonical request only).
-  void BuildInvoke(Conn& c) {
+  // With --invocation-type Event, X-Amz-Invocation-Type is sent and signed, as botocore does.
+  void BuildInvoke(Conn& c, uint64_t seq) {
+    const std::string* body = sh_->payload;
+    const std::string* body_sha = &sh_->payload_sha;
+    if (sh_->payload_has_seq) {
+      c.own_body = *sh_->payload;
+      const std::string n = std::to_string(seq);
+      for (size_t at = c.own_body.find("%SEQ%"); at != std::string::npos;
+           at = c.own_body.find("%SEQ%", at + n.size()))
+        c.own_body.replace(at, 5, n);
+      own_sha_ = sha_.Hex(c.own_body);
+      body = &c.own_body;
+      body_sha = &own_sha_;
+    }
+    const bool event = opt_.event_invocation;
     const std::string& date = date_.Now();
     canon_headers_.assign("host:");
     canon_headers_.append(sh_->host_header);
     canon_headers_.append("\nx-amz-date:");
     canon_headers_.append(date);
     canon_headers_.push_back('\n');
-    const std::string& auth = signer_.Sign("POST", sh_->invoke_canonical_path, "", canon_headers_,
-                                           "host;x-amz-date", sh_->payload_sha, date);
+    if (event) canon_headers_.append("x-amz-invocation-type:Event\n");
+    const std::string& auth =
+        signer_.Sign("POST", sh_->invoke_canonical_path, "", canon_headers_,
+                     event ? "host;x-amz-date;x-amz-invocation-type" : "host;x-amz-date",
+                     *body_sha, date);
     char num[24];
-    const int nl = std::snprintf(num, sizeof num, "%zu", sh_->payload->size());
+    const int nl = std::snprintf(num, sizeof num, "%zu", body->size());
     std::string& h = c.head;
     h.assign("POST ");
     h.append(sh_->invoke_path);
@@ -666,13 +730,14 @@ class Worker {
     h.append(sh_->host_header);
     h.append("\r\nX-Amz-Date: ");
     h.append(date);
+    if (event) h.append("\r\nX-Amz-Invocation-Type: Event");
     h.append("\r\nAuthorization: ");
     h.append(auth);
     h.append("\r\nContent-Length: ");
     h.append(num, nl);
     h.append("\r\n\r\n");
-    c.body = sh_->payload->data();
-    c.body_len = sh_->payload->size();
+    c.body = body->data();
+    c.body_len = body->size();
   }
 
   void BuildS3(Conn& c, OpKind kind, uint64_t key) {
@@ -778,6 +843,7 @@ class Worker {
   }
 
   void TryWrite(Conn& c) {
+    if (c.sent == 0 && record_times_) c.start_ns = RealtimeNs();
     const size_t hl = c.head.size();
     const size_t total = hl + c.body_len;
     while (c.sent < total) {
@@ -1018,13 +1084,16 @@ class Worker {
   }
 
   void Complete(Conn& c) {
+    const int64_t end_ns = record_times_ ? RealtimeNs() : 0;
     const bool early = c.sent < c.head.size() + c.body_len;  // answered before the body was sent
     if (early) c.close_after = true;
     const bool invoke = c.kind == OpKind::kInvoke;
-    const bool ok_status = invoke ? c.status == 200 : c.status >= 200 && c.status < 300;
+    const bool ok_status = invoke ? c.status == (opt_.event_invocation ? 202 : 200)
+                                  : c.status >= 200 && c.status < 300;
     const bool ok = ok_status && !early && !c.body_mismatch && c.function_error.empty() &&
                     (c.kind != OpKind::kGet || c.body_got == sh_->payload->size());
     auto now = Clock::now();
+    if (record_times_ && phase_->record) stats_->times.push_back({c.key, c.start_ns, end_ns, ok});
     if (ok) {
       if (phase_->record) {
         ++stats_->ok;
@@ -1079,7 +1148,10 @@ class Worker {
 
   Shared* sh_;
   const Options& opt_;
+  const bool record_times_ = !opt_.timestamps_path.empty();
   Signer signer_;
+  Sha256 sha_;
+  std::string own_sha_;
   AmzDate date_;
   std::unique_ptr<char[]> rbuf_;
   int ep_ = -1;
@@ -1351,6 +1423,7 @@ int main(int argc, char** argv) {
     AppendUriEncodedPath(opt.function, &sh.invoke_path);
     sh.invoke_path += "/invocations";
     AppendUriEncodedPath(sh.invoke_path, &sh.invoke_canonical_path);
+    sh.payload_has_seq = payload.find("%SEQ%") != std::string::npos;
   }
   sh.payload = &payload;
   sh.payload_sha = Sha256().Hex(payload);
@@ -1394,6 +1467,15 @@ int main(int argc, char** argv) {
   PhaseResult r = RunPhase(&sh, workers, &m);
 
   Stats& s = r.stats;
+  if (!opt.timestamps_path.empty()) {
+    FILE* f = std::fopen(opt.timestamps_path.c_str(), "w");
+    if (f == nullptr) Die("cannot write %s: %s", opt.timestamps_path.c_str(), std::strerror(errno));
+    std::sort(s.times.begin(), s.times.end(),
+              [](const OpTimes& a, const OpTimes& b) { return a.start_ns < b.start_ns; });
+    for (const OpTimes& t : s.times)
+      std::fprintf(f, "%" PRIu64 " %" PRId64 " %" PRId64 " %d\n", t.key, t.start_ns, t.end_ns, t.ok ? 1 : 0);
+    std::fclose(f);
+  }
   std::sort(s.lat_us.begin(), s.lat_us.end());
   auto pct = [&](double p) -> double {
     if (s.lat_us.empty()) return 0;
