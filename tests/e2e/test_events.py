@@ -449,3 +449,40 @@ def test_success_destination_and_s3_failure_destination(target, lam, s3, recorde
     assert record["requestContext"]["condition"] == "RetriesExhausted"
     assert record["requestContext"]["approximateInvokeCount"] == 1
     assert record["requestPayload"] == {"to": "s3"}
+
+
+def test_throttled_events_wait_then_expire_to_the_failure_destination(target, lam, s3, recorder):
+    busy, out = recorder(SLEEP=1)
+    lam.put_function_concurrency(FunctionName=busy, ReservedConcurrentExecutions=1)
+    # One at a time: the others are throttled, wait (1 s, then 2 s, ...) and run in turn.
+    ids = [lam.invoke(FunctionName=busy, InvocationType="Event",
+                      Payload=json.dumps({"n": i}).encode())["ResponseMetadata"]["RequestId"]
+           for i in range(3)]
+
+    def finished():
+        listed = s3.list_objects_v2(Bucket=out, Prefix="done/").get("Contents", [])
+        return {o["Key"][len("done/"):] for o in listed} == set(ids)
+
+    wait_for(finished, timeout=60, what="every throttled event to run in turn")
+
+    # An event that stays throttled past MaximumEventAgeInSeconds goes to OnFailure.
+    slow, slow_out = recorder(SLEEP=20)
+    sink, sink_out = recorder()
+    lam.put_function_concurrency(FunctionName=slow, ReservedConcurrentExecutions=1)
+    lam.put_function_event_invoke_config(
+        FunctionName=slow, MaximumEventAgeInSeconds=60,
+        DestinationConfig={"OnFailure": {"Destination": function_arn(sink)}})
+    lam.invoke(FunctionName=slow, InvocationType="Event", Payload=b'{"first": true}')
+    wait_for(lambda: seen(s3, slow_out), what="the first event to occupy the function")
+    late = lam.invoke(FunctionName=slow, InvocationType="Event", Payload=b'{"late": true}')
+    time.sleep(1.5)  # throttled at least once
+    advance_clock(target.endpoint, 61)
+    _, record = wait_for(lambda: seen(s3, sink_out), timeout=30,
+                         what="the expired event's record")[0]
+    assert record["requestContext"]["condition"] == "EventAgeExceeded"
+    assert record["requestContext"]["requestId"] == late["ResponseMetadata"]["RequestId"]
+    assert record["requestContext"]["approximateInvokeCount"] == 0
+    assert record["requestPayload"] == {"late": True}
+    assert "responseContext" not in record
+    # It never ran.
+    assert all(event != {"late": True} for _, event in seen(s3, slow_out))
