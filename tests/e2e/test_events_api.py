@@ -265,7 +265,7 @@ def test_rules_with_the_aws_cli(target, tmp_path):
     name = unique_name("cli")
     for binary in (AWS_V2, AWS_V1):
         if not os.path.exists(binary):
-            pytest.skip("%s is not installed" % binary)
+            pytest.fail("%s is not installed (scripts/install-deps --test installs it)" % binary)
         out = run_cli(binary, target, tmp_path, "events", "put-rule", "--name", name,
                       "--schedule-expression", "rate(1 hour)")
         assert json.loads(out.stdout)["RuleArn"] == rule_arn(name)
@@ -402,7 +402,7 @@ def test_list_schedules_pages(scheduler):
 def test_schedules_with_the_aws_cli(target, tmp_path):
     for binary in (AWS_V2, AWS_V1):
         if not os.path.exists(binary):
-            pytest.skip("%s is not installed" % binary)
+            pytest.fail("%s is not installed (scripts/install-deps --test installs it)" % binary)
         name = unique_name("cli")
         run_cli(binary, target, tmp_path, "scheduler", "create-schedule", "--name", name,
                 "--schedule-expression", "rate(5 minutes)", "--flexible-time-window",
