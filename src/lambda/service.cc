@@ -264,8 +264,15 @@ Task<void> LambdaService::Handle(http::Exchange& ex) {
       failed = true;
       break;
     }
-    auto body = co_await ReadWholeBody(ex, route ? route->max_body : kMaxRequestBytes,
-                                       route ? route->action : std::string_view());
+    // Plain locals: GCC 12 miscompiles conditional expressions inside a co_await's
+    // arguments (the null route was dereferenced when the temporaries were destroyed).
+    size_t limit = kMaxRequestBytes;
+    std::string_view action;
+    if (route) {
+      limit = route->max_body;
+      action = route->action;
+    }
+    auto body = co_await ReadWholeBody(ex, limit, action);
     if (!body.ok()) {
       error = std::move(body).error();
       failed = true;

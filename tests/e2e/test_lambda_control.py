@@ -526,3 +526,24 @@ def test_aws_cli_control_plane(target, tmp_path, cli, bucket):
     finally:
         subprocess.run([exe, "--endpoint-url", target.endpoint, "lambda", "delete-function",
                         "--function-name", name], capture_output=True, env=env)
+
+
+@pytest.mark.parametrize("path", ["/2015-03-31/functions/a/b/c",
+                                  "/2015-03-31/functions/NAME/anything-unknown",
+                                  "/2015-03-31/functions/NAME/configuration/extra"])
+def test_signed_request_to_an_unknown_route_is_answered(target, lam, path):
+    """Regression: a signed GET of a Lambda path no route matches ended the server (a null
+    route dereferenced while the body was read). It is answered, and the server serves on."""
+    from botocore.awsrequest import AWSRequest
+    from botocore.auth import SigV4Auth
+    from botocore.credentials import Credentials
+    url = target.endpoint + path
+    req = AWSRequest(method="GET", url=url)
+    SigV4Auth(Credentials(target.access_key, target.secret), "lambda", "us-east-1").add_auth(req)
+    try:
+        urllib.request.urlopen(urllib.request.Request(url, headers=dict(req.headers)), timeout=30)
+        pytest.fail("an unknown route was served")
+    except urllib.error.HTTPError as e:
+        assert e.code == 501
+        assert e.headers["x-amzn-ErrorType"] == "NotImplemented"
+    assert "Functions" in lam.list_functions()
