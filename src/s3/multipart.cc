@@ -117,6 +117,8 @@ std::string NewUploadId() {
     if (c == '+') c = '-';
     if (c == '/') c = '_';
   }
+  // The aws CLI reads "--upload-id -abc" as a missing value followed by an option.
+  if (id[0] == '-') id[0] = 'A';
   return id;
 }
 

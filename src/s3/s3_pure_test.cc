@@ -320,6 +320,8 @@ TEST(Multipart, AssemblyRules) {
   stored[0].checksum_value = "AAAAAA==";
   EXPECT_EQ(AssembleParts("u", {{1, e, "BBBBBB=="}}, stored).error().code, "InvalidPart");
   EXPECT_EQ(NewUploadId().size(), 48u);
+  // A leading '-' would make the aws CLI read the id as an option.
+  for (int i = 0; i < 2000; ++i) EXPECT_NE(NewUploadId()[0], '-');
 }
 
 TEST(Notification, ParsesBothSpellingsAndRendersCanonically) {
