@@ -24,6 +24,8 @@ case "${1:-}" in
   test)
     scripts/install-deps --test
     # Everything is tested under AddressSanitizer and UndefinedBehaviorSanitizer.
+    echo "== module boundaries (docs/architecture.md)"
+    scripts/check-includes
     build build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEVOKE_SANITIZE=ON
     echo "== unit tests"
     build/asan/tests/evoke_unit_tests --gtest_brief=1
