@@ -33,6 +33,8 @@ case "${1:-}" in
     echo "== runtime bootstrap tests"
     /usr/bin/python3 -m pytest -q tests/runtimes
     timeout 300 node --test tests/runtimes/
+    echo "== protocol codecs against botocore's own serializers and parsers"
+    /root/.pyenv/versions/3.11.7/bin/python3 tests/codecs/test_codec_golden.py
     echo "== end-to-end tests"
     EVOKE_BIN="$PWD/build/asan/evoke" tests/e2e/run.sh
     echo "== all tests passed"

@@ -1,0 +1,137 @@
+// Service tables: what the request pipeline (api/pipeline.h) knows of an AWS service — its
+// protocol, its operations (name, HTTP binding or target, IAM action, resource, handler) and
+// the HTTP status of each of its errors. Each API module builds one table at start-up; the
+// table is immutable afterwards and read from every I/O thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/credentials.h"
+#include "base/asio.h"
+#include "base/result.h"
+#include "http/message.h"
+
+namespace evoke::api {
+
+// The AWS wire protocols (the "protocol" of a botocore service model).
+enum class Protocol {
+  kRestXml,    // S3
+  kRestJson,   // Lambda, EventBridge Scheduler
+  kAwsJson10,  // CloudWatch (newer clients), SQS
+  kAwsJson11,  // CloudWatch Logs, EventBridge
+  kAwsQuery,   // IAM, STS, CloudWatch and SQS for older clients
+  kRpcV2Cbor,  // CloudWatch for the newest clients
+};
+
+// One request as an operation receives it: who sent it, what it names, its input.
+struct Call {
+  const http::Request& request;
+  auth::Principal principal;
+  std::string request_id;
+  std::vector<std::string> path_params;  // REST: the decoded {Label} segments in path order
+  nlohmann::json input = nlohmann::json::object();  // the members the codec parsed
+  std::string body;                      // the whole, verified request body
+
+  const std::string* Query(std::string_view name) const { return request.query.Get(name); }
+};
+
+// A response body produced piece by piece (a code package download). Read() blocks briefly
+// (a file read); it is called on the connection's thread until it returns 0.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  virtual uint64_t size() const = 0;
+  virtual Result<size_t> Read(char* out, size_t n) = 0;
+};
+
+// What an operation answers; the codec renders it in the service's protocol. Exactly one of
+// `document` (members to encode), `payload` (bytes sent as they are, with `headers`' own
+// Content-Type) or `stream` is used; none of them: an empty body.
+struct Output {
+  int status = 200;
+  http::Headers headers;
+  std::optional<nlohmann::json> document;
+  std::optional<std::string> payload;
+  std::shared_ptr<BodySource> stream;
+
+  static Output Document(nlohmann::json doc, int status = 200) {
+    Output out;
+    out.status = status;
+    out.document = std::move(doc);
+    return out;
+  }
+  static Output Empty(int status) {
+    Output out;
+    out.status = status;
+    return out;
+  }
+};
+
+using Handler = std::function<Task<Result<Output>>(Call&)>;
+// The ARN an operation acts on, from its input ("*" when it names none).
+using ResourceOf = std::function<std::string(const Call&)>;
+
+struct Operation {
+  std::string name;        // "CreateFunction", as AWS spells the action
+  // REST binding; empty for protocols that name operations in a header or the body.
+  std::string method;      // "GET"
+  std::string path;        // "/2015-03-31/functions/{}/invocations": "{}" is one segment
+  std::string query = {};  // "name=value" the query must carry too
+  std::string iam_action;  // "lambda:InvokeFunction"
+  ResourceOf resource;     // empty: "*"
+  Handler run;
+  size_t max_body = 0;     // 0: the service's limit
+};
+
+// An error code of the service and its HTTP status.
+struct ErrorStatus {
+  std::string_view code;
+  int status;
+};
+
+struct Service {
+  std::string name;      // the SigV4 signing name, also the access log's "service": "lambda"
+  Protocol protocol = Protocol::kAwsJson11;
+  // awsJson: the X-Amz-Target prefix ("Logs_20140328."); awsQuery: the response xmlns;
+  // RPCv2-CBOR: the service's shape name ("GraniteServiceVersion20100801").
+  std::string target_prefix;
+  std::vector<Operation> operations;
+  // Every error code an operation of this service may return, with its status. A code that is
+  // not here is an internal failure: logged, and answered as `internal_error` (500).
+  std::span<const ErrorStatus> errors;
+  std::string internal_error = "InternalFailure";
+  size_t max_body = 1u << 20;
+  // The code for a body over the limit ("Request must be smaller than N bytes"), and whether
+  // the message names the operation (" for the Invoke operation", as Lambda says).
+  std::string too_large_error = "ValidationException";
+  bool too_large_names_operation = false;
+  // The code for a request with no signature at all.
+  std::string missing_auth_error = "MissingAuthenticationTokenException";
+  // rest-json: whether the body is parsed as a JSON object into Call::input (false: the
+  // operations read Call::body themselves).
+  bool parse_json_body = true;
+  // rest-json error bodies: the message member's name ("message", "Message") and whether a
+  // "Type": "User"|"Service" member goes beside it (Lambda).
+  std::string error_message_member = "message";
+  bool error_fault_type = false;
+  // awsJson services that also speak awsQuery add x-amzn-query-error: Code;Sender|Receiver.
+  bool query_compatible = false;
+
+  // The status of an error code, or 0 when the table does not know it.
+  int StatusOf(std::string_view code) const;
+};
+
+// REST path templates: the operation whose binding matches, and its decoded path labels.
+// Pure; nullptr when none matches.
+const Operation* MatchRestOperation(const Service& service, const http::Request& request,
+                                    std::vector<std::string>& path_params);
+
+}  // namespace evoke::api
