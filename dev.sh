@@ -37,6 +37,8 @@ case "${1:-}" in
     /root/.pyenv/versions/3.11.7/bin/python3 tests/codecs/test_codec_golden.py
     echo "== end-to-end tests"
     EVOKE_BIN="$PWD/build/asan/evoke" tests/e2e/run.sh
+    echo "== request fuzzer (tests/fuzz): the corpus, then 30 s of random requests"
+    EVOKE_BIN="$PWD/build/asan/evoke" EVOKE_FUZZ_SECONDS=30 EVOKE_FUZZ_SEED=7 tests/fuzz/run.sh
     echo "== all tests passed"
     ;;
   *)

@@ -9,7 +9,8 @@ Error AsJsonApiAuthError(Error error) {
   }
   if (error.code == "SignatureDoesNotMatch" || error.code == "RequestTimeTooSkewed" ||
       error.code == "AuthorizationHeaderMalformed" || error.code == "IncompleteSignature" ||
-      error.code == "XAmzContentSHA256Mismatch") {
+      error.code == "XAmzContentSHA256Mismatch" ||
+      error.code == "AuthorizationQueryParametersError") {
     return MakeError("InvalidSignatureException", error.message);
   }
   if (error.code == "AccessDenied" || error.code == "InvalidRequest" ||

@@ -86,7 +86,7 @@ http::Response JsonResponse(int status, std::string body, const std::string& req
 http::Response ErrorResponse(const Error& error, const std::string& request_id) {
   json body = {{"Message", error.message}};
   http::Response r =
-      JsonResponse(SchedulerStatusForError(error.code), body.dump(), request_id);
+      JsonResponse(SchedulerStatusForError(error.code), body.dump(-1, ' ', false, json::error_handler_t::replace), request_id);
   r.headers.Add("x-amzn-ErrorType", error.code);
   return r;
 }

@@ -141,7 +141,7 @@ http::Response ErrorResponse(const Error& error, const std::string& request_id) 
       body[name] = value;
     }
   }
-  http::Response r = JsonResponse(LambdaStatusForError(error.code), body.dump(), request_id);
+  http::Response r = JsonResponse(LambdaStatusForError(error.code), body.dump(-1, ' ', false, json::error_handler_t::replace), request_id);
   if (!retry_after.empty()) r.headers.Add("Retry-After", retry_after);
   r.headers.Add("x-amzn-ErrorType", error.code);
   return r;
@@ -193,7 +193,8 @@ Error AsLambdaAuthError(Error error) {
   }
   if (error.code == "SignatureDoesNotMatch" || error.code == "RequestTimeTooSkewed" ||
       error.code == "AuthorizationHeaderMalformed" || error.code == "IncompleteSignature" ||
-      error.code == "XAmzContentSHA256Mismatch") {
+      error.code == "XAmzContentSHA256Mismatch" ||
+      error.code == "AuthorizationQueryParametersError") {
     return MakeError("InvalidSignatureException", error.message);
   }
   if (error.code == "AccessDenied" || error.code == "InvalidRequest" ||
@@ -204,7 +205,7 @@ Error AsLambdaAuthError(Error error) {
 }
 
 Task<Status> Context::SendJson(int status, const json& body) {
-  return ex.Send(JsonResponse(status, body.dump(), request_id));
+  return ex.Send(JsonResponse(status, body.dump(-1, ' ', false, json::error_handler_t::replace), request_id));
 }
 
 Task<Status> Context::Commit(std::vector<int> fds, std::vector<std::string> dirs,

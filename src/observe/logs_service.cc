@@ -49,7 +49,7 @@ http::Response JsonResponse(int status, std::string body, const std::string& req
 http::Response ErrorResponse(const Error& error, const std::string& request_id) {
   json body = {{"__type", error.code}};
   if (!error.message.empty()) body["message"] = error.message;
-  return JsonResponse(LogsStatusForError(error.code), body.dump(), request_id);
+  return JsonResponse(LogsStatusForError(error.code), body.dump(-1, ' ', false, json::error_handler_t::replace), request_id);
 }
 
 Task<Result<std::string>> ReadWholeBody(http::Exchange& ex) {

@@ -1,0 +1,537 @@
+"""Inputs for the evoke request fuzzer (fuzz_requests.py, its only user): the request model
+and its corpus format (Req), valid-looking seed requests per service (S3, Lambda, Logs,
+EventBridge, Scheduler, awsQuery, RPCv2-CBOR, /_evoke/), and the mutations applied to them
+(bodies per protocol, paths, query strings, headers, X-Amz-Target, signing, transport, raw HTTP).
+Pure: no I/O; generate(seed, i, encode) is deterministic in (seed, i).
+"""
+
+import base64
+import io
+import json
+import random
+import re
+import time
+import zipfile
+from urllib.parse import quote
+
+
+class Req:
+    """One request before signing: what the corpus stores. sign: SigV4 service name or "none";
+    auth: good | bad-secret | bad-signature | bad-date | bad-header | sigv2 | presign;
+    transport: normal | truncate (Content-Length larger than sent) | oversize (huge
+    Content-Length); raw: literal bytes sent as they are (malformed HTTP; nothing is signed).
+    kind (json | xml | form | cbor | bytes) picks the body mutator; md5: Content-MD5 is computed
+    at send time (S3 DeleteObjects requires one)."""
+
+    def __init__(self, method, path, query="", headers=(), body=b"", sign="none", auth="good",
+                 transport="normal", raw=None, kind="bytes", md5=False, note=""):
+        self.method, self.path, self.query = method, path, query
+        self.headers = [list(h) for h in headers]
+        self.body, self.sign, self.auth, self.transport, self.raw = body, sign, auth, transport, raw
+        self.kind, self.md5, self.note = kind, md5, note
+
+    def header(self, name):
+        return next((v for n, v in self.headers if n.lower() == name.lower()), None)
+
+    def set_header(self, name, value):
+        self.headers = [h for h in self.headers if h[0].lower() != name.lower()]
+        if value is not None:
+            self.headers.append([name, value])
+
+    def to_json(self):
+        d = {"note": self.note, "method": self.method, "path": self.path, "query": self.query,
+             "headers": self.headers, "body_b64": base64.b64encode(self.body).decode(),
+             "sign": self.sign, "auth": self.auth, "transport": self.transport}
+        if self.raw is not None:
+            d["raw_b64"] = base64.b64encode(self.raw).decode()
+        return json.dumps(d, indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, text):
+        d = json.loads(text)
+        raw = base64.b64decode(d["raw_b64"]) if "raw_b64" in d else None
+        return cls(d.get("method", "GET"), d.get("path", "/"), d.get("query", ""),
+                   d.get("headers", []), base64.b64decode(d.get("body_b64", "")),
+                   d.get("sign", "none"), d.get("auth", "good"), d.get("transport", "normal"),
+                   raw, note=d.get("note", ""))
+
+
+
+# --- seeds: valid-looking requests per service ------------------------------------------------
+
+BUCKETS = ["fz-b1", "fz-b2"]
+KEYS = ["k", "dir/k2", "a b+c%.txt", "\u00e9t\u00e9", "..", "x" * 300]
+FUNCTIONS = ["fz-f1", "fz-f2", "fz-f1:$LATEST",
+             "arn:aws:lambda:us-east-1:000000000000:function:fz-f2"]
+LOG_GROUPS = ["/aws/lambda/fz-f1", "fz-group"]
+RULES = ["fz-rule1", "fz-rule2"]
+LAMBDA_ARN = "arn:aws:lambda:us-east-1:000000000000:function:fz-f1"
+ROLE = "arn:aws:iam::000000000000:role/fz"
+
+
+def enc(s, safe="/~"):
+    return quote(s, safe=safe)
+
+
+def tiny_zip(source="def h(event, context):\n    return event\n"):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("lambda_function.py", source)
+    return buf.getvalue()
+
+
+# {"Namespace": "fz", "MetricData": [{"MetricName": "m", "Value": 1.5, "Dimensions": [{"Name":
+# "a", "Value": "b"}]}]} in CBOR: the seed body of the RPCv2-CBOR requests.
+CBOR_SEED = bytes.fromhex(
+    "a2694e616d65737061636562667a6a4d65747269634461746181a36a4d65747269634e616d65616d6556616c"
+    "7565fb3ff80000000000006a44696d656e73696f6e7381a2644e616d6561616556616c75656162")
+
+
+def s3_seed(rng):
+    b, k = rng.choice(BUCKETS), enc(rng.choice(KEYS))
+    deletes = "".join("<Object><Key>%s</Key></Object>" % x for x in ("k", "dir/k2", "nope"))
+    choices = [
+        ("PUT", "/" + b, "", [], b""),
+        ("GET", "/", "", [], b""),
+        ("PUT", "/%s/%s" % (b, k), "", [["Content-Type", "text/plain"]], b"hello fuzz"),
+        ("GET", "/%s/%s" % (b, k), "", [["Range", "bytes=1-3"]], b""),
+        ("HEAD", "/%s/%s" % (b, k), "", [["If-None-Match", '"x"']], b""),
+        ("GET", "/" + b, "list-type=2&prefix=d&delimiter=%2F&max-keys=2", [], b""),
+        ("GET", "/" + b, "location", [], b""),
+        ("DELETE", "/%s/%s" % (b, k), "", [], b""),
+        ("POST", "/" + b, "delete", [], ("<Delete><Quiet>false</Quiet>%s</Delete>" % deletes)
+         .encode()),
+        ("POST", "/%s/%s" % (b, k), "uploads", [], b""),
+        ("PUT", "/%s/%s" % (b, k), "partNumber=1&uploadId=fz", [], b"part"),
+        ("POST", "/%s/%s" % (b, k), "uploadId=fz", [], b"<CompleteMultipartUpload><Part>"
+         b"<PartNumber>1</PartNumber><ETag>\"e\"</ETag></Part></CompleteMultipartUpload>"),
+        ("PUT", "/%s/%s" % (b, k), "tagging", [], b"<Tagging><TagSet><Tag><Key>a</Key>"
+         b"<Value>b</Value></Tag></TagSet></Tagging>"),
+        ("PUT", "/%s/copy" % b, "", [["x-amz-copy-source", "/%s/k" % b]], b""),
+        ("PUT", "/" + b, "notification", [], ("<NotificationConfiguration>"
+         "<CloudFunctionConfiguration><Id>n</Id><CloudFunction>%s</CloudFunction><Event>"
+         "s3:ObjectCreated:*</Event></CloudFunctionConfiguration></NotificationConfiguration>"
+         % LAMBDA_ARN).encode()),
+        ("PUT", "/%s/%s" % (b, k), "", [["x-amz-content-sha256",
+         "STREAMING-UNSIGNED-PAYLOAD-TRAILER"], ["Content-Encoding", "aws-chunked"],
+         ["x-amz-decoded-content-length", "5"], ["x-amz-trailer", "x-amz-checksum-crc32"]],
+         b"5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n"),
+    ]
+    m, p, q, h, body = rng.choice(choices)
+    kind = "xml" if body.startswith(b"<") else "bytes"
+    return Req(m, p, q, h, body, "s3", kind=kind, md5=q == "delete")
+
+
+def lambda_seed(rng):
+    f = enc(rng.choice(FUNCTIONS), safe="")
+    create = {"FunctionName": rng.choice(FUNCTIONS[:2]), "Runtime": "python3.12", "Role": ROLE,
+              "Handler": "lambda_function.h", "Timeout": 3, "MemorySize": 128,
+              "Code": {"ZipFile": base64.b64encode(tiny_zip()).decode()},
+              "Environment": {"Variables": {"AB": "c"}}, "Layers": [],
+              "EphemeralStorage": {"Size": 512}}
+    choices = [
+        ("POST", "/2015-03-31/functions", "", create),  # three times: the others need one
+        ("POST", "/2015-03-31/functions", "", create),
+        ("POST", "/2015-03-31/functions", "", create),
+        ("GET", "/2015-03-31/functions", "MaxItems=2&Marker=x", None),
+        ("GET", "/2015-03-31/functions/" + f, "", None),
+        ("GET", "/2015-03-31/functions/%s/configuration" % f, "Qualifier=%24LATEST", None),
+        ("PUT", "/2015-03-31/functions/%s/configuration" % f, "", {"Timeout": 5,
+         "Environment": {"Variables": {"XY": "z"}}, "Description": "d"}),
+        ("PUT", "/2015-03-31/functions/%s/code" % f, "", {"ZipFile": create["Code"]["ZipFile"]}),
+        ("POST", "/2015-03-31/functions/%s/invocations" % f, "", {"a": 1}),
+        ("POST", "/2015-03-31/functions/%s/policy" % f, "", {"StatementId": "s",
+         "Action": "lambda:InvokeFunction", "Principal": "s3.amazonaws.com",
+         "SourceArn": "arn:aws:s3:::fz-b1"}),
+        ("GET", "/2015-03-31/functions/%s/policy" % f, "", None),
+        ("DELETE", "/2015-03-31/functions/%s/policy/s" % f, "", None),
+        ("PUT", "/2017-10-31/functions/%s/concurrency" % f, "",
+         {"ReservedConcurrentExecutions": 2}),
+        ("GET", "/2019-09-30/functions/%s/concurrency" % f, "", None),
+        ("PUT", "/2019-09-25/functions/%s/event-invoke-config" % f, "",
+         {"MaximumRetryAttempts": 1, "MaximumEventAgeInSeconds": 60}),
+        ("GET", "/2019-09-25/functions/%s/event-invoke-config/list" % f, "", None),
+        ("GET", "/2016-08-19/account-settings", "", None),
+        ("POST", "/2018-10-31/layers/fz-layer/versions", "", {"Content": {"ZipFile":
+         create["Code"]["ZipFile"]}, "CompatibleRuntimes": ["python3.12"]}),
+        ("GET", "/2018-10-31/layers", "CompatibleRuntime=python3.12", None),
+        ("GET", "/2018-10-31/layers/fz-layer/versions/1", "", None),
+        ("DELETE", "/2015-03-31/functions/" + f, "", None),
+        ("GET", "/2015-03-31/functions/a/b/c", "", None),
+        ("GET", "/2015-03-31/functions/%s/anything-unknown" % f, "", None),
+    ]
+    m, p, q, doc = rng.choice(choices)
+    headers = [["Content-Type", "application/json"]] if doc is not None else []
+    if p.endswith("/invocations"):
+        headers.append(["X-Amz-Invocation-Type",
+                        rng.choice(["RequestResponse", "Event", "DryRun"])])
+        headers.append(["X-Amz-Log-Type", "Tail"])
+    body = json.dumps(doc).encode() if doc is not None else b""
+    return Req(m, p, q, headers, body, "lambda", kind="json" if doc is not None else "bytes")
+
+
+def json_rpc_seed(rng):
+    group, now_ms = rng.choice(LOG_GROUPS), int(time.time() * 1000)
+    rule = rng.choice(RULES)
+    ops = [
+        ("logs", "Logs_20140328.CreateLogGroup", {"logGroupName": group}),
+        ("logs", "Logs_20140328.CreateLogStream", {"logGroupName": group, "logStreamName": "s"}),
+        ("logs", "Logs_20140328.PutLogEvents", {"logGroupName": group, "logStreamName": "s",
+         "logEvents": [{"timestamp": now_ms, "message": "m1"}, {"timestamp": now_ms + 1,
+                                                                 "message": "ERROR x"}]}),
+        ("logs", "Logs_20140328.GetLogEvents", {"logGroupName": group, "logStreamName": "s",
+         "startFromHead": True, "limit": 5}),
+        ("logs", "Logs_20140328.FilterLogEvents", {"logGroupName": group,
+         "filterPattern": rng.choice(["ERROR", '"m 1"', "?ERROR ?m1", "-x ERROR", "",
+                                      '[a, b = "x*"]', "{$.a = 1}"]), "interleaved": True}),
+        ("logs", "Logs_20140328.DescribeLogGroups", {"logGroupNamePrefix": "/aws", "limit": 1}),
+        ("logs", "Logs_20140328.DescribeLogStreams", {"logGroupName": group,
+         "orderBy": "LastEventTime", "descending": True}),
+        ("logs", "Logs_20140328.PutRetentionPolicy", {"logGroupName": group,
+                                                      "retentionInDays": 1}),
+        ("logs", "Logs_20140328.DeleteLogGroup", {"logGroupName": group}),
+        ("events", "AWSEvents.PutRule", {"Name": rule, "ScheduleExpression": "rate(5 minutes)",
+                                         "State": "ENABLED"}),
+        ("events", "AWSEvents.PutRule", {"Name": rule, "EventPattern": json.dumps(
+            {"source": ["aws.s3"], "detail": {"bucket": {"name": [{"prefix": "fz"}]}}})}),
+        ("events", "AWSEvents.PutTargets", {"Rule": rule, "Targets": [
+            {"Id": "t1", "Arn": LAMBDA_ARN, "Input": '{"a":1}'}]}),
+        ("events", "AWSEvents.ListRules", {"NamePrefix": "fz", "Limit": 1}),
+        ("events", "AWSEvents.DescribeRule", {"Name": rule}),
+        ("events", "AWSEvents.ListTargetsByRule", {"Rule": rule}),
+        ("events", "AWSEvents.RemoveTargets", {"Rule": rule, "Ids": ["t1"]}),
+        ("events", "AWSEvents.DisableRule", {"Name": rule}),
+        ("events", "AWSEvents.DeleteRule", {"Name": rule}),
+        ("monitoring", "GraniteServiceVersion20100801.ListMetrics", {"Namespace": "fz"}),
+    ]
+    service, target, doc = rng.choice(ops)
+    return Req("POST", "/", "", [["X-Amz-Target", target],
+                                 ["Content-Type", "application/x-amz-json-1.1"]],
+               json.dumps(doc).encode(), service, kind="json")
+
+
+def scheduler_seed(rng):
+    name, group = rng.choice(["fz-s1", "fz-s2"]), rng.choice(["default", "fz-g"])
+    sched = {"ScheduleExpression": rng.choice(["rate(1 hour)", "cron(0 12 * * ? *)",
+                                               "at(2030-01-01T00:00:00)"]),
+             "ScheduleExpressionTimezone": "Europe/Paris", "FlexibleTimeWindow": {"Mode": "OFF"},
+             "Target": {"Arn": LAMBDA_ARN, "RoleArn": ROLE, "Input": "{}",
+                        "RetryPolicy": {"MaximumRetryAttempts": 1}}, "GroupName": group}
+    choices = [("POST", "/schedules/" + name, "", sched), ("PUT", "/schedules/" + name, "", sched),
+               ("GET", "/schedules/" + name, "groupName=" + group, None),
+               ("DELETE", "/schedules/" + name, "groupName=" + group, None),
+               ("GET", "/schedules", "NamePrefix=fz&MaxResults=1&State=ENABLED", None),
+               ("POST", "/schedule-groups/fz-g", "", {"Tags": [{"Key": "a", "Value": "b"}]}),
+               ("GET", "/schedule-groups/fz-g", "", None),
+               ("GET", "/schedule-groups", "", None),
+               ("DELETE", "/schedule-groups/fz-g", "", None)]
+    m, p, q, doc = rng.choice(choices)
+    body = json.dumps(doc).encode() if doc is not None else b""
+    return Req(m, p, q, [["Content-Type", "application/json"]], body, "scheduler",
+               kind="json" if doc is not None else "bytes")
+
+
+def other_seed(rng):
+    """Protocols evoke is about to speak (awsQuery, RPCv2-CBOR) and its own /_evoke/ paths."""
+    choice = rng.randrange(4)
+    if choice == 0:
+        service, form = rng.choice([
+            ("sts", "Action=GetCallerIdentity&Version=2011-06-15"),
+            ("iam", "Action=ListUsers&Version=2010-05-08&MaxItems=2"),
+            ("iam", "Action=CreateRole&Version=2010-05-08&RoleName=fz&AssumeRolePolicyDocument="
+                    "%7B%22Version%22%3A%222012-10-17%22%7D"),
+            ("monitoring", "Action=PutMetricData&Version=2010-08-01&Namespace=fz&MetricData."
+                           "member.1.MetricName=m&MetricData.member.1.Value=1.5")])
+        return Req("POST", "/", "", [["Content-Type", "application/x-www-form-urlencoded"]],
+                   form.encode(), service, kind="form")
+    if choice == 1:
+        op = rng.choice(["PutMetricData", "GetMetricData", "ListMetrics", "Nope"])
+        return Req("POST", "/service/GraniteServiceVersion20100801/operation/" + op, "",
+                   [["smithy-protocol", "rpc-v2-cbor"], ["Content-Type", "application/cbor"],
+                    ["Accept", "application/cbor"]], CBOR_SEED, "monitoring", kind="cbor")
+    path = rng.choice(["/_evoke/test/clock", "/_evoke/", "/_evoke/x/y", "/_evoke/../"])
+    return Req(rng.choice(["GET", "POST"]), path, "", [], b'{"advanceSeconds": 0}',
+               rng.choice(["none", "s3", "lambda"]), kind="json")
+
+
+SEEDS = [s3_seed, s3_seed, lambda_seed, lambda_seed, json_rpc_seed, json_rpc_seed,
+         scheduler_seed, other_seed]
+
+# --- mutations --------------------------------------------------------------------------------
+
+WEIRD_VALUES = [None, True, False, 0, -1, 2**31, 2**63, -2**63 - 1, 2**64 + 1, 1e308, -0.0, 0.5,
+                "", " ", "x" * 70000, "\u0000", "\ud800", "%00", "../../etc/passwd", "*",
+                "arn:aws:lambda:us-east-1:000000000000:function:x", "rate(0 minutes)",
+                "cron(* * * * * *)", "at(9999-99-99T99:99:99)", [], {}, [[[[[]]]]],
+                {"a": {"b": {}}}, "9" * 400, "2026-01-01T00:00:00Z", -1e20, "\u00e9\u2603",
+                "$LATEST", "python3.12", "provided.al2023", ["x"] * 1000]
+TOKENS = [b"{", b"}", b"[", b"]", b'"', b"\\", b"\\u", b"\x00", b"\xff", b"\xc3", b",", b":",
+          b"<", b">", b"</", b"&", b"%", b"%zz", b"=", b"\r\n", b"\n", b"]]>", b"<![CDATA[",
+          b"&#0;", b"&lt", b"\xf0\x9f\x98", b"1e99999", b"-", b"null", b"\xbf", b"\x9f\xff"]
+ODD_SEGMENTS = ["", ".", "..", "%", "%00", "%2F", "%2f%2e", "a" * 3000, "\u00e9", "%FF%FE",
+                "anything-unknown", "a/b/c", "$LATEST", "versions", "1", "-1",
+                "99999999999999999999", "%24LATEST", ";", "~", "*"]
+EXTRA_HEADERS = [
+    ("Content-Type", ["application/json", "application/x-amz-json-1.0", "text/xml", "",
+                      "application/cbor", "multipart/form-data; boundary=x"]),
+    ("x-amz-content-sha256", ["UNSIGNED-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+                              "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "zz", "0" * 64]),
+    ("Content-Encoding", ["aws-chunked", "gzip", "br"]),
+    ("x-amz-decoded-content-length", ["0", "-1", "99999999999999999999", "x"]),
+    ("Range", ["bytes=0-", "bytes=-0", "bytes=5-1", "bytes=0-1,3-4", "bytes=99999999999999999999-",
+               "chars=1-2", "bytes="]),
+    ("x-amz-copy-source", ["/fz-b1/k", "fz-b1", "/", "/fz-b1/%zz", "/fz-b2/k?versionId=x"]),
+    ("X-Amz-Invocation-Type", ["Event", "DryRun", "bogus", ""]),
+    ("X-Amz-Client-Context", ["e30=", "!!", base64.b64encode(b"[" * 3000).decode()]),
+    ("x-amz-checksum-crc32", ["AAAAAA==", "zz"]), ("x-amz-checksum-sha256", ["bad"]),
+    ("x-amz-sdk-checksum-algorithm", ["CRC32", "CRC64NVME", "MD5X"]),
+    ("If-Match", ["*", '"x"', ""]), ("If-Modified-Since", ["garbage", "Thu, 01 Jan 1970"]),
+    ("Expect", ["100-continue"]), ("Connection", ["close", "keep-alive", "upgrade"]),
+    ("Transfer-Encoding", ["chunked", "identity", "gzip, chunked"]),
+    ("x-amz-meta-a", ["b" * 9000, "\u00e9"]), ("x-amz-tagging", ["a=b&c", "%zz=1"]),
+    ("X-Amz-Target", ["AWSEvents.", "Logs_20140328.Nope", "AWSEvents.PutRule"]),
+    ("smithy-protocol", ["rpc-v2-cbor", "json"]), ("x-amz-security-token", ["tok"]),
+    ("Authorization", ["AWS4-HMAC-SHA256 Credential=", "Bearer x", "AWS4-HMAC-SHA256 "
+                       "Credential=AKIDEVOKETEST0000001/20260101/us-east-1/lambda/aws4_request, "
+                       "SignedHeaders=;;, Signature=zz"]),
+]
+TARGET_PREFIXES = ["AWSEvents.", "Logs_20140328.", "GraniteServiceVersion20100801.",
+                   "AmazonSQS.", "AWSSecurityTokenServiceV20110615.", "Bogus_2020."]
+TARGET_OPS = ["PutRule", "PutLogEvents", "CreateLogGroup", "FilterLogEvents", "PutTargets",
+              "ListRules", "GetCallerIdentity", "", "Nope", "__proto__", "a" * 2000, ".", "%00"]
+
+
+def mutate_bytes(rng, data):
+    data = bytearray(data)
+    for _ in range(rng.randint(1, 6)):
+        pos = rng.randint(0, len(data))
+        op = rng.randrange(6)
+        if op == 0 and data:
+            data[min(pos, len(data) - 1)] ^= 1 << rng.randrange(8)
+        elif op == 1:
+            data[pos:pos] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 16)))
+        elif op == 2:
+            del data[pos:pos + rng.randint(1, 64)]
+        elif op == 3:
+            data[pos:pos] = rng.choice(TOKENS) * rng.choice([1, 1, 2, 50])
+        elif op == 4 and data:
+            start = rng.randrange(len(data))
+            data[pos:pos] = data[start:start + rng.randint(1, 256)] * rng.randint(1, 20)
+        elif op == 5:
+            del data[pos:]
+    return bytes(data)
+
+
+def dumps(doc):
+    try:
+        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    except RecursionError:
+        return b"[" * 5000
+    except UnicodeEncodeError:  # lone surrogates: sent as \\ud800 escapes
+        return json.dumps(doc).encode()
+
+
+def mutate_json(rng, body):
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
+        return mutate_bytes(rng, body)
+    slots = []  # (container, key) of every value in the document
+
+    def walk(v):
+        for k in (v.keys() if isinstance(v, dict) else range(len(v)) if isinstance(v, list)
+                  else ()):
+            slots.append((v, k))
+            walk(v[k])
+    try:
+        walk(doc)
+    except RecursionError:
+        return mutate_bytes(rng, body)
+    op = rng.randrange(8)
+    if op == 0 or not slots:
+        depth = rng.choice([100, 1000, 10000, 100000])
+        return (b'{"a":' * depth + b"1" + b"}" * depth) if rng.random() < 0.5 else \
+            b"[" * depth + b"]" * rng.choice([depth, 0])
+    if op == 1:
+        return mutate_bytes(rng, body)
+    if op == 2:
+        return dumps(rng.choice(WEIRD_VALUES))  # a document of the wrong type
+    if op == 3:  # a duplicate key, spelled in the text
+        return body.replace(b"{", b'{"%s": 1, ' % rng.choice([b"Name", b"logGroupName",
+                                                             b"FunctionName", b"Rule"]), 1)
+    for _ in range(rng.randint(1, 3)):
+        cont, key = rng.choice(slots)
+        if op == 4 and isinstance(cont, dict):
+            del cont[key]
+            break
+        if op == 5 and isinstance(cont, dict):
+            cont[rng.choice(["Unknown", key + "x", "", "__proto__"])] = rng.choice(WEIRD_VALUES)
+        else:
+            cont[key] = rng.choice(WEIRD_VALUES)
+    return dumps(doc)
+
+
+def mutate_xml(rng, body):
+    op = rng.randrange(5)
+    if op == 0:
+        depth = rng.choice([100, 10000, 200000])
+        return b"<a>" * depth + b"</a>" * rng.choice([depth, 1])
+    if op == 1:
+        return b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e "eeeeeeeeee"><!ENTITY f "&e;&e;' \
+            b'&e;&e;&e;&e;&e;&e;">]>' + body.replace(b"</Key>", b"&f;</Key>", 1)
+    if op == 2:
+        m = re.search(rb"<(\w+)>[^<]*</\1>", body)
+        if m:
+            return body.replace(m.group(0), m.group(0) * rng.choice([2, 1001, 20000]), 1)
+    if op == 3:
+        return re.sub(rb">([^<]+)<", lambda m: b">" + rng.choice(
+            [b"", b"-1", b"x" * 2000, b"\x00", b"&amp;&#xD800;", b"99999999999999999999"])
+            + b"<", body, count=1)
+    return mutate_bytes(rng, body)
+
+
+def mutate_form(rng, body):
+    pairs = body.split(b"&")
+    op = rng.randrange(4)
+    if op == 0 and pairs:
+        pairs.pop(rng.randrange(len(pairs)))
+    elif op == 1:
+        pairs.append(rng.choice([b"Action=", b"=", b"%", b"a%zz=1", b"MetricData.member.99999."
+                                 b"Value=x", b"Action=Nope", b"Version=1999", b"x" * 5000]))
+    elif op == 2 and pairs:
+        i = rng.randrange(len(pairs))
+        pairs[i] = pairs[i].partition(b"=")[0] + b"=" + rng.choice(TOKENS) * rng.randint(1, 9)
+    else:
+        return mutate_bytes(rng, body)
+    return b"&".join(pairs)
+
+
+def mutate_path(rng, req):
+    segs = req.path.split("/")
+    op = rng.randrange(5)
+    if op == 0:
+        segs.insert(rng.randint(1, len(segs)), rng.choice(ODD_SEGMENTS))
+    elif op == 1 and len(segs) > 2:
+        segs.pop(rng.randrange(1, len(segs)))
+    elif op == 2 and len(segs) > 1:
+        segs[rng.randrange(1, len(segs))] = rng.choice(ODD_SEGMENTS)
+    elif op == 3:
+        segs.append(rng.choice(["", "x", "anything-unknown"]))
+    else:
+        segs[1] = rng.choice(["2015-03-31", "2017-10-31", "2019-09-25", "2018-10-31", "schedules",
+                              "schedule-groups", "_evoke", "2014-11-13", "service"])
+    req.path = "/".join(segs) or "/"
+
+
+def mutate_query(rng, req):
+    params = [p for p in req.query.split("&") if p]
+    op = rng.randrange(4)
+    if op == 0 and params:
+        params.pop(rng.randrange(len(params)))
+    elif op == 1 and params:
+        params.append(params[rng.randrange(len(params))])
+    else:
+        params.append(rng.choice(["list-type=2", "max-keys=-1", "max-keys=99999999999999999999",
+                                  "continuation-token=%zz", "uploads", "delete", "tagging",
+                                  "versionId=null", "partNumber=0", "uploadId=", "Qualifier=1",
+                                  "MaxItems=0", "Marker=" + "m" * 500, "=", "%", "a=%E2%82",
+                                  "X-Amz-Credential=x%2F", "X-Amz-Algorithm=AWS4-HMAC-SHA256",
+                                  "groupName=..%2F", "NextToken=%00", "prefix=%FF",
+                                  "start-after=" + "z" * 2000, "encoding-type=url"]))
+    req.query = "&".join(params)
+
+
+def mutate_headers(rng, req):
+    op = rng.randrange(4)
+    if op == 0 and req.headers:
+        req.headers.pop(rng.randrange(len(req.headers)))
+    elif op == 1:
+        name, values = rng.choice(EXTRA_HEADERS)
+        req.set_header(name, rng.choice(values))
+    elif op == 2:
+        name = rng.choice(["X-Fuzz", "Content-Type", "X-Amz-Target", "x-amz-meta-" + "m" * 200])
+        req.headers.append([name, rng.choice(["", " x ", "a" * 10000, "\u00e9", "a\x01b"])])
+    else:
+        req.set_header("X-Amz-Target", rng.choice(TARGET_PREFIXES) + rng.choice(TARGET_OPS))
+
+
+def mutate_raw(rng, data):
+    """Malformed HTTP: the signed request with its request line or headers broken."""
+    head, _, body = data.partition(b"\r\n\r\n")
+    op = rng.randrange(9)
+    if op == 0:
+        head = head.replace(b"\r\n", b"\n")
+    elif op == 1:
+        head = head.replace(b" HTTP/1.1", rng.choice([b" HTTP/9.9", b"", b" HTTP/1.1 x",
+                                                      b" http/1.1", b" HTTP/1.0"]), 1)
+    elif op == 2:
+        head += rng.choice([b"\r\nContent-Length: 5\r\nContent-Length: 6",
+                            b"\r\nContent-Length: -1", b"\r\nContent-Length: 0x10",
+                            b"\r\nContent-Length: +5", b"\r\nno colon here",
+                            b"\r\n : empty name", b"\r\nX-A: b\r\n folded", b"\r\nX\x00Y: z",
+                            b"\r\nTransfer-Encoding: chunked"])
+        if b"chunked" in head:
+            body = rng.choice([b"5\r\nhello\r\n0\r\n\r\n", b"zz\r\n", b"ffffffffffffffff\r\nab"])
+    elif op == 3:
+        head += b"".join(b"\r\nX-H%d: v" % i for i in range(rng.choice([200, 5000])))
+    elif op == 4:
+        head = head.replace(b" /", b" /" + b"a" * rng.choice([9000, 100000]), 1)
+    elif op == 5:
+        head = rng.choice([b"", b"\r\n", b"GET", b"\x16\x03\x01\x02\x00", b"PRI * HTTP/2.0\r\n"
+                           b"\r\nSM"]) + head
+    elif op == 6:  # pipelined: a second request right behind the first
+        return data + data
+    elif op == 7:
+        return mutate_bytes(rng, head) + b"\r\n\r\n" + body
+    else:
+        head = head.replace(b": ", b":", 2).replace(b"Host:", b"host :", 1)
+    return head + b"\r\n\r\n" + body
+
+
+def random_request(rng):
+    """A request from nothing: random method, path, headers, body."""
+    path = "/" + "/".join(rng.choice(ODD_SEGMENTS + ["fz-b1", "k", "2015-03-31", "functions"])
+                          for _ in range(rng.randint(0, 5)))
+    body = bytes(rng.randrange(256) for _ in range(rng.choice([0, 1, 10, 1000])))
+    return Req(rng.choice(["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS", "FOO"]),
+               path, "", [], body, rng.choice(["none", "s3", "lambda", "logs", "events",
+                                               "scheduler", "sts", "iam", "monitoring", "x"]))
+
+
+BODY_MUTATORS = {"json": mutate_json, "xml": mutate_xml, "form": mutate_form,
+                 "cbor": mutate_bytes, "bytes": mutate_bytes}
+
+
+def generate(seed, i, encode):
+    """Request i of the run, deterministic in (seed, i); encode(req) gives the bytes a request
+    is sent as (fuzz_requests.wire), which raw mutations break."""
+    rng = random.Random("%s:%d" % (seed, i))
+    req = random_request(rng) if rng.random() < 0.05 else rng.choice(SEEDS)(rng)
+    for _ in range(rng.choice([0, 1, 1, 2, 3])):
+        what = rng.randrange(6)
+        if what <= 1:
+            req.body = BODY_MUTATORS[req.kind](rng, req.body)
+        elif what == 2:
+            mutate_path(rng, req)
+        elif what == 3:
+            mutate_query(rng, req)
+        elif what == 4:
+            mutate_headers(rng, req)
+        else:
+            req.method = rng.choice(["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH"])
+    r = rng.random()
+    if r < 0.06:
+        req.sign = "none"
+    elif r < 0.16:
+        req.auth = rng.choice(["bad-secret", "bad-signature", "bad-date", "bad-header", "sigv2"])
+    elif r < 0.20 and req.sign != "none":
+        req.auth = "presign"
+    r = rng.random()
+    if r < 0.04:
+        req.transport = "truncate"
+    elif r < 0.07:
+        req.transport = "oversize"
+    elif r < 0.10:
+        req.raw = mutate_raw(rng, encode(req))
+    req.note = "seed %s request %d" % (seed, i)
+    return req
