@@ -3,6 +3,7 @@
 #include <array>
 
 #include "api/json_codec.h"
+#include "auth/json_api_errors.h"
 #include "base/hash.h"
 #include "base/ids.h"
 #include "base/log.h"
@@ -51,22 +52,7 @@ std::vector<std::pair<std::string, std::string>> GlobalConditions(const Call& ca
 
 }  // namespace
 
-Error AsJsonAuthError(Error error) {
-  if (error.code == "InvalidAccessKeyId") {
-    return MakeError("UnrecognizedClientException",
-                     "The security token included in the request is invalid.");
-  }
-  if (error.code == "SignatureDoesNotMatch" || error.code == "RequestTimeTooSkewed" ||
-      error.code == "AuthorizationHeaderMalformed" || error.code == "IncompleteSignature" ||
-      error.code == "XAmzContentSHA256Mismatch") {
-    return MakeError("InvalidSignatureException", error.message);
-  }
-  if (error.code == "AccessDenied" || error.code == "InvalidRequest" ||
-      error.code == "InvalidToken") {
-    return MakeError("AccessDeniedException", error.message);
-  }
-  return error;
-}
+Error AsJsonAuthError(Error error) { return auth::AsJsonApiAuthError(std::move(error)); }
 
 int ClassifyError(const Service& service, Error& error) {
   if (int status = service.StatusOf(error.code); status != 0) return status;

@@ -3,6 +3,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "auth/json_api_errors.h"
 #include "base/encoding.h"
 #include "base/hash.h"
 #include "base/ids.h"
@@ -186,23 +187,7 @@ int LambdaStatusForError(std::string_view code) {
   return 500;
 }
 
-Error AsLambdaAuthError(Error error) {
-  if (error.code == "InvalidAccessKeyId") {
-    return MakeError("UnrecognizedClientException",
-                     "The security token included in the request is invalid.");
-  }
-  if (error.code == "SignatureDoesNotMatch" || error.code == "RequestTimeTooSkewed" ||
-      error.code == "AuthorizationHeaderMalformed" || error.code == "IncompleteSignature" ||
-      error.code == "XAmzContentSHA256Mismatch" ||
-      error.code == "AuthorizationQueryParametersError") {
-    return MakeError("InvalidSignatureException", error.message);
-  }
-  if (error.code == "AccessDenied" || error.code == "InvalidRequest" ||
-      error.code == "InvalidToken") {
-    return MakeError("AccessDeniedException", error.message);
-  }
-  return error;
-}
+Error AsLambdaAuthError(Error error) { return auth::AsJsonApiAuthError(std::move(error)); }
 
 Task<Status> Context::SendJson(int status, const json& body) {
   return ex.Send(JsonResponse(status, body.dump(-1, ' ', false, json::error_handler_t::replace), request_id));
