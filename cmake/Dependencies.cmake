@@ -8,8 +8,8 @@ function(evoke_require found package)
   endif()
 endfunction()
 
-find_package(Boost 1.74 QUIET)
-evoke_require(Boost_FOUND libboost1.74-dev)
+find_package(Boost 1.74 QUIET COMPONENTS regex)
+evoke_require(Boost_FOUND "libboost1.74-dev libboost-regex1.74-dev")
 
 find_package(SQLite3 QUIET)
 evoke_require(SQLite3_FOUND libsqlite3-dev)

@@ -63,22 +63,16 @@ Result<PackageInfo> InspectZip(std::string_view zip) {
       return Unreadable();
     }
     ++info.entries;
-    // Entries written with a data descriptor announce no size: count what they unpack to.
-    if (archive_entry_size_is_set(entry)) {
-      info.unzipped_bytes += static_cast<uint64_t>(std::max<int64_t>(0, archive_entry_size(entry)));
-      if (info.unzipped_bytes <= kMaxUnzippedBytes &&
-          archive_read_data_skip(a.get()) != ARCHIVE_OK) {
-        return Unreadable();
-      }
-    } else {
-      char buf[64 * 1024];
-      for (;;) {
-        la_ssize_t n = archive_read_data(a.get(), buf, sizeof buf);
-        if (n < 0) return Unreadable();
-        if (n == 0) break;
-        info.unzipped_bytes += static_cast<uint64_t>(n);
-        if (info.unzipped_bytes > kMaxUnzippedBytes) break;
-      }
+    // Every entry is unpacked (and so its CRC checked) here, as Lambda does on upload: a package
+    // that would fail to unzip at the first cold start is refused now. Entries written with a
+    // data descriptor announce no size, so what they unpack to is counted.
+    char buf[64 * 1024];
+    for (;;) {
+      la_ssize_t n = archive_read_data(a.get(), buf, sizeof buf);
+      if (n < 0) return Unreadable();
+      if (n == 0) break;
+      info.unzipped_bytes += static_cast<uint64_t>(n);
+      if (info.unzipped_bytes > kMaxUnzippedBytes) break;
     }
     if (info.unzipped_bytes > kMaxUnzippedBytes) {
       return MakeError("InvalidParameterValueException",

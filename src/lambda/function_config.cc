@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "base/encoding.h"
 #include "lambda/validation.h"
@@ -269,19 +268,19 @@ Result<std::pair<std::string, std::string>> ParseFunctionName(std::string_view v
   static const char kPattern[] =
       "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?"
       "([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?";
-  static const std::regex kForm(kPattern);
+  static const Pattern kForm(kPattern);
   Violations v;
-  std::match_results<std::string_view::const_iterator> m;
+  std::optional<std::vector<std::string>> m;
   if (value.empty()) {
     v.Add(value, "functionName", "Member must have length greater than or equal to 1");
   } else if (value.size() > 140) {
     v.MaxLength(value, "functionName", 140);
-  } else if (!std::regex_match(value.begin(), value.end(), m, kForm)) {
+  } else if (m = kForm.Groups(value); !m) {
     v.Pattern(value, "functionName", kPattern);
-  } else if (m[7].length() > static_cast<long>(kMaxNameLength)) {
-    v.MaxLength(m[7].str(), "functionName", kMaxNameLength);
+  } else if ((*m)[7].size() > kMaxNameLength) {
+    v.MaxLength((*m)[7], "functionName", kMaxNameLength);
   } else {
-    return std::make_pair(m[7].str(), m[9].str());
+    return std::make_pair((*m)[7], (*m)[9]);
   }
   return v.ToStatus().error();
 }

@@ -3,8 +3,8 @@
 // invoke it. Stored as the JSON document Lambda returns from GetPolicy, changed inside the
 // commit (read, modify, write) so concurrent changes cannot lose a statement.
 #include <nlohmann/json.hpp>
-#include <regex>
 
+#include "base/pattern.h"
 #include "lambda/actions.h"
 #include "lambda/function_json.h"
 #include "store/functions.h"
@@ -29,9 +29,9 @@ Error Invalid(std::string member, std::string constraint, const std::string& val
 
 // The Principal element of a statement, as Lambda writes it for AddPermission's Principal.
 json PrincipalElement(const std::string& principal) {
-  static const std::regex kAccount("^[0-9]{12}$");
+  static const Pattern kAccount("^[0-9]{12}$");
   if (principal == "*") return "*";
-  if (std::regex_match(principal, kAccount)) {
+  if (kAccount.FullMatch(principal)) {
     return json{{"AWS", "arn:aws:iam::" + principal + ":root"}};
   }
   if (principal.starts_with("arn:")) return json{{"AWS", principal}};
@@ -39,9 +39,9 @@ json PrincipalElement(const std::string& principal) {
 }
 
 Result<json> StatementFrom(const json& body, const std::string& function_arn) {
-  static const std::regex kSid("^[a-zA-Z0-9-_.]{1,100}$");
-  static const std::regex kAction("^(lambda:[*]|lambda:[a-zA-Z]+|[*])$");
-  static const std::regex kPrincipal("^[^\\s]+$");
+  static const Pattern kSid("^[a-zA-Z0-9-_.]{1,100}$");
+  static const Pattern kAction("^(lambda:[*]|lambda:[a-zA-Z]+|[*])$");
+  static const Pattern kPrincipal("^[^\\s]+$");
   auto text = [&](const char* name) -> std::optional<std::string> {
     auto it = body.find(name);
     if (it == body.end() || it->is_null()) return std::nullopt;
@@ -54,15 +54,15 @@ Result<json> StatementFrom(const json& body, const std::string& function_arn) {
   if (!sid) return Invalid("statementId", "Member must not be null", "null");
   if (!action) return Invalid("action", "Member must not be null", "null");
   if (!principal) return Invalid("principal", "Member must not be null", "null");
-  if (!std::regex_match(*sid, kSid)) {
+  if (!kSid.FullMatch(*sid)) {
     return Invalid("statementId", "Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)", *sid);
   }
-  if (!std::regex_match(*action, kAction)) {
+  if (!kAction.FullMatch(*action)) {
     return Invalid("action",
                    "Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])",
                    *action);
   }
-  if (!std::regex_match(*principal, kPrincipal)) {
+  if (!kPrincipal.FullMatch(*principal)) {
     return Invalid("principal", "Member must satisfy regular expression pattern: [^\\s]+", *principal);
   }
   json statement = {{"Sid", *sid},

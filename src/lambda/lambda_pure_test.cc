@@ -220,6 +220,16 @@ TEST(CodePackage, AcceptsAPackageAndRefusesEscapes) {
   EXPECT_FALSE(InspectZip("not a zip at all").ok());
 }
 
+TEST(CodePackage, RefusesAPackageWhoseDataDoesNotUnzip) {
+  // Headers intact, one byte of the entry's data spoiled: refused on upload, not at Invoke.
+  std::string zip = MakeZip({{"lambda_function.py", std::string(4000, 'x') + "def f(): pass\n"}});
+  ASSERT_TRUE(InspectZip(zip).ok());
+  zip[30 + std::string("lambda_function.py").size() + 3] ^= 0x5a;
+  auto r = InspectZip(zip);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "InvalidParameterValueException");
+}
+
 TEST(FunctionJson, StoredConfigRoundTripAndConfiguration) {
   auto created = ParseCreateFunction(ValidCreate());
   ASSERT_TRUE(created.ok());

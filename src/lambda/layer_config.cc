@@ -4,7 +4,6 @@
 #include <array>
 #include <charconv>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "lambda/validation.h"
 

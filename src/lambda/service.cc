@@ -162,8 +162,10 @@ Task<Result<std::string>> ReadWholeBody(http::Exchange& ex, size_t limit, std::s
 }  // namespace
 
 int LambdaStatusForError(std::string_view code) {
-  static constexpr std::array<std::pair<std::string_view, int>, 17> kStatuses = {{
+  static constexpr std::array<std::pair<std::string_view, int>, 19> kStatuses = {{
       {"CodeStorageExceededException", 400},
+      {"InvalidRuntimeException", 502},
+      {"InvalidZipFileException", 502},
       {"AccessDeniedException", 403},
       {"InvalidParameterValueException", 400},
       {"InvalidRequestContentException", 400},

@@ -4,18 +4,14 @@
 #pragma once
 
 #include <cstdint>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/pattern.h"
 #include "base/result.h"
 
 namespace evoke::lambda {
-
-inline bool FullMatch(std::string_view s, const char* pattern) {
-  return std::regex_match(s.begin(), s.end(), std::regex(pattern));
-}
 
 class Violations {
  public:

@@ -4,6 +4,7 @@
 #include "s3/actions.h"
 #include "s3/body.h"
 #include "s3/names.h"
+#include "s3/xml.h"
 #include "store/objects.h"
 
 namespace evoke::s3 {
@@ -19,7 +20,7 @@ Task<Status> CreateBucket(Context& ctx) {
   std::string constraint;
   if (!xml->empty()) {
     pugi::xml_document doc;
-    if (!doc.load_buffer(xml->data(), xml->size()) ||
+    if (!LoadRequestXml(doc, *xml) ||
         std::string_view(doc.document_element().name()) != "CreateBucketConfiguration") {
       co_return MakeError("MalformedXML",
                           "The XML you provided was not well-formed or did not validate against "

@@ -28,7 +28,7 @@ struct DeleteRequest {
 
 Result<DeleteRequest> ParseDelete(std::string_view xml) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(xml.data(), xml.size())) return Malformed();
+  if (!LoadRequestXml(doc, xml)) return Malformed();
   pugi::xml_node root = doc.document_element();
   if (std::string_view(root.name()) != "Delete") return Malformed();
   DeleteRequest d;

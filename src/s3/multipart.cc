@@ -23,7 +23,7 @@ Error Malformed() {
 
 Result<std::vector<RequestedPart>> ParseCompleteMultipartUpload(std::string_view xml) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(xml.data(), xml.size(), pugi::parse_default)) return Malformed();
+  if (!LoadRequestXml(doc, xml)) return Malformed();
   pugi::xml_node root = doc.document_element();
   if (std::string_view(root.name()) != "CompleteMultipartUpload") return Malformed();
   std::vector<RequestedPart> parts;

@@ -133,7 +133,7 @@ void RenderRule(XmlWriter& x, const NotificationRule& r) {
 
 Result<NotificationConfig> ParseNotificationConfiguration(std::string_view xml) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(xml.data(), xml.size())) return Malformed();
+  if (!LoadRequestXml(doc, xml)) return Malformed();
   pugi::xml_node root = doc.document_element();
   if (std::string_view(root.name()) != "NotificationConfiguration") return Malformed();
   NotificationConfig config;

@@ -1,6 +1,7 @@
 // Unit tests for the pure parts of the S3 module: the dispatch table, the error table, names,
 // ranges and conditions, checksums, listing, multipart assembly and notification documents.
 #include <gtest/gtest.h>
+#include <pugixml.hpp>
 
 #include "base/encoding.h"
 #include "base/hash.h"
@@ -14,6 +15,7 @@
 #include "s3/notification.h"
 #include "s3/object_events.h"
 #include "s3/tagging.h"
+#include "s3/xml.h"
 
 namespace evoke::s3 {
 namespace {
@@ -95,6 +97,20 @@ TEST(Errors, StatusesAndXml) {
   std::string internal = RenderErrorXml(MakeError("sqlite", "disk I/O error"), "", "R", "H");
   EXPECT_NE(internal.find("<Code>InternalError</Code>"), std::string::npos);
   EXPECT_EQ(internal.find("disk I/O"), std::string::npos);
+}
+
+TEST(Xml, RequestDocumentsMustBeUtf8AfterEntitiesAreDecoded) {
+  pugi::xml_document doc;
+  EXPECT_TRUE(LoadRequestXml(doc, "<a x=\"&#xE9;\">caf\xc3\xa9<b>&#x1F600;</b></a>"));
+  EXPECT_FALSE(LoadRequestXml(doc, "<a><b>x</b><c>&#xDFFF;</c></a>"));
+  EXPECT_FALSE(LoadRequestXml(doc, "<a x=\"&#xD800;\"/>"));
+  EXPECT_FALSE(LoadRequestXml(doc, "<a>\xff</a>"));
+  EXPECT_FALSE(LoadRequestXml(doc, "<a>"));
+  std::string deep;
+  for (int i = 0; i < 200000; ++i) deep += "<d>";
+  deep += "&#xD800;";
+  for (int i = 0; i < 200000; ++i) deep += "</d>";
+  EXPECT_FALSE(LoadRequestXml(doc, deep));  // walked without recursion
 }
 
 TEST(Names, BucketRules) {
@@ -351,6 +367,13 @@ TEST(Notification, ParsesBothSpellingsAndRendersCanonically) {
 
 TEST(Notification, Rejections) {
   EXPECT_EQ(ParseNotificationConfiguration("<Nope/>").error().code, "MalformedXML");
+  // A lone surrogate decodes to bytes that are not UTF-8: stored, it broke every later event.
+  EXPECT_EQ(ParseNotificationConfiguration(
+                "<NotificationConfiguration><LambdaFunctionConfiguration><Id>&#xD800;</Id>"
+                "<LambdaFunctionArn>arn:g</LambdaFunctionArn><Event>s3:ObjectCreated:*</Event>"
+                "</LambdaFunctionConfiguration></NotificationConfiguration>")
+                .error().code,
+            "MalformedXML");
   EXPECT_EQ(ParseNotificationConfiguration(
                 "<NotificationConfiguration><QueueConfiguration><Queue>arn:q</Queue>"
                 "<Event>s3:Bogus</Event></QueueConfiguration></NotificationConfiguration>")

@@ -57,7 +57,7 @@ Result<TagSet> ParseTaggingXml(std::string_view xml) {
   };
   pugi::xml_document doc;
   // parse_ws_pcdata: a value of spaces is a value of spaces, not an empty one.
-  if (!doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata)) {
+  if (!LoadRequestXml(doc, xml, pugi::parse_default | pugi::parse_ws_pcdata)) {
     return malformed();
   }
   pugi::xml_node root = doc.document_element();

@@ -1,8 +1,44 @@
 #include "s3/xml.h"
 
+#include <pugixml.hpp>
+
 #include "base/encoding.h"
 
 namespace evoke::s3 {
+
+namespace {
+
+bool IsUtf8Node(const pugi::xml_node& node) {
+  if (!IsValidUtf8(node.name()) || !IsValidUtf8(node.value())) return false;
+  for (const pugi::xml_attribute& a : node.attributes()) {
+    if (!IsValidUtf8(a.name()) || !IsValidUtf8(a.value())) return false;
+  }
+  return true;
+}
+
+// Every name, value and attribute of the tree is valid UTF-8 (which excludes surrogates).
+// Walked without recursion: a hostile document may nest a million deep.
+bool IsUtf8Tree(const pugi::xml_node& root) {
+  pugi::xml_node node = root;
+  while (node) {
+    if (!IsUtf8Node(node)) return false;
+    if (node.first_child()) {
+      node = node.first_child();
+      continue;
+    }
+    while (node != root && !node.next_sibling()) node = node.parent();
+    if (node == root) break;
+    node = node.next_sibling();
+  }
+  return true;
+}
+
+}  // namespace
+
+bool LoadRequestXml(pugi::xml_document& doc, std::string_view xml, unsigned options) {
+  if (options == 0) options = pugi::parse_default;
+  return doc.load_buffer(xml.data(), xml.size(), options) && IsUtf8Tree(doc);
+}
 
 XmlWriter::XmlWriter(std::string_view root) : root_(root) {
   out_.reserve(1024);

@@ -6,6 +6,10 @@
 #include <string>
 #include <string_view>
 
+namespace pugi {
+class xml_document;
+}
+
 namespace evoke::s3 {
 
 inline constexpr std::string_view kS3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
@@ -28,6 +32,13 @@ class XmlWriter {
   std::string root_;
   std::string out_;
 };
+
+// Parses a request document. False when it is not well-formed XML, or when a name, text or
+// attribute is not valid UTF-8 once entities are decoded (pugixml decodes &#xD800; without
+// complaint; stored, it would break every later response or event that carries it). S3 answers
+// both with MalformedXML. `options` are
+// pugixml's parse flags; 0 means its defaults.
+bool LoadRequestXml(pugi::xml_document& doc, std::string_view xml, unsigned options = 0);
 
 // Quotes an ETag for the wire: "abc".
 std::string QuoteEtag(std::string_view etag);
