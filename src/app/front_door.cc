@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "api/unknown_service.h"
 #include "base/ids.h"
 
 namespace evoke::app {
@@ -94,6 +95,11 @@ Task<void> FrontDoor::Handle(http::Exchange& ex) {
   std::string request_id = NewRequestId();
   ex.log().request_id = request_id;
   ex.log().service = service;
+  if (auto answer = api::RenderUnknownService(ex.request(), service, request_id)) {
+    ex.log().error_code = answer->error_code;
+    (void)co_await ex.Send(std::move(answer->response));
+    co_return;
+  }
   ex.log().error_code = "NotImplemented";
   (void)co_await ex.Send(s3_.ErrorResponse(
       MakeError("NotImplemented", "evoke does not serve the '" + service + "' service yet."),

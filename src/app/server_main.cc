@@ -16,6 +16,8 @@
 #include "app/root_credentials.h"
 #include "app/test_clock.h"
 #include "auth/credentials.h"
+#include "api/authorizer.h"
+#include "api/pipeline.h"
 #include "auth/verifier.h"
 #include "base/asio.h"
 #include "base/clock.h"
@@ -142,6 +144,9 @@ int RunServer(const ServerConfig& config) {
   lambda::CodeLinkKey code_link{code_link_credential.access_key_id,
                                 code_link_credential.secret_access_key, config.region};
   auth::Verifier verifier(credentials, clock, {.region = config.region});
+  // Every service but S3 runs its requests through this one pipeline (docs/architecture.md).
+  api::AllowAccountPrincipals authorizer;
+  api::Pipeline pipeline(verifier, authorizer);
 
   s3::S3Options s3_options;
   s3_options.region = config.region;
@@ -151,7 +156,7 @@ int RunServer(const ServerConfig& config) {
   // Function logs: appended by the invoke path, read through the CloudWatch Logs API. Declared
   // after the committer, so it is destroyed (flushing what is queued) before it.
   observe::SqliteLogStore log_store(**db, committer, clock);
-  observe::LogsService logs({config.region, config.account_id}, log_store, verifier);
+  observe::LogsService logs({config.region, config.account_id}, log_store, pipeline);
   int threads = config.threads > 0 ? config.threads
                                    : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::unique_ptr<asio::io_context>> contexts;
@@ -220,10 +225,11 @@ int RunServer(const ServerConfig& config) {
   events::ScheduleRunner schedule_runner(*contexts[0], **db, committer, events_clock, dispatcher,
                                          config.account_id, config.region);
   events_clock.OnAdvance([&schedule_runner] { schedule_runner.Wake(); });
-  events::EventsDependencies events_deps{**db, committer, verifier, events_clock,
+  events::EventsDependencies events_deps{**db, committer, events_clock,
                                          [&schedule_runner] { schedule_runner.Wake(); }};
-  events::EventsService events_api({config.region, config.account_id}, events_deps);
-  events::SchedulerService scheduler_api({config.region, config.account_id}, events_deps);
+  events::EventsService events_api({config.region, config.account_id}, events_deps, pipeline);
+  events::SchedulerService scheduler_api({config.region, config.account_id}, events_deps,
+                                         pipeline);
   front_door.AddService("events",
                         [&events_api](http::Exchange& ex) { return events_api.Handle(ex); });
   front_door.AddService("scheduler",

@@ -2,11 +2,7 @@
 
 #include <array>
 
-#include "auth/json_api_errors.h"
-#include "base/hash.h"
-#include "base/ids.h"
 #include "events/events_actions.h"
-#include "http/read_body.h"
 #include "store/await_commit.h"
 
 namespace evoke::events {
@@ -14,58 +10,88 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kTargetPrefix = "AWSEvents.";
 // PutTargets is the largest request: 100 targets of 8 KiB inputs, escaped.
 constexpr size_t kMaxRequestBytes = 4u << 20;
 
-struct Operation {
-  std::string_view name;
+struct OperationRow {
+  const char* name;
   EventsOperation run;
 };
 
 constexpr std::array kOperations = {
-    Operation{"PutRule", PutRule},
-    Operation{"DescribeRule", DescribeRule},
-    Operation{"ListRules", ListRules},
-    Operation{"DeleteRule", DeleteRule},
-    Operation{"EnableRule", EnableRule},
-    Operation{"DisableRule", DisableRule},
-    Operation{"PutTargets", PutTargets},
-    Operation{"RemoveTargets", RemoveTargets},
-    Operation{"ListTargetsByRule", ListTargetsByRule},
+    OperationRow{"PutRule", PutRule},
+    OperationRow{"DescribeRule", DescribeRule},
+    OperationRow{"ListRules", ListRules},
+    OperationRow{"DeleteRule", DeleteRule},
+    OperationRow{"EnableRule", EnableRule},
+    OperationRow{"DisableRule", DisableRule},
+    OperationRow{"PutTargets", PutTargets},
+    OperationRow{"RemoveTargets", RemoveTargets},
+    OperationRow{"ListTargetsByRule", ListTargetsByRule},
 };
 
-http::Response JsonResponse(int status, std::string body, const std::string& request_id) {
-  http::Response r;
-  r.status = status;
-  r.headers.Add("Content-Type", "application/x-amz-json-1.1");
-  r.headers.Add("x-amzn-RequestId", request_id);
-  r.body = std::move(body);
-  return r;
+// EventBridge's errors (its model gives no status: awsJson1.1's 400, InternalException 500),
+// with the authentication errors, which it too answers with 400.
+constexpr std::array<api::ErrorStatus, 16> kErrors = {{
+    {"MissingAuthenticationTokenException", 400},
+    {"UnrecognizedClientException", 400},
+    {"InvalidSignatureException", 400},
+    {"AccessDeniedException", 400},
+    {"ConcurrentModificationException", 400},
+    {"IllegalStatusException", 400},
+    {"InvalidEventPatternException", 400},
+    {"InvalidStateException", 400},
+    {"LimitExceededException", 400},
+    {"ManagedRuleException", 400},
+    {"OperationDisabledException", 400},
+    {"PolicyLengthExceededException", 400},
+    {"ResourceAlreadyExistsException", 400},
+    {"ResourceNotFoundException", 400},
+    {"ValidationException", 400},
+    {"InternalException", 500},
+}};
+
+Task<Result<api::Output>> RunOperation(EventsOperation run, const EventsOptions& options,
+                                       const EventsDependencies& deps, api::Call& call) {
+  EventsContext ctx{options, deps, call.input};
+  Result<json> out = co_await run(ctx);
+  if (!out.ok()) co_return std::move(out).error();
+  co_return api::Output::Document(std::move(*out));
 }
 
-http::Response ErrorResponse(const Error& error, const std::string& request_id) {
-  json body = {{"__type", error.code}};
-  if (!error.message.empty()) body["message"] = error.message;
-  return JsonResponse(EventsStatusForError(error.code), body.dump(-1, ' ', false, json::error_handler_t::replace), request_id);
+api::Service MakeTable(const EventsOptions& options, const EventsDependencies& deps) {
+  api::Service service;
+  service.name = "events";
+  service.protocol = api::Protocol::kAwsJson11;
+  service.target_prefix = "AWSEvents.";
+  service.errors = kErrors;
+  service.internal_error = "InternalException";
+  service.max_body = kMaxRequestBytes;
+  service.too_large_error = "ValidationException";
+  for (const OperationRow& row : kOperations) {
+    api::Operation op;
+    op.name = row.name;
+    op.iam_action = std::string("events:") + row.name;
+    // Every operation names a rule on the default bus ("Name" or "Rule"), or none (ListRules).
+    op.resource = [&options](const api::Call& call) -> std::string {
+      for (const char* member : {"Name", "Rule"}) {
+        auto it = call.input.find(member);
+        if (it != call.input.end() && it->is_string()) {
+          return "arn:aws:events:" + options.region + ":" + options.account_id + ":rule/" +
+                 it->get<std::string>();
+        }
+      }
+      return "*";
+    };
+    op.run = [run = row.run, &options, &deps](api::Call& call) {
+      return RunOperation(run, options, deps, call);
+    };
+    service.operations.push_back(std::move(op));
+  }
+  return service;
 }
 
 }  // namespace
-
-EventsOperation FindEventsOperation(std::string_view target) {
-  if (!target.starts_with(kTargetPrefix)) return nullptr;
-  target.remove_prefix(kTargetPrefix.size());
-  for (const auto& op : kOperations) {
-    if (op.name == target) return op.run;
-  }
-  return nullptr;
-}
-
-int EventsStatusForError(std::string_view code) {
-  if (code == "InternalException" || code == "InternalFailure") return 500;
-  if (code == "NotImplemented") return 501;
-  return 400;
-}
 
 Task<Status> EventsContext::Commit(std::function<Status(store::WriteTxn&)> apply) const {
   Status s = co_await store::AwaitCommit(deps.committer, {}, {}, std::move(apply));
@@ -78,68 +104,13 @@ std::string EventsContext::RuleArn(std::string_view rule) const {
          std::string(rule);
 }
 
-EventsService::EventsService(EventsOptions options, EventsDependencies deps)
-    : options_(std::move(options)), deps_(std::move(deps)) {}
+EventsService::EventsService(EventsOptions options, EventsDependencies deps,
+                             const api::Pipeline& pipeline)
+    : options_(std::move(options)),
+      deps_(std::move(deps)),
+      pipeline_(pipeline),
+      service_(MakeTable(options_, deps_)) {}
 
-Task<void> EventsService::Handle(http::Exchange& ex) {
-  std::string request_id = NewUuid();
-  ex.log().request_id = request_id;
-  ex.log().service = "events";
-  std::string target(ex.request().headers.Get("X-Amz-Target").value_or(""));
-  if (target.starts_with(kTargetPrefix)) ex.log().action = target.substr(kTargetPrefix.size());
-  Error error;
-  bool failed = true;
-  do {
-    if (auth::DetectAuthKind(ex.request()) == auth::AuthKind::kAnonymous) {
-      error = MakeError("MissingAuthenticationTokenException", "Missing Authentication Token");
-      break;
-    }
-    auto body = co_await http::ReadWholeBody(ex, kMaxRequestBytes);
-    if (!body.ok()) {
-      error = std::move(body).error();
-      if (error.code == "BodyTooLarge") {
-        error = MakeError("ValidationException", "Request must be smaller than " +
-                                                     std::to_string(kMaxRequestBytes) + " bytes");
-      }
-      break;
-    }
-    auto verified = deps_.verifier.VerifyWithBody(ex.request(), Sha256Hex(*body));
-    if (!verified.ok()) {
-      error = auth::AsJsonApiAuthError(std::move(verified).error());
-      break;
-    }
-    ex.log().principal = verified->principal.access_key_id;
-    EventsOperation run = FindEventsOperation(target);
-    if (!run) {
-      error = MakeError("UnknownOperationException", "");
-      break;
-    }
-    json input = json::parse(body->empty() ? std::string("{}") : *body, nullptr, false);
-    if (input.is_discarded() || !input.is_object()) {
-      error = MakeError("SerializationException", "");
-      break;
-    }
-    EventsContext ctx{options_, deps_, input};
-    Result<json> out = MakeError("InternalException", "");
-    try {
-      out = co_await run(ctx);
-    } catch (const json::exception& e) {
-      // A member of an unexpected shape deeper than the operation checks.
-      out = MakeError("SerializationException", e.what());
-    }
-    if (!out.ok()) {
-      error = std::move(out).error();
-      break;
-    }
-    failed = false;
-    (void)co_await ex.Send(
-        JsonResponse(200, out->dump(-1, ' ', false, json::error_handler_t::replace), request_id));
-  } while (false);
-
-  if (failed && !ex.responded()) {
-    ex.log().error_code = error.code;
-    (void)co_await ex.Send(ErrorResponse(error, request_id));
-  }
-}
+Task<void> EventsService::Handle(http::Exchange& ex) { return pipeline_.Handle(ex, service_); }
 
 }  // namespace evoke::events

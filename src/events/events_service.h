@@ -1,7 +1,6 @@
 // EventsService: the EventBridge API (awsJson1.1, X-Amz-Target: AWSEvents.<Op>) for rules on
-// the default event bus and their targets. Reads and verifies each request (SigV4 over the
-// whole body, service "events"), finds its operation in the table, runs it and renders
-// EventBridge's JSON errors. Called on I/O threads; holds no per-request state. Rules with a
+// the default event bus and their targets, as a table of operations and errors that the request
+// pipeline runs (api/pipeline.h). Called on I/O threads; holds no per-request state. Rules with a
 // ScheduleExpression fire through the ScheduleRunner; EventPattern is stored, never matched.
 #pragma once
 
@@ -9,7 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "auth/verifier.h"
+#include "api/pipeline.h"
+#include "api/service.h"
 #include "base/asio.h"
 #include "base/clock.h"
 #include "http/exchange.h"
@@ -26,7 +26,6 @@ struct EventsOptions {
 struct EventsDependencies {
   store::Database& db;
   store::Committer& committer;
-  auth::Verifier& verifier;
   const Clock& clock;  // the events clock: rules' creation times anchor their rate()
   // Called after every committed change to rules or targets (the ScheduleRunner's Wake);
   // may be empty.
@@ -50,17 +49,15 @@ using EventsOperation = Task<Result<nlohmann::json>> (*)(EventsContext&);
 
 class EventsService {
  public:
-  EventsService(EventsOptions options, EventsDependencies deps);
+  EventsService(EventsOptions options, EventsDependencies deps, const api::Pipeline& pipeline);
   Task<void> Handle(http::Exchange& exchange);
+  const api::Service& table() const { return service_; }
 
  private:
   EventsOptions options_;
   EventsDependencies deps_;
+  const api::Pipeline& pipeline_;
+  api::Service service_;
 };
-
-// The operation named by an X-Amz-Target value; nullptr when evoke does not serve it. Pure.
-EventsOperation FindEventsOperation(std::string_view target);
-// The HTTP status of an error code (awsJson1.1: 400 for the client's errors). Pure.
-int EventsStatusForError(std::string_view code);
 
 }  // namespace evoke::events

@@ -2,12 +2,7 @@
 
 #include <array>
 
-#include "auth/json_api_errors.h"
-#include "base/encoding.h"
-#include "base/hash.h"
-#include "base/ids.h"
 #include "events/events_input.h"
-#include "http/read_body.h"
 #include "store/await_commit.h"
 #include "store/schedules.h"
 
@@ -19,9 +14,9 @@ using nlohmann::json;
 constexpr size_t kMaxRequestBytes = 1u << 20;
 
 struct Route {
-  std::string_view method;
-  std::string_view path;  // "{}" matches one segment
-  std::string_view action;
+  const char* method;
+  const char* path;  // "{}" matches one segment
+  const char* action;
   SchedulerAction run;
 };
 
@@ -37,83 +32,69 @@ constexpr std::array kRoutes = {
     Route{"GET", "/schedule-groups", "ListScheduleGroups", ListScheduleGroups},
 };
 
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t pos = 0;
-  while (pos < path.size()) {
-    size_t slash = path.find('/', pos);
-    if (slash == std::string_view::npos) slash = path.size();
-    if (slash > pos) out.push_back(path.substr(pos, slash - pos));
-    pos = slash + 1;
+// EventBridge Scheduler's errors and statuses (its model), with the pipeline's own refusals as
+// this service answers them.
+constexpr std::array<api::ErrorStatus, 11> kErrors = {{
+    {"ValidationException", 400},
+    {"ConflictException", 409},
+    {"ResourceNotFoundException", 404},
+    {"ServiceQuotaExceededException", 402},
+    {"ThrottlingException", 429},
+    {"InternalServerException", 500},
+    {"UnrecognizedClientException", 403},
+    {"InvalidSignatureException", 403},
+    {"AccessDeniedException", 403},
+    {"MissingAuthenticationTokenException", 403},
+    {"UnknownOperationException", 404},
+}};
+
+Task<Result<api::Output>> RunRoute(SchedulerAction run, const EventsOptions& options,
+                                   const EventsDependencies& deps, api::Call& call) {
+  SchedulerContext ctx{call.request, options, deps, call.input, call.path_params};
+  Result<json> out = co_await run(ctx);
+  if (!out.ok()) co_return std::move(out).error();
+  co_return api::Output::Document(std::move(*out));
+}
+
+api::Service MakeTable(const EventsOptions& options, const EventsDependencies& deps) {
+  api::Service service;
+  service.name = "scheduler";
+  service.protocol = api::Protocol::kRestJson;
+  service.errors = kErrors;
+  service.internal_error = "InternalServerException";
+  service.max_body = kMaxRequestBytes;
+  service.too_large_error = "ValidationException";
+  service.error_message_member = "Message";
+  for (const Route& route : kRoutes) {
+    api::Operation op;
+    op.name = route.action;
+    op.method = route.method;
+    op.path = route.path;
+    op.iam_action = std::string("scheduler:") + route.action;
+    op.resource = [&options, schedule = std::string_view(route.path).starts_with("/schedules/"),
+                   group = std::string_view(route.path).starts_with("/schedule-groups/")](
+                      const api::Call& call) -> std::string {
+      if (call.path_params.empty()) return "*";
+      std::string prefix = "arn:aws:scheduler:" + options.region + ":" + options.account_id;
+      if (group) return prefix + ":schedule-group/" + call.path_params[0];
+      if (!schedule) return "*";
+      const std::string* g = call.Query("groupName");
+      auto member = call.input.find("GroupName");
+      std::string name = g ? *g
+                           : (member != call.input.end() && member->is_string()
+                                  ? member->get<std::string>()
+                                  : std::string("default"));
+      return prefix + ":schedule/" + name + "/" + call.path_params[0];
+    };
+    op.run = [run = route.run, &options, &deps](api::Call& call) {
+      return RunRoute(run, options, deps, call);
+    };
+    service.operations.push_back(std::move(op));
   }
-  return out;
-}
-
-const Route* FindRoute(const http::Request& req, std::vector<std::string>& params) {
-  std::vector<std::string_view> have = Segments(req.path);
-  for (const Route& r : kRoutes) {
-    if (r.method != req.method) continue;
-    std::vector<std::string_view> want = Segments(r.path);
-    if (want.size() != have.size()) continue;
-    std::vector<std::string> found;
-    bool match = true;
-    for (size_t i = 0; i < want.size() && match; ++i) {
-      if (want[i] == "{}") {
-        auto decoded = UriDecode(have[i], false);
-        match = decoded.has_value();
-        if (match) found.push_back(std::move(*decoded));
-      } else {
-        match = want[i] == have[i];
-      }
-    }
-    if (match) {
-      params = std::move(found);
-      return &r;
-    }
-  }
-  return nullptr;
-}
-
-http::Response JsonResponse(int status, std::string body, const std::string& request_id) {
-  http::Response r;
-  r.status = status;
-  r.headers.Add("Content-Type", "application/json");
-  r.headers.Add("x-amzn-RequestId", request_id);
-  r.body = std::move(body);
-  return r;
-}
-
-http::Response ErrorResponse(const Error& error, const std::string& request_id) {
-  json body = {{"Message", error.message}};
-  http::Response r =
-      JsonResponse(SchedulerStatusForError(error.code), body.dump(-1, ' ', false, json::error_handler_t::replace), request_id);
-  r.headers.Add("x-amzn-ErrorType", error.code);
-  return r;
+  return service;
 }
 
 }  // namespace
-
-int SchedulerStatusForError(std::string_view code) {
-  static constexpr std::array<std::pair<std::string_view, int>, 13> kStatuses = {{
-      {"ValidationException", 400},
-      {"SerializationException", 400},
-      {"ConflictException", 409},
-      {"ResourceNotFoundException", 404},
-      {"ServiceQuotaExceededException", 402},
-      {"ThrottlingException", 429},
-      {"InternalServerException", 500},
-      {"UnrecognizedClientException", 403},
-      {"InvalidSignatureException", 403},
-      {"AccessDeniedException", 403},
-      {"MissingAuthenticationTokenException", 403},
-      {"UnknownOperationException", 404},
-      {"NotImplemented", 501},
-  }};
-  for (const auto& [c, status] : kStatuses) {
-    if (c == code) return status;
-  }
-  return code == "IncompleteBody" || code == "RequestTimeout" ? 400 : 500;
-}
 
 Task<Status> SchedulerContext::Commit(std::function<Status(store::WriteTxn&)> apply) const {
   Status s = co_await store::AwaitCommit(deps.committer, {}, {}, std::move(apply));
@@ -151,67 +132,13 @@ Result<std::string> ExistingGroup(store::Connection& c, const std::string* group
   return *group;
 }
 
-SchedulerService::SchedulerService(EventsOptions options, EventsDependencies deps)
-    : options_(std::move(options)), deps_(std::move(deps)) {}
+SchedulerService::SchedulerService(EventsOptions options, EventsDependencies deps,
+                                   const api::Pipeline& pipeline)
+    : options_(std::move(options)),
+      deps_(std::move(deps)),
+      pipeline_(pipeline),
+      service_(MakeTable(options_, deps_)) {}
 
-Task<void> SchedulerService::Handle(http::Exchange& ex) {
-  std::string request_id = NewUuid();
-  ex.log().request_id = request_id;
-  ex.log().service = "scheduler";
-  Error error;
-  bool failed = true;
-  do {
-    if (auth::DetectAuthKind(ex.request()) == auth::AuthKind::kAnonymous) {
-      error = MakeError("MissingAuthenticationTokenException", "Missing Authentication Token");
-      break;
-    }
-    auto body = co_await http::ReadWholeBody(ex, kMaxRequestBytes);
-    if (!body.ok()) {
-      error = std::move(body).error();
-      if (error.code == "BodyTooLarge") {
-        error = MakeError("ValidationException", "Request must be smaller than " +
-                                                     std::to_string(kMaxRequestBytes) + " bytes");
-      }
-      break;
-    }
-    auto verified = deps_.verifier.VerifyWithBody(ex.request(), Sha256Hex(*body));
-    if (!verified.ok()) {
-      error = auth::AsJsonApiAuthError(std::move(verified).error());
-      break;
-    }
-    ex.log().principal = verified->principal.access_key_id;
-    std::vector<std::string> params;
-    const Route* route = FindRoute(ex.request(), params);
-    if (!route) {
-      error = MakeError("UnknownOperationException", "");
-      break;
-    }
-    ex.log().action = std::string(route->action);
-    json input = json::parse(body->empty() ? std::string("{}") : *body, nullptr, false);
-    if (input.is_discarded() || !input.is_object()) {
-      error = MakeError("SerializationException", "");
-      break;
-    }
-    SchedulerContext ctx{ex.request(), options_, deps_, input, std::move(params)};
-    Result<json> out = MakeError("InternalServerException", "");
-    try {
-      out = co_await route->run(ctx);
-    } catch (const json::exception& e) {
-      out = MakeError("SerializationException", e.what());
-    }
-    if (!out.ok()) {
-      error = std::move(out).error();
-      break;
-    }
-    failed = false;
-    (void)co_await ex.Send(
-        JsonResponse(200, out->dump(-1, ' ', false, json::error_handler_t::replace), request_id));
-  } while (false);
-
-  if (failed && !ex.responded()) {
-    ex.log().error_code = error.code;
-    (void)co_await ex.Send(ErrorResponse(error, request_id));
-  }
-}
+Task<void> SchedulerService::Handle(http::Exchange& ex) { return pipeline_.Handle(ex, service_); }
 
 }  // namespace evoke::events

@@ -1,8 +1,7 @@
 // SchedulerService: the EventBridge Scheduler API (rest-json, SigV4 service "scheduler"):
-// schedules and schedule groups. Reads and verifies each request (SigV4 over the whole body),
-// finds its action in the route table, runs it and renders Scheduler's errors (x-amzn-ErrorType
-// and {"Message": ...} with the model's HTTP statuses). Called on I/O threads; holds no
-// per-request state. Schedules fire through the ScheduleRunner.
+// schedules and schedule groups, as a table of REST routes and errors (x-amzn-ErrorType and
+// {"Message": ...} with the model's HTTP statuses) that the request pipeline runs
+// (api/pipeline.h). Called on I/O threads; holds no per-request state. Schedules fire through the ScheduleRunner.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -37,16 +36,16 @@ using SchedulerAction = Task<Result<nlohmann::json>> (*)(SchedulerContext&);
 
 class SchedulerService {
  public:
-  SchedulerService(EventsOptions options, EventsDependencies deps);
+  SchedulerService(EventsOptions options, EventsDependencies deps, const api::Pipeline& pipeline);
   Task<void> Handle(http::Exchange& exchange);
+  const api::Service& table() const { return service_; }
 
  private:
   EventsOptions options_;
   EventsDependencies deps_;
+  const api::Pipeline& pipeline_;
+  api::Service service_;
 };
-
-// The HTTP status of a Scheduler error code (the model's httpStatusCode). Pure.
-int SchedulerStatusForError(std::string_view code);
 
 // schedule_actions.cc
 Task<Result<nlohmann::json>> CreateSchedule(SchedulerContext& ctx);

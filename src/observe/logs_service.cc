@@ -1,11 +1,7 @@
-#include "http/read_body.h"
 #include "observe/logs_service.h"
 
 #include <array>
 
-#include "auth/json_api_errors.h"
-#include "base/hash.h"
-#include "base/ids.h"
 #include "observe/logs_actions.h"
 #include "store/await_commit.h"
 
@@ -14,72 +10,87 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kTargetPrefix = "Logs_20140328.";
 // PutLogEvents takes 1 MiB of events; JSON escaping can make that a few times larger.
 constexpr size_t kMaxRequestBytes = 8u << 20;
 
-struct Operation {
-  std::string_view name;
+struct OperationRow {
+  const char* name;
   LogsOperation run;
 };
 
 constexpr std::array kOperations = {
-    Operation{"CreateLogGroup", CreateLogGroup},
-    Operation{"DeleteLogGroup", DeleteLogGroup},
-    Operation{"DescribeLogGroups", DescribeLogGroups},
-    Operation{"PutRetentionPolicy", PutRetentionPolicy},
-    Operation{"DeleteRetentionPolicy", DeleteRetentionPolicy},
-    Operation{"CreateLogStream", CreateLogStream},
-    Operation{"DeleteLogStream", DeleteLogStream},
-    Operation{"DescribeLogStreams", DescribeLogStreams},
-    Operation{"PutLogEvents", PutLogEvents},
-    Operation{"GetLogEvents", GetLogEvents},
-    Operation{"FilterLogEvents", FilterLogEvents},
+    OperationRow{"CreateLogGroup", CreateLogGroup},
+    OperationRow{"DeleteLogGroup", DeleteLogGroup},
+    OperationRow{"DescribeLogGroups", DescribeLogGroups},
+    OperationRow{"PutRetentionPolicy", PutRetentionPolicy},
+    OperationRow{"DeleteRetentionPolicy", DeleteRetentionPolicy},
+    OperationRow{"CreateLogStream", CreateLogStream},
+    OperationRow{"DeleteLogStream", DeleteLogStream},
+    OperationRow{"DescribeLogStreams", DescribeLogStreams},
+    OperationRow{"PutLogEvents", PutLogEvents},
+    OperationRow{"GetLogEvents", GetLogEvents},
+    OperationRow{"FilterLogEvents", FilterLogEvents},
 };
 
-http::Response JsonResponse(int status, std::string body, const std::string& request_id) {
-  http::Response r;
-  r.status = status;
-  r.headers.Add("Content-Type", "application/x-amz-json-1.1");
-  r.headers.Add("x-amzn-RequestId", request_id);
-  r.body = std::move(body);
-  return r;
+// CloudWatch Logs' errors (its model gives no status: awsJson1.1's 400, faults 500), with the
+// authentication errors, which it too answers with 400.
+constexpr std::array<api::ErrorStatus, 15> kErrors = {{
+    {"MissingAuthenticationTokenException", 400},
+    {"UnrecognizedClientException", 400},
+    {"InvalidSignatureException", 400},
+    {"DataAlreadyAcceptedException", 400},
+    {"InvalidOperationException", 400},
+    {"InvalidParameterException", 400},
+    {"InvalidSequenceTokenException", 400},
+    {"LimitExceededException", 400},
+    {"MalformedQueryException", 400},
+    {"OperationAbortedException", 400},
+    {"ResourceAlreadyExistsException", 400},
+    {"ResourceNotFoundException", 400},
+    {"TooManyTagsException", 400},
+    {"AccessDeniedException", 400},
+    {"ServiceUnavailableException", 500},
+}};
+
+// The ARN IAM names for an operation's log group ("*" when the request names none).
+std::string LogGroupResource(const LogsOptions& options, const api::Call& call) {
+  auto it = call.input.find("logGroupName");
+  if (it == call.input.end() || !it->is_string()) return "*";
+  return "arn:aws:logs:" + options.region + ":" + options.account_id +
+         ":log-group:" + it->get<std::string>();
 }
 
-http::Response ErrorResponse(const Error& error, const std::string& request_id) {
-  json body = {{"__type", error.code}};
-  if (!error.message.empty()) body["message"] = error.message;
-  return JsonResponse(LogsStatusForError(error.code), body.dump(-1, ' ', false, json::error_handler_t::replace), request_id);
+Task<Result<api::Output>> RunOperation(LogsOperation run, const LogsOptions& options,
+                                       SqliteLogStore& store, api::Call& call) {
+  LogsContext ctx{options, store, call.input};
+  Result<json> out = co_await run(ctx);
+  if (!out.ok()) co_return std::move(out).error();
+  co_return api::Output::Document(std::move(*out));
 }
 
-Task<Result<std::string>> ReadWholeBody(http::Exchange& ex) {
-  auto body = co_await http::ReadWholeBody(ex, kMaxRequestBytes);
-  if (!body.ok() && body.error().code == "BodyTooLarge") {
-    co_return MakeError("InvalidParameterException",
-                        "Request must be smaller than " + std::to_string(kMaxRequestBytes) + " bytes");
+api::Service MakeTable(const LogsOptions& options, SqliteLogStore& store) {
+  api::Service service;
+  service.name = "logs";
+  service.protocol = api::Protocol::kAwsJson11;
+  service.target_prefix = "Logs_20140328.";
+  service.errors = kErrors;
+  service.internal_error = "ServiceUnavailableException";
+  service.max_body = kMaxRequestBytes;
+  service.too_large_error = "InvalidParameterException";
+  for (const OperationRow& row : kOperations) {
+    api::Operation op;
+    op.name = row.name;
+    op.iam_action = std::string("logs:") + row.name;
+    op.resource = [&options](const api::Call& call) { return LogGroupResource(options, call); };
+    op.run = [run = row.run, &options, &store](api::Call& call) {
+      return RunOperation(run, options, store, call);
+    };
+    service.operations.push_back(std::move(op));
   }
-  co_return body;
+  return service;
 }
 
 }  // namespace
-
-LogsOperation FindLogsOperation(std::string_view target) {
-  if (!target.starts_with(kTargetPrefix)) return nullptr;
-  target.remove_prefix(kTargetPrefix.size());
-  for (const auto& op : kOperations) {
-    if (op.name == target) return op.run;
-  }
-  return nullptr;
-}
-
-int LogsStatusForError(std::string_view code) {
-  if (code == "ServiceUnavailableException" || code == "InternalError" ||
-      code == "InternalFailure") {
-    return 500;
-  }
-  if (code == "NotImplemented") return 501;
-  return 400;
-}
 
 Task<Status> LogsContext::Commit(std::function<Status(store::WriteTxn&)> apply) {
   return store::AwaitCommit(store.committer(), {}, {}, std::move(apply));
@@ -90,64 +101,12 @@ std::string LogsContext::GroupArn(std::string_view group) const {
          ":log-group:" + std::string(group);
 }
 
-LogsService::LogsService(LogsOptions options, SqliteLogStore& store, auth::Verifier& verifier)
-    : options_(std::move(options)), store_(store), verifier_(verifier) {}
+LogsService::LogsService(LogsOptions options, SqliteLogStore& store, const api::Pipeline& pipeline)
+    : options_(std::move(options)),
+      store_(store),
+      pipeline_(pipeline),
+      service_(MakeTable(options_, store_)) {}
 
-Task<void> LogsService::Handle(http::Exchange& ex) {
-  std::string request_id = NewUuid();
-  ex.log().request_id = request_id;
-  ex.log().service = "logs";
-  std::string target(ex.request().headers.Get("X-Amz-Target").value_or(""));
-  if (target.starts_with(kTargetPrefix)) ex.log().action = target.substr(kTargetPrefix.size());
-  Error error;
-  bool failed = true;
-  do {
-    if (auth::DetectAuthKind(ex.request()) == auth::AuthKind::kAnonymous) {
-      error = MakeError("MissingAuthenticationTokenException", "Missing Authentication Token");
-      break;
-    }
-    auto body = co_await ReadWholeBody(ex);
-    if (!body.ok()) {
-      error = std::move(body).error();
-      break;
-    }
-    auto verified = verifier_.VerifyWithBody(ex.request(), Sha256Hex(*body));
-    if (!verified.ok()) {
-      error = auth::AsJsonApiAuthError(std::move(verified).error());
-      break;
-    }
-    ex.log().principal = verified->principal.access_key_id;
-    LogsOperation run = FindLogsOperation(target);
-    if (!run) {
-      error = MakeError("UnknownOperationException", "");
-      break;
-    }
-    json input = json::parse(body->empty() ? std::string("{}") : *body, nullptr, false);
-    if (input.is_discarded() || !input.is_object()) {
-      error = MakeError("SerializationException", "");
-      break;
-    }
-    LogsContext ctx{options_, store_, input};
-    Result<json> out = MakeError("InternalFailure", "");
-    try {
-      out = co_await run(ctx);
-    } catch (const json::exception& e) {
-      // A member of an unexpected shape deeper than the operation checks.
-      out = MakeError("SerializationException", e.what());
-    }
-    if (!out.ok()) {
-      error = std::move(out).error();
-      break;
-    }
-    failed = false;
-    (void)co_await ex.Send(
-        JsonResponse(200, out->dump(-1, ' ', false, json::error_handler_t::replace), request_id));
-  } while (false);
-
-  if (failed && !ex.responded()) {
-    ex.log().error_code = error.code;
-    (void)co_await ex.Send(ErrorResponse(error, request_id));
-  }
-}
+Task<void> LogsService::Handle(http::Exchange& ex) { return pipeline_.Handle(ex, service_); }
 
 }  // namespace evoke::observe

@@ -1,14 +1,15 @@
 // LogsService: the CloudWatch Logs API (awsJson1.1, X-Amz-Target: Logs_20140328.<Op>) over the
-// SqliteLogStore. Reads and verifies each request (SigV4 over the whole body, service "logs"),
-// finds its operation in the table, runs it and renders CloudWatch Logs' JSON errors. Called on
-// I/O threads; holds no per-request state. Operations: docs/logs.md.
+// SqliteLogStore, as a table of operations and errors that the request pipeline runs
+// (api/pipeline.h: read, verify, parse, authorize, execute, render). Called on I/O threads;
+// holds no per-request state. Operations: docs/logs.md.
 #pragma once
 
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "auth/verifier.h"
+#include "api/pipeline.h"
+#include "api/service.h"
 #include "base/asio.h"
 #include "http/exchange.h"
 #include "observe/sqlite_log_store.h"
@@ -36,18 +37,15 @@ using LogsOperation = Task<Result<nlohmann::json>> (*)(LogsContext&);
 
 class LogsService {
  public:
-  LogsService(LogsOptions options, SqliteLogStore& store, auth::Verifier& verifier);
+  LogsService(LogsOptions options, SqliteLogStore& store, const api::Pipeline& pipeline);
   Task<void> Handle(http::Exchange& exchange);
+  const api::Service& table() const { return service_; }
 
  private:
   LogsOptions options_;
   SqliteLogStore& store_;
-  auth::Verifier& verifier_;
+  const api::Pipeline& pipeline_;
+  api::Service service_;
 };
-
-// The operation named by an X-Amz-Target value; nullptr when evoke does not serve it. Pure.
-LogsOperation FindLogsOperation(std::string_view target);
-// The HTTP status of an error code (awsJson1.1: 400 for the client's errors). Pure.
-int LogsStatusForError(std::string_view code);
 
 }  // namespace evoke::observe

@@ -99,14 +99,6 @@ TEST(LogsInput, NamesFollowAwsPatterns) {
   EXPECT_FALSE(IsValidRetentionDays(2));
 }
 
-TEST(LogsService, OperationTable) {
-  EXPECT_NE(FindLogsOperation("Logs_20140328.GetLogEvents"), nullptr);
-  EXPECT_NE(FindLogsOperation("Logs_20140328.FilterLogEvents"), nullptr);
-  EXPECT_EQ(FindLogsOperation("Logs_20140328.StartQuery"), nullptr);
-  EXPECT_EQ(FindLogsOperation("GetLogEvents"), nullptr);
-  EXPECT_EQ(LogsStatusForError("ResourceNotFoundException"), 400);
-  EXPECT_EQ(LogsStatusForError("ServiceUnavailableException"), 500);
-}
 
 namespace fs = std::filesystem;
 
