@@ -109,7 +109,10 @@ Task<Result<Output>> Pipeline::Run(http::Exchange& ex, const Service& service,
   call.body = std::move(*body);
 
   // parse
-  if (!op) co_return MakeError("UnknownOperationException", "");
+  if (!op) {
+    if (service.unknown_operation) co_return service.unknown_operation(req);
+    co_return MakeError("UnknownOperationException", "");
+  }
   if (service.protocol != Protocol::kRestJson || service.parse_json_body) {
     auto input = ParseJsonInput(call.body);
     if (!input.ok()) co_return std::move(input).error();

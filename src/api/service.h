@@ -124,6 +124,9 @@ struct Service {
   bool error_fault_type = false;
   // awsJson services that also speak awsQuery add x-amzn-query-error: Code;Sender|Receiver.
   bool query_compatible = false;
+  // The error for a signed request that names no operation of the service; empty:
+  // UnknownOperationException.
+  std::function<Error(const http::Request&)> unknown_operation;
 
   // The status of an error code, or 0 when the table does not know it.
   int StatusOf(std::string_view code) const;

@@ -197,8 +197,8 @@ int RunServer(const ServerConfig& config) {
                               "",
                               root->access_key_id,
                               root->secret_access_key};
-  lambda::LambdaDependencies lambda_deps{**db,        blobs,     committer, verifier,
-                                         clock,       concurrency, execution, code_link};
+  lambda::LambdaDependencies lambda_deps{**db,        blobs,       committer, clock,
+                                         concurrency, execution, code_link};
   const lambda::Account account{config.region, config.account_id};
   lambda::Invoker invoker(account, lambda_deps);
   // Asynchronous invocations: Invoke with InvocationType Event, S3 notifications, schedules.
@@ -211,7 +211,7 @@ int RunServer(const ServerConfig& config) {
   events_clock.OnAdvance([&dispatcher] { dispatcher.Wake(); });
 
   s3::S3Service s3(s3_options, {**db, blobs, committer, verifier, clock, &notifications});
-  lambda::LambdaService lambda(account, lambda_deps);
+  lambda::LambdaService lambda(account, lambda_deps, pipeline);
   FrontDoor front_door(s3);
   if (config.test_clock) {
     front_door.AddService("evoke", [&events_clock](http::Exchange& ex) {

@@ -58,7 +58,7 @@ Task<Status> CreateFunction(Context& ctx) {
   if (!s.ok()) co_return s;  // the blob writer removes the unused package
   blob->Keep();
   ctx.FunctionChanged(request->config.name);
-  co_return co_await ctx.SendJson(201, ConfigurationJson(ctx.account, record, request->config));
+  co_return ctx.Reply(201, ConfigurationJson(ctx.account, record, request->config));
 }
 
 }  // namespace evoke::lambda

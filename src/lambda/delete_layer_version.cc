@@ -19,7 +19,7 @@ Task<Status> DeleteLayerVersion(Context& ctx) {
   http::Response r;
   r.status = 204;
   r.headers.Add("x-amzn-RequestId", ctx.request_id);
-  co_return co_await ctx.ex.Send(std::move(r));
+  co_return ctx.Reply(std::move(r));
 }
 
 }  // namespace evoke::lambda

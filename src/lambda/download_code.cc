@@ -1,6 +1,10 @@
 // The targets of the code download links (code_link.h): a function's current package and a
-// layer version's archive, streamed from the blob store. The service has verified the link's
-// signature and expiry like any request's before these run.
+// layer version's archive, streamed from the blob store by the pipeline. The pipeline has
+// verified the link's signature and expiry like any request's before these run.
+#include <algorithm>
+#include <memory>
+
+#include "api/service.h"
 #include "base/encoding.h"
 #include "lambda/actions.h"
 #include "lambda/code_link.h"
@@ -17,33 +21,36 @@ Error PackageGone() {
                    "The code package this link names no longer exists.");
 }
 
-Task<Status> SendBlob(Context& ctx, const std::string& blob_id, uint64_t size) {
+// A stored package, read piece by piece as the pipeline sends it.
+class BlobBody final : public api::BodySource {
+ public:
+  BlobBody(store::File file, uint64_t size) : file_(std::move(file)), size_(size) {}
+  uint64_t size() const override { return size_; }
+  Result<size_t> Read(char* out, size_t n) override {
+    n = static_cast<size_t>(std::min<uint64_t>(n, size_ - offset_));
+    auto got = file_.ReadAt(out, n, offset_);
+    if (!got.ok()) return std::move(got).error();
+    offset_ += *got;
+    return *got;
+  }
+
+ private:
+  store::File file_;
+  uint64_t size_;
+  uint64_t offset_ = 0;
+};
+
+Status ReplyWithBlob(Context& ctx, const std::string& blob_id, uint64_t size) {
   auto file = ctx.deps.blobs.Open(blob_id);
   if (!file.ok()) {
     // Removed after an update or delete committed since the record was read.
-    if (file.error().code == "NoSuchBlob") co_return PackageGone();
-    co_return std::move(file).error();
+    if (file.error().code == "NoSuchBlob") return PackageGone();
+    return std::move(file).error();
   }
-  http::Response head;
-  head.status = 200;
-  head.headers.Add("Content-Type", "application/zip");
-  head.headers.Add("x-amzn-RequestId", ctx.request_id);
-  head.content_length = size;
-  Status s = co_await ctx.ex.SendHead(head);
-  if (!s.ok()) co_return s;
-  std::string buf;
-  constexpr uint64_t kPiece = 1 << 20;
-  for (uint64_t offset = 0; offset < size;) {
-    uint64_t n = std::min(kPiece, size - offset);
-    buf.resize(n);
-    auto got = file->ReadAt(buf.data(), n, offset);
-    if (!got.ok()) co_return std::move(got).error();
-    if (*got != n) co_return MakeError("ServiceException", "a stored package is shorter than recorded");
-    s = co_await ctx.ex.SendBody(buf);
-    if (!s.ok()) co_return s;
-    offset += n;
-  }
-  co_return Status();
+  api::Output out;
+  out.headers.Add("Content-Type", "application/zip");
+  out.stream = std::make_shared<BlobBody>(std::move(*file), size);
+  return ctx.Reply(std::move(out));
 }
 
 }  // namespace
@@ -66,7 +73,7 @@ Task<Status> DownloadFunctionPackage(Context& ctx) {
   if (!record) co_return PackageGone();
   auto sha = Base64Decode(record->code_sha256);
   if (!sha || HexEncode(*sha) != ctx.path_params.at(1)) co_return PackageGone();
-  co_return co_await SendBlob(ctx, record->code_blob, record->code_size);
+  co_return ReplyWithBlob(ctx, record->code_blob, record->code_size);
 }
 
 Task<Status> DownloadLayerPackage(Context& ctx) {
@@ -80,7 +87,7 @@ Task<Status> DownloadLayerPackage(Context& ctx) {
     layer = std::move(*found);
   }
   if (!layer || layer->deleted) co_return PackageGone();
-  co_return co_await SendBlob(ctx, layer->code_blob, layer->code_size);
+  co_return ReplyWithBlob(ctx, layer->code_blob, layer->code_size);
 }
 
 }  // namespace evoke::lambda

@@ -81,7 +81,7 @@ Task<Status> WriteConfig(Context& ctx, bool merge) {
   });
   if (!s.ok()) co_return s;
   ctx.FunctionSettingsChanged(*name);  // the dispatcher reads the configuration from the cache
-  co_return co_await ctx.SendJson(200, EventInvokeConfigJson(ctx.account, *name, written));
+  co_return ctx.Reply(200, EventInvokeConfigJson(ctx.account, *name, written));
 }
 
 }  // namespace
@@ -103,7 +103,7 @@ Task<Status> GetFunctionEventInvokeConfig(Context& ctx) {
   if (!record || record->event_invoke_config.empty()) co_return NoConfig(ctx, *name);
   auto stored = ParseStoredEventInvokeConfig(record->event_invoke_config);
   if (!stored.ok()) co_return std::move(stored).error();
-  co_return co_await ctx.SendJson(200, EventInvokeConfigJson(ctx.account, *name, *stored));
+  co_return ctx.Reply(200, EventInvokeConfigJson(ctx.account, *name, *stored));
 }
 
 Task<Status> DeleteFunctionEventInvokeConfig(Context& ctx) {
@@ -120,7 +120,7 @@ Task<Status> DeleteFunctionEventInvokeConfig(Context& ctx) {
   http::Response r;
   r.status = 204;
   r.headers.Add("x-amzn-RequestId", ctx.request_id);
-  co_return co_await ctx.ex.Send(std::move(r));
+  co_return ctx.Reply(std::move(r));
 }
 
 Task<Status> ListFunctionEventInvokeConfigs(Context& ctx) {
@@ -156,7 +156,7 @@ Task<Status> ListFunctionEventInvokeConfigs(Context& ctx) {
     configs.push_back(EventInvokeConfigJson(ctx.account, *name, *stored));
   }
   json answer = {{"FunctionEventInvokeConfigs", configs}};
-  co_return co_await ctx.SendJson(200, answer);
+  co_return ctx.Reply(200, answer);
 }
 
 }  // namespace evoke::lambda

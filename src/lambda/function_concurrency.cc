@@ -87,7 +87,7 @@ Task<Status> PutFunctionConcurrency(Context& ctx) {
   Status s = co_await SetReserved(ctx, *name, static_cast<int>(reserved));
   if (!s.ok()) co_return s;
   nlohmann::json out = {{"ReservedConcurrentExecutions", it->get<int64_t>()}};
-  co_return co_await ctx.SendJson(200, out);
+  co_return ctx.Reply(200, out);
 }
 
 Task<Status> GetFunctionConcurrency(Context& ctx) {
@@ -99,7 +99,7 @@ Task<Status> GetFunctionConcurrency(Context& ctx) {
   if (record->reserved_concurrency) {
     out["ReservedConcurrentExecutions"] = *record->reserved_concurrency;
   }
-  co_return co_await ctx.SendJson(200, out);
+  co_return ctx.Reply(200, out);
 }
 
 Task<Status> DeleteFunctionConcurrency(Context& ctx) {
@@ -110,7 +110,7 @@ Task<Status> DeleteFunctionConcurrency(Context& ctx) {
   http::Response r;
   r.status = 204;
   r.headers.Add("x-amzn-RequestId", ctx.request_id);
-  co_return co_await ctx.ex.Send(std::move(r));
+  co_return ctx.Reply(std::move(r));
 }
 
 }  // namespace evoke::lambda

@@ -149,7 +149,7 @@ Task<Status> AddPermission(Context& ctx) {
   ctx.FunctionSettingsChanged(*name);  // the invoke path checks senders against the policy
   // Built before the co_await: GCC 12 cannot brace-initialize inside one.
   json answer = {{"Statement", statement->dump()}};
-  co_return co_await ctx.SendJson(201, answer);
+  co_return ctx.Reply(201, answer);
 }
 
 Task<Status> GetPolicy(Context& ctx) {
@@ -166,7 +166,7 @@ Task<Status> GetPolicy(Context& ctx) {
   }
   if (!policy || policy->empty()) co_return NoPolicy();
   json answer = {{"Policy", *policy}, {"RevisionId", record->revision_id}};
-  co_return co_await ctx.SendJson(200, answer);
+  co_return ctx.Reply(200, answer);
 }
 
 Task<Status> RemovePermission(Context& ctx) {
@@ -197,7 +197,7 @@ Task<Status> RemovePermission(Context& ctx) {
   http::Response r;
   r.status = 204;
   r.headers.Add("x-amzn-RequestId", ctx.request_id);
-  co_return co_await ctx.ex.Send(std::move(r));
+  co_return ctx.Reply(std::move(r));
 }
 
 }  // namespace evoke::lambda

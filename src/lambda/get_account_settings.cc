@@ -28,7 +28,7 @@ Task<Status> GetAccountSettings(Context& ctx) {
         {"UnreservedConcurrentExecutions", ctx.deps.concurrency.UnreservedConcurrentExecutions()}}},
       {"AccountUsage",
        {{"TotalCodeSize", usage.total_code_size}, {"FunctionCount", usage.function_count}}}};
-  co_return co_await ctx.SendJson(200, out);
+  co_return ctx.Reply(200, out);
 }
 
 }  // namespace evoke::lambda

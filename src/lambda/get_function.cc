@@ -26,7 +26,7 @@ Task<Status> GetFunction(Context& ctx) {
   if (record->reserved_concurrency) {
     out["Concurrency"] = {{"ReservedConcurrentExecutions", *record->reserved_concurrency}};
   }
-  co_return co_await ctx.SendJson(200, out);
+  co_return ctx.Reply(200, out);
 }
 
 }  // namespace evoke::lambda

@@ -16,7 +16,7 @@ Task<Status> GetFunctionConfiguration(Context& ctx) {
   if (!record.ok()) co_return std::move(record).error();
   auto config = ParseStoredConfig(record->config_json);
   if (!config.ok()) co_return std::move(config).error();
-  co_return co_await ctx.SendJson(200, ConfigurationJson(ctx.account, *record, *config));
+  co_return ctx.Reply(200, ConfigurationJson(ctx.account, *record, *config));
 }
 
 }  // namespace evoke::lambda

@@ -26,7 +26,7 @@ Task<Status> SendLayerVersion(Context& ctx, const std::string& name, int64_t ver
   if (!layer || layer->deleted) co_return NotFound();
   auto settings = ParseStoredLayerSettings(layer->config_json);
   if (!settings.ok()) co_return std::move(settings).error();
-  co_return co_await ctx.SendJson(
+  co_return ctx.Reply(
       200, LayerVersionJson(ctx.account, *layer, *settings,
                             CodeLocation(ctx, LayerPackagePath(layer->name, layer->version))));
 }

@@ -94,7 +94,7 @@ Task<Status> Invoke(Context& ctx) {
     http::Response r;
     r.status = 204;
     r.headers.Add("x-amzn-RequestId", ctx.request_id);
-    co_return co_await ctx.ex.Send(std::move(r));
+    co_return ctx.Reply(std::move(r));
   }
 
   if (type == "Event") {
@@ -109,14 +109,14 @@ Task<Status> Invoke(Context& ctx) {
     http::Response r;
     r.status = 202;
     r.headers.Add("x-amzn-RequestId", ctx.request_id);
-    co_return co_await ctx.ex.Send(std::move(r));
+    co_return ctx.Reply(std::move(r));
   }
 
   Invoker invoker(ctx.account, ctx.deps);
   RunRequest run{*name, std::move(ctx.body), ctx.request_id, std::move(client_context)};
   auto outcome = co_await invoker.Run(std::move(run));
   if (!outcome.ok()) co_return std::move(outcome).error();
-  co_return co_await ctx.ex.Send(InvokeResponse(ctx, std::move(*outcome), tail));
+  co_return ctx.Reply(InvokeResponse(ctx, std::move(*outcome), tail));
 }
 
 }  // namespace evoke::lambda

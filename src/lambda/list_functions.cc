@@ -39,7 +39,7 @@ Task<Status> ListFunctions(Context& ctx) {
   }
   nlohmann::json out = {{"Functions", functions}};
   if (more) out["NextMarker"] = records.back().name;
-  co_return co_await ctx.SendJson(200, out);
+  co_return ctx.Reply(200, out);
 }
 
 }  // namespace evoke::lambda

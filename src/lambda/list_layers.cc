@@ -101,7 +101,7 @@ Task<Status> ListLayerVersions(Context& ctx) {
   }
   nlohmann::json out = {{"LayerVersions", items}};
   if (more) out["NextMarker"] = std::to_string(versions.back().first.version);
-  co_return co_await ctx.SendJson(200, out);
+  co_return ctx.Reply(200, out);
 }
 
 Task<Status> ListLayers(Context& ctx) {
@@ -138,7 +138,7 @@ Task<Status> ListLayers(Context& ctx) {
   }
   nlohmann::json out = {{"Layers", items}};
   if (more) out["NextMarker"] = items.back()["LayerName"];
-  co_return co_await ctx.SendJson(200, out);
+  co_return ctx.Reply(200, out);
 }
 
 }  // namespace evoke::lambda

@@ -51,7 +51,7 @@ Task<Status> PublishLayerVersion(Context& ctx) {
   });
   if (!s.ok()) co_return s;  // the blob writer removes the unused archive
   blob->Keep();
-  co_return co_await ctx.SendJson(
+  co_return ctx.Reply(
       201, LayerVersionJson(ctx.account, layer, request->settings,
                             CodeLocation(ctx, LayerPackagePath(layer.name, layer.version))));
 }

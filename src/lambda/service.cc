@@ -3,13 +3,9 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
-#include "auth/json_api_errors.h"
-#include "base/encoding.h"
-#include "base/hash.h"
-#include "base/ids.h"
-#include "http/read_body.h"
 #include "lambda/actions.h"
 #include "lambda/function_config.h"
+#include "lambda/layer_config.h"
 #include "store/await_commit.h"
 
 namespace evoke::lambda {
@@ -21,178 +17,200 @@ using nlohmann::json;
 constexpr size_t kMaxRequestBytes = 69'905'067;
 
 struct Route {
-  std::string_view method;
-  std::string_view path;  // "{}" matches one segment
-  std::string_view action;
+  const char* method;
+  const char* path;  // "{}" matches one segment
+  const char* action;
+  const char* iam_action;
   Task<Status> (*run)(Context&);
-  std::string_view query = {};  // "name=value" the query must carry too; empty: none
+  const char* query = "";  // "name=value" the query must carry too; empty: none
   size_t max_body = kMaxRequestBytes;
 };
 
 constexpr std::array kRoutes = {
-    Route{"POST", "/2015-03-31/functions", "CreateFunction", CreateFunction},
-    Route{"GET", "/2015-03-31/functions", "ListFunctions", ListFunctions},
+    Route{"POST", "/2015-03-31/functions", "CreateFunction",
+          "lambda:CreateFunction", CreateFunction},
+    Route{"GET", "/2015-03-31/functions", "ListFunctions",
+          "lambda:ListFunctions", ListFunctions},
     Route{"GET", "/2015-03-31/functions/{}/configuration", "GetFunctionConfiguration",
-          GetFunctionConfiguration},
-    Route{"DELETE", "/2015-03-31/functions/{}", "DeleteFunction", DeleteFunction},
+          "lambda:GetFunctionConfiguration", GetFunctionConfiguration},
+    Route{"DELETE", "/2015-03-31/functions/{}", "DeleteFunction",
+          "lambda:DeleteFunction", DeleteFunction},
     Route{"PUT", "/2015-03-31/functions/{}/configuration", "UpdateFunctionConfiguration",
-          UpdateFunctionConfiguration},
-    Route{"PUT", "/2015-03-31/functions/{}/code", "UpdateFunctionCode", UpdateFunctionCode},
-    Route{"POST", "/2015-03-31/functions/{}/invocations", "Invoke", Invoke, {},
-          kMaxInvokePayloadBytes},
-    Route{"GET", "/2015-03-31/functions/{}", "GetFunction", GetFunction},
-    Route{"POST", "/2015-03-31/functions/{}/policy", "AddPermission", AddPermission},
-    Route{"GET", "/2015-03-31/functions/{}/policy", "GetPolicy", GetPolicy},
-    Route{"DELETE", "/2015-03-31/functions/{}/policy/{}", "RemovePermission", RemovePermission},
+          "lambda:UpdateFunctionConfiguration", UpdateFunctionConfiguration},
+    Route{"PUT", "/2015-03-31/functions/{}/code", "UpdateFunctionCode",
+          "lambda:UpdateFunctionCode", UpdateFunctionCode},
+    Route{"POST", "/2015-03-31/functions/{}/invocations", "Invoke",
+          "lambda:InvokeFunction", Invoke, "", kMaxInvokePayloadBytes},
+    Route{"GET", "/2015-03-31/functions/{}", "GetFunction",
+          "lambda:GetFunction", GetFunction},
+    Route{"POST", "/2015-03-31/functions/{}/policy", "AddPermission",
+          "lambda:AddPermission", AddPermission},
+    Route{"GET", "/2015-03-31/functions/{}/policy", "GetPolicy",
+          "lambda:GetPolicy", GetPolicy},
+    Route{"DELETE", "/2015-03-31/functions/{}/policy/{}", "RemovePermission",
+          "lambda:RemovePermission", RemovePermission},
     Route{"PUT", "/2017-10-31/functions/{}/concurrency", "PutFunctionConcurrency",
-          PutFunctionConcurrency},
+          "lambda:PutFunctionConcurrency", PutFunctionConcurrency},
     Route{"GET", "/2019-09-30/functions/{}/concurrency", "GetFunctionConcurrency",
-          GetFunctionConcurrency},
+          "lambda:GetFunctionConcurrency", GetFunctionConcurrency},
     Route{"DELETE", "/2017-10-31/functions/{}/concurrency", "DeleteFunctionConcurrency",
-          DeleteFunctionConcurrency},
+          "lambda:DeleteFunctionConcurrency", DeleteFunctionConcurrency},
     Route{"PUT", "/2019-09-25/functions/{}/event-invoke-config", "PutFunctionEventInvokeConfig",
-          PutFunctionEventInvokeConfig},
-    Route{"POST", "/2019-09-25/functions/{}/event-invoke-config",
-          "UpdateFunctionEventInvokeConfig", UpdateFunctionEventInvokeConfig},
+          "lambda:PutFunctionEventInvokeConfig", PutFunctionEventInvokeConfig},
+    Route{"POST", "/2019-09-25/functions/{}/event-invoke-config", "UpdateFunctionEventInvokeConfig",
+          "lambda:UpdateFunctionEventInvokeConfig", UpdateFunctionEventInvokeConfig},
     Route{"GET", "/2019-09-25/functions/{}/event-invoke-config", "GetFunctionEventInvokeConfig",
-          GetFunctionEventInvokeConfig},
-    Route{"DELETE", "/2019-09-25/functions/{}/event-invoke-config",
-          "DeleteFunctionEventInvokeConfig", DeleteFunctionEventInvokeConfig},
-    Route{"GET", "/2019-09-25/functions/{}/event-invoke-config/list",
-          "ListFunctionEventInvokeConfigs", ListFunctionEventInvokeConfigs},
-    Route{"GET", "/2016-08-19/account-settings", "GetAccountSettings", GetAccountSettings},
-    Route{"POST", "/2018-10-31/layers/{}/versions", "PublishLayerVersion", PublishLayerVersion},
-    Route{"GET", "/2018-10-31/layers/{}/versions/{}", "GetLayerVersion", GetLayerVersion},
-    Route{"GET", "/2018-10-31/layers", "GetLayerVersionByArn", GetLayerVersionByArn,
-          "find=LayerVersion"},
-    Route{"GET", "/2018-10-31/layers", "ListLayers", ListLayers},
-    Route{"GET", "/2018-10-31/layers/{}/versions", "ListLayerVersions", ListLayerVersions},
+          "lambda:GetFunctionEventInvokeConfig", GetFunctionEventInvokeConfig},
+    Route{"DELETE", "/2019-09-25/functions/{}/event-invoke-config", "DeleteFunctionEventInvokeConfig",
+          "lambda:DeleteFunctionEventInvokeConfig", DeleteFunctionEventInvokeConfig},
+    Route{"GET", "/2019-09-25/functions/{}/event-invoke-config/list", "ListFunctionEventInvokeConfigs",
+          "lambda:ListFunctionEventInvokeConfigs", ListFunctionEventInvokeConfigs},
+    Route{"GET", "/2016-08-19/account-settings", "GetAccountSettings",
+          "lambda:GetAccountSettings", GetAccountSettings},
+    Route{"POST", "/2018-10-31/layers/{}/versions", "PublishLayerVersion",
+          "lambda:PublishLayerVersion", PublishLayerVersion},
+    Route{"GET", "/2018-10-31/layers/{}/versions/{}", "GetLayerVersion",
+          "lambda:GetLayerVersion", GetLayerVersion},
+    Route{"GET", "/2018-10-31/layers", "GetLayerVersionByArn",
+          "lambda:GetLayerVersion", GetLayerVersionByArn, "find=LayerVersion"},
+    Route{"GET", "/2018-10-31/layers", "ListLayers",
+          "lambda:ListLayers", ListLayers},
+    Route{"GET", "/2018-10-31/layers/{}/versions", "ListLayerVersions",
+          "lambda:ListLayerVersions", ListLayerVersions},
     Route{"DELETE", "/2018-10-31/layers/{}/versions/{}", "DeleteLayerVersion",
-          DeleteLayerVersion},
+          "lambda:DeleteLayerVersion", DeleteLayerVersion},
     // Targets of the presigned download links (code_link.h); not AWS actions.
     Route{"GET", "/2015-03-31/functions/{}/package/{}", "DownloadFunctionPackage",
-          DownloadFunctionPackage},
+          "lambda:GetFunction", DownloadFunctionPackage},
     Route{"GET", "/2018-10-31/layers/{}/versions/{}/package", "DownloadLayerPackage",
-          DownloadLayerPackage},
+          "lambda:GetLayerVersion", DownloadLayerPackage},
 };
 
-bool QueryMatches(const http::Request& req, std::string_view want) {
-  if (want.empty()) return true;
-  size_t eq = want.find('=');
-  const std::string* have = req.query.Get(want.substr(0, eq));
-  return have && *have == want.substr(eq + 1);
-}
+// Every error of Lambda's model with its status, and the ones Lambda answers beyond the model:
+// the authentication errors, RequestEntityTooLargeException (the model's RequestTooLarge
+// spelling is not what the service sends) and the ValidationException of its validators.
+constexpr std::array<api::ErrorStatus, 42> kErrors = {{
+    {"CodeSigningConfigNotFoundException", 404},
+    {"CodeStorageExceededException", 400},
+    {"CodeVerificationFailedException", 400},
+    {"EC2AccessDeniedException", 502},
+    {"EC2ThrottledException", 502},
+    {"EC2UnexpectedException", 502},
+    {"EFSIOException", 410},
+    {"EFSMountConnectivityException", 408},
+    {"EFSMountFailureException", 403},
+    {"EFSMountTimeoutException", 408},
+    {"ENILimitReachedException", 502},
+    {"InvalidCodeSignatureException", 400},
+    {"InvalidParameterValueException", 400},
+    {"InvalidRequestContentException", 400},
+    {"InvalidRuntimeException", 502},
+    {"InvalidSecurityGroupIDException", 502},
+    {"InvalidSubnetIDException", 502},
+    {"InvalidZipFileException", 502},
+    {"KMSAccessDeniedException", 502},
+    {"KMSDisabledException", 502},
+    {"KMSInvalidStateException", 502},
+    {"KMSNotFoundException", 502},
+    {"PolicyLengthExceededException", 400},
+    {"PreconditionFailedException", 412},
+    {"ProvisionedConcurrencyConfigNotFoundException", 404},
+    {"RequestTooLargeException", 413},
+    {"ResourceConflictException", 409},
+    {"ResourceInUseException", 400},
+    {"ResourceNotFoundException", 404},
+    {"ResourceNotReadyException", 502},
+    {"ServiceException", 500},
+    {"SnapStartException", 400},
+    {"SnapStartNotReadyException", 409},
+    {"SnapStartTimeoutException", 408},
+    {"SubnetIPAddressLimitReachedException", 502},
+    {"TooManyRequestsException", 429},
+    {"UnsupportedMediaTypeException", 415},
+    {"AccessDeniedException", 403},
+    {"UnrecognizedClientException", 403},
+    {"InvalidSignatureException", 403},
+    {"RequestEntityTooLargeException", 413},
+    {"ValidationException", 400},
+}};
 
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t pos = 0;
-  while (pos < path.size()) {
-    size_t slash = path.find('/', pos);
-    if (slash == std::string_view::npos) slash = path.size();
-    if (slash > pos) out.push_back(path.substr(pos, slash - pos));
-    pos = slash + 1;
+// The ARN IAM names for a route: the function or layer (version) of its path, else "*".
+std::string RouteResource(const Account& account, std::string_view path, const api::Call& call) {
+  if (call.path_params.empty()) return "*";
+  if (path.find("/functions/") != std::string_view::npos) {
+    auto name = ParseFunctionName(call.path_params[0]);
+    return name.ok() ? FunctionArn(account, name->first) : std::string("*");
   }
-  return out;
-}
-
-// The route for the request and its decoded path parameters; nullptr when none matches.
-const Route* FindRoute(const http::Request& req, std::vector<std::string>& params) {
-  std::vector<std::string_view> have = Segments(req.path);
-  for (const Route& r : kRoutes) {
-    if (r.method != req.method || !QueryMatches(req, r.query)) continue;
-    std::vector<std::string_view> want = Segments(r.path);
-    if (want.size() != have.size()) continue;
-    std::vector<std::string> found;
-    bool match = true;
-    for (size_t i = 0; i < want.size() && match; ++i) {
-      if (want[i] == "{}") {
-        auto decoded = UriDecode(have[i], false);
-        match = decoded.has_value();
-        if (match) found.push_back(std::move(*decoded));
-      } else {
-        match = want[i] == have[i];
-      }
-    }
-    if (match) {
-      params = std::move(found);
-      return &r;
-    }
+  if (path.find("/layers/{}/versions/{}") != std::string_view::npos) {
+    auto version = ParseLayerVersionNumber(call.path_params[1]);
+    return version.ok() ? LayerVersionArn(account, call.path_params[0], *version)
+                        : std::string("*");
   }
-  return nullptr;
+  return LayerArn(account, call.path_params[0]);
 }
 
-http::Response JsonResponse(int status, std::string body, const std::string& request_id) {
-  http::Response r;
-  r.status = status;
-  r.headers.Add("Content-Type", "application/json");
-  r.headers.Add("x-amzn-RequestId", request_id);
-  r.body = std::move(body);
-  return r;
+Task<Result<api::Output>> RunRoute(Task<Status> (*run)(Context&), const Account& account,
+                                   const LambdaDependencies& deps, api::Call& call) {
+  Context ctx{call.request, account, deps, std::move(call.body), call.path_params,
+              call.request_id};
+  Status s = co_await run(ctx);
+  if (!s.ok()) co_return std::move(s).error();
+  co_return std::move(ctx.answer);
 }
 
-http::Response ErrorResponse(const Error& error, const std::string& request_id) {
-  json body = {{"Type", LambdaStatusForError(error.code) >= 500 ? "Service" : "User"},
-               {"message", error.message}};
-  std::string retry_after;
-  for (const auto& [name, value] : error.details) {
-    // TooManyRequestsException's retryAfterSeconds travels in the Retry-After header.
-    if (name == "retryAfterSeconds") {
-      retry_after = value;
-    } else {
-      body[name] = value;
-    }
+api::Service MakeTable(const Account& account, const LambdaDependencies& deps) {
+  api::Service service;
+  service.name = "lambda";
+  service.protocol = api::Protocol::kRestJson;
+  service.errors = kErrors;
+  service.internal_error = "ServiceException";
+  service.max_body = kMaxRequestBytes;
+  service.too_large_error = "RequestEntityTooLargeException";
+  service.too_large_names_operation = true;
+  service.missing_auth_error = "AccessDeniedException";
+  service.parse_json_body = false;  // each action reads its body (Invoke's is the payload)
+  service.error_fault_type = true;
+  service.unknown_operation = [](const http::Request& req) {
+    return MakeError("NotImplemented", "evoke does not serve " + req.method + " " + req.path +
+                                           " of the Lambda API yet.");
+  };
+  for (const Route& route : kRoutes) {
+    api::Operation op;
+    op.name = route.action;
+    op.method = route.method;
+    op.path = route.path;
+    op.query = route.query;
+    op.iam_action = route.iam_action;
+    op.max_body = route.max_body;
+    op.resource = [&account, path = std::string_view(route.path)](const api::Call& call) {
+      return RouteResource(account, path, call);
+    };
+    op.run = [run = route.run, &account, &deps](api::Call& call) {
+      return RunRoute(run, account, deps, call);
+    };
+    service.operations.push_back(std::move(op));
   }
-  http::Response r = JsonResponse(LambdaStatusForError(error.code), body.dump(-1, ' ', false, json::error_handler_t::replace), request_id);
-  if (!retry_after.empty()) r.headers.Add("Retry-After", retry_after);
-  r.headers.Add("x-amzn-ErrorType", error.code);
-  return r;
-}
-
-// The whole body, up to `limit` bytes; `action` names the operation in the error.
-Task<Result<std::string>> ReadWholeBody(http::Exchange& ex, size_t limit, std::string_view action) {
-  auto body = co_await http::ReadWholeBody(ex, limit);
-  if (!body.ok() && body.error().code == "BodyTooLarge") {
-    co_return MakeError("RequestEntityTooLargeException",
-                        "Request must be smaller than " + std::to_string(limit) + " bytes for the " +
-                            std::string(action) + " operation");
-  }
-  co_return body;
+  return service;
 }
 
 }  // namespace
 
-int LambdaStatusForError(std::string_view code) {
-  static constexpr std::array<std::pair<std::string_view, int>, 19> kStatuses = {{
-      {"CodeStorageExceededException", 400},
-      {"InvalidRuntimeException", 502},
-      {"InvalidZipFileException", 502},
-      {"AccessDeniedException", 403},
-      {"InvalidParameterValueException", 400},
-      {"InvalidRequestContentException", 400},
-      {"InvalidSignatureException", 403},
-      {"NotImplemented", 501},
-      {"PolicyLengthExceededException", 400},
-      {"PreconditionFailedException", 412},
-      {"RequestEntityTooLargeException", 413},
-      {"ResourceConflictException", 409},
-      {"ResourceNotFoundException", 404},
-      {"ServiceException", 500},
-      {"TooManyRequestsException", 429},
-      {"UnrecognizedClientException", 403},
-      {"ValidationException", 400},
-      {"IncompleteBody", 400},
-      {"RequestTimeout", 408},
-  }};
-  for (const auto& [c, status] : kStatuses) {
-    if (c == code) return status;
-  }
-  return 500;
+Status Context::Reply(int status, const json& body) {
+  answer = api::Output::Document(body, status);
+  return {};
 }
 
-Error AsLambdaAuthError(Error error) { return auth::AsJsonApiAuthError(std::move(error)); }
+Status Context::Reply(http::Response response) {
+  answer = api::Output{};
+  answer.status = response.status;
+  answer.headers = std::move(response.headers);
+  if (!response.body.empty()) answer.payload = std::move(response.body);
+  return {};
+}
 
-Task<Status> Context::SendJson(int status, const json& body) {
-  return ex.Send(JsonResponse(status, body.dump(-1, ' ', false, json::error_handler_t::replace), request_id));
+Status Context::Reply(api::Output output) {
+  answer = std::move(output);
+  return {};
 }
 
 Task<Status> Context::Commit(std::vector<int> fds, std::vector<std::string> dirs,
@@ -233,64 +251,13 @@ Result<std::string> UnqualifiedFunctionName(const Context& ctx) {
   return std::move(name->first);
 }
 
-LambdaService::LambdaService(Account account, LambdaDependencies deps)
-    : account_(std::move(account)), deps_(deps) {}
+LambdaService::LambdaService(Account account, LambdaDependencies deps,
+                             const api::Pipeline& pipeline)
+    : account_(std::move(account)),
+      deps_(deps),
+      pipeline_(pipeline),
+      service_(MakeTable(account_, deps_)) {}
 
-Task<void> LambdaService::Handle(http::Exchange& ex) {
-  std::string request_id = NewUuid();
-  ex.log().request_id = request_id;
-  ex.log().service = "lambda";
-  Error error;
-  bool failed = false;
-  do {
-    std::vector<std::string> params;
-    const Route* route = FindRoute(ex.request(), params);
-    if (route) ex.log().action = std::string(route->action);
-    // Refused before a byte of the body is read.
-    if (auth::DetectAuthKind(ex.request()) == auth::AuthKind::kAnonymous) {
-      error = MakeError("AccessDeniedException", "Missing Authentication Token");
-      failed = true;
-      break;
-    }
-    // Plain locals: GCC 12 miscompiles conditional expressions inside a co_await's
-    // arguments (the null route was dereferenced when the temporaries were destroyed).
-    size_t limit = kMaxRequestBytes;
-    std::string_view action;
-    if (route) {
-      limit = route->max_body;
-      action = route->action;
-    }
-    auto body = co_await ReadWholeBody(ex, limit, action);
-    if (!body.ok()) {
-      error = std::move(body).error();
-      failed = true;
-      break;
-    }
-    auto verified = deps_.verifier.VerifyWithBody(ex.request(), Sha256Hex(*body));
-    if (!verified.ok()) {
-      error = AsLambdaAuthError(std::move(verified).error());
-      failed = true;
-      break;
-    }
-    ex.log().principal = verified->principal.access_key_id;
-    if (!route) {
-      error = MakeError("NotImplemented", "evoke does not serve " + ex.request().method + " " +
-                                              ex.request().path + " of the Lambda API yet.");
-      failed = true;
-      break;
-    }
-    Context ctx{ex, account_, deps_, std::move(*body), std::move(params), request_id};
-    Status s = co_await route->run(ctx);
-    if (!s.ok()) {
-      error = std::move(s).error();
-      failed = true;
-    }
-  } while (false);
-
-  if (failed && !ex.responded()) {
-    ex.log().error_code = error.code;
-    (void)co_await ex.Send(ErrorResponse(error, request_id));
-  }
-}
+Task<void> LambdaService::Handle(http::Exchange& ex) { return pipeline_.Handle(ex, service_); }
 
 }  // namespace evoke::lambda

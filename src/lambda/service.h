@@ -1,6 +1,6 @@
-// LambdaService: the Lambda control plane (REST-JSON). Reads and verifies each request (SigV4
-// over the whole body), finds its action in the route table, runs it, and renders Lambda's
-// JSON errors. Called on I/O threads; holds no per-request state. Built so far: functions
+// LambdaService: the Lambda control plane (REST-JSON), as a table of routes and errors that the
+// request pipeline runs (api/pipeline.h: read, verify, route, authorize, execute, render
+// Lambda's JSON errors). Called on I/O threads; holds no per-request state. Built so far: functions
 // (Create, Get, GetConfiguration, List, Update code and configuration, Delete), their
 // concurrency, account settings, layers, and the code download links (docs/functions.md).
 #pragma once
@@ -10,7 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "auth/verifier.h"
+#include "api/pipeline.h"
+#include "api/service.h"
 #include "base/asio.h"
 #include "base/clock.h"
 #include "events/async_event.h"
@@ -51,7 +52,6 @@ struct LambdaDependencies {
   store::Database& db;
   store::BlobStore& blobs;
   store::Committer& committer;
-  auth::Verifier& verifier;
   const Clock& clock;
   ConcurrencyLimits& concurrency;
   Execution& execution;
@@ -61,15 +61,22 @@ struct LambdaDependencies {
 
 // What an action gets for one request.
 struct Context {
-  http::Exchange& ex;
+  const http::Request& request;
   const Account& account;
   const LambdaDependencies& deps;
   std::string body;                      // the whole, verified request body
   std::vector<std::string> path_params;  // decoded {FunctionName}, ... in path order
   std::string request_id;
 
-  const http::Request& req() const { return ex.request(); }
-  Task<Status> SendJson(int status, const nlohmann::json& body);
+  // What the action answers, set by Reply; the pipeline renders and sends it.
+  api::Output answer;
+
+  const http::Request& req() const { return request; }
+  // Sets the answer: a JSON document with `status`.
+  Status Reply(int status, const nlohmann::json& body);
+  // Sets the answer: a response the action built (status, headers and body as they are).
+  Status Reply(http::Response response);
+  Status Reply(api::Output output);
   // Runs `apply` in the committer's next batch after syncing `fds` and `dirs`.
   Task<Status> Commit(std::vector<int> fds, std::vector<std::string> dirs,
                       std::function<Status(store::WriteTxn&)> apply);
@@ -84,12 +91,15 @@ struct Context {
 
 class LambdaService {
  public:
-  LambdaService(Account account, LambdaDependencies deps);
+  LambdaService(Account account, LambdaDependencies deps, const api::Pipeline& pipeline);
   Task<void> Handle(http::Exchange& exchange);
+  const api::Service& table() const { return service_; }
 
  private:
   Account account_;
   LambdaDependencies deps_;
+  const api::Pipeline& pipeline_;
+  api::Service service_;
 };
 
 // The {FunctionName} of the request's path (name, ARN, optionally qualified, or ?Qualifier=) as
@@ -99,10 +109,5 @@ Result<std::string> UnqualifiedFunctionName(const Context& ctx);
 // The function's record, read now; ResourceNotFoundException ("Function not found: ARN") when
 // there is none.
 Result<store::FunctionRecord> ReadFunction(const Context& ctx, const std::string& name);
-
-// The HTTP status and x-amzn-ErrorType of an error, as Lambda answers it (pure, for tests).
-int LambdaStatusForError(std::string_view code);
-// Maps the verifier's S3-named errors to the codes Lambda uses for them.
-Error AsLambdaAuthError(Error error);
 
 }  // namespace evoke::lambda

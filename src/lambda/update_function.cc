@@ -84,7 +84,7 @@ Task<Status> UpdateFunctionConfiguration(Context& ctx) {
       record, config);
   if (!s.ok()) co_return s;
   ctx.FunctionChanged(*name);  // warm sandboxes run the old revision
-  co_return co_await ctx.SendJson(200, ConfigurationJson(ctx.account, record, config));
+  co_return ctx.Reply(200, ConfigurationJson(ctx.account, record, config));
 }
 
 Task<Status> UpdateFunctionCode(Context& ctx) {
@@ -125,7 +125,7 @@ Task<Status> UpdateFunctionCode(Context& ctx) {
   if (!s.ok()) co_return s;  // the blob writer removes the unused package
   ctx.FunctionChanged(*name);  // warm sandboxes run the old code
   blob->Keep();
-  co_return co_await ctx.SendJson(200, ConfigurationJson(ctx.account, record, config));
+  co_return ctx.Reply(200, ConfigurationJson(ctx.account, record, config));
 }
 
 }  // namespace evoke::lambda
