@@ -1,5 +1,5 @@
 """Fixtures for the evoke S3 end-to-end suite: one evoke server per session (fresh data dir,
-port 0), boto3 clients at default settings, unique bucket names.
+port 0), boto3 clients at default settings, the aws CLI (aws_cli_runner.py), unique bucket names.
 
 Environment:
   EVOKE_BIN              server binary (default /work/main/build/debug/evoke, i.e. the
@@ -8,6 +8,7 @@ Environment:
                          moto_server while the server is being written); tests that need the
                          binary itself (crash tests) are skipped then
   EVOKE_E2E_ACCESS_KEY_ID / EVOKE_E2E_SECRET_ACCESS_KEY   credentials (defaults below)
+  EVOKE_E2E_AWS_V2 / EVOKE_E2E_AWS_V1   aws CLI paths (see aws_cli_runner.py)
 """
 
 import os
@@ -22,6 +23,7 @@ import uuid
 import pytest
 
 import s3e2e
+from aws_cli_runner import AwsCli
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEFAULT_BIN = REPO_ROOT / "build" / "debug" / "evoke"
@@ -231,6 +233,20 @@ def endpoint(target):
 def s3(target):
     """A boto3 S3 client at its default settings (only endpoint, region and keys given)."""
     return target.boto3_client()
+
+
+@pytest.fixture(params=["v2", "v1"])
+def aws(request, target, tmp_path_factory):
+    """The aws CLI against the target, once as v2 and once as v1 (test ids [v2], [v1]); a
+    missing CLI fails the test."""
+    return AwsCli.for_target(request.param, target,
+                             tmp_path_factory.mktemp("aws-home-" + request.param))
+
+
+@pytest.fixture
+def aws_v2(target, tmp_path_factory):
+    """The aws CLI v2 against the target, for tests that only use v2."""
+    return AwsCli.for_target("v2", target, tmp_path_factory.mktemp("aws-home-v2"))
 
 
 @pytest.fixture

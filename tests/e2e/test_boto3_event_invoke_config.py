@@ -8,8 +8,6 @@ dispatcher."""
 import datetime
 import io
 import json
-import os
-import subprocess
 import time
 import zipfile
 
@@ -22,7 +20,6 @@ from conftest import EvokeServer, unique_name
 
 ROLE = "arn:aws:iam::123456789012:role/lambda-role"
 ACCOUNT = "000000000000"
-CLI_V2 = os.environ.get("EVOKE_E2E_AWS_V2", "/usr/bin/aws")
 
 
 def make_zip(entries):
@@ -295,17 +292,12 @@ def test_dead_letter_config(lam, functions):
     assert updated["Timeout"] == 30 and "DeadLetterConfig" not in updated
 
 
-def cli(target, home, *args):
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=target.access_key,
-               AWS_SECRET_ACCESS_KEY=target.secret, AWS_DEFAULT_REGION="us-east-1",
-               HOME=str(home))
-    return subprocess.run([CLI_V2, "--endpoint-url", target.endpoint, "lambda"] + list(args),
-                          env=env, capture_output=True, text=True, timeout=120)
+def test_aws_cli(aws_v2, lam, functions):
+    def cli(*args):  # `aws lambda ...`: its CompletedProcess, whatever the exit code
+        return aws_v2.run("lambda", *args, check=False, text=True)
 
-
-def test_aws_cli(target, lam, functions, tmp_path):
     name = functions()
-    p = cli(target, tmp_path, "put-function-event-invoke-config", "--function-name", name,
+    p = cli("put-function-event-invoke-config", "--function-name", name,
             "--maximum-event-age-in-seconds", "3600", "--maximum-retry-attempts", "0")
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
@@ -316,38 +308,38 @@ def test_aws_cli(target, lam, functions, tmp_path):
     modified = datetime.datetime.fromisoformat(out["LastModified"])
     assert abs(modified.timestamp() - time.time()) < 60
 
-    p = cli(target, tmp_path, "update-function-event-invoke-config", "--function-name", name,
+    p = cli("update-function-event-invoke-config", "--function-name", name,
             "--maximum-retry-attempts", "1")
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["MaximumEventAgeInSeconds"] == 3600
 
-    p = cli(target, tmp_path, "get-function-event-invoke-config", "--function-name", name)
+    p = cli("get-function-event-invoke-config", "--function-name", name)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["MaximumRetryAttempts"] == 1
 
-    p = cli(target, tmp_path, "list-function-event-invoke-configs", "--function-name", name)
+    p = cli("list-function-event-invoke-configs", "--function-name", name)
     assert p.returncode == 0, p.stderr
     assert len(json.loads(p.stdout)["FunctionEventInvokeConfigs"]) == 1
 
-    p = cli(target, tmp_path, "put-function-event-invoke-config", "--function-name", name,
+    p = cli("put-function-event-invoke-config", "--function-name", name,
             "--maximum-retry-attempts", "5")
     assert p.returncode != 0
     assert "ValidationException" in p.stderr
 
-    p = cli(target, tmp_path, "put-function-event-invoke-config", "--function-name", name,
+    p = cli("put-function-event-invoke-config", "--function-name", name,
             "--destination-config",
             '{"OnFailure":{"Destination":"arn:aws:sqs:us-east-1:%s:dest"}}' % ACCOUNT)
     assert p.returncode != 0
     assert "InvalidParameterValueException" in p.stderr
     assert "The destination ARN arn:aws:sqs:us-east-1:%s:dest is invalid." % ACCOUNT in p.stderr
 
-    p = cli(target, tmp_path, "delete-function-event-invoke-config", "--function-name", name)
+    p = cli("delete-function-event-invoke-config", "--function-name", name)
     assert p.returncode == 0, p.stderr
-    p = cli(target, tmp_path, "get-function-event-invoke-config", "--function-name", name)
+    p = cli("get-function-event-invoke-config", "--function-name", name)
     assert p.returncode != 0
     assert no_config_message(name) in p.stderr
 
-    p = cli(target, tmp_path, "update-function-configuration", "--function-name", name,
+    p = cli("update-function-configuration", "--function-name", name,
             "--dead-letter-config", "TargetArn=arn:aws:sqs:us-east-1:%s:dlq" % ACCOUNT)
     assert p.returncode != 0
     assert "does not have permissions to call SendMessage on SQS" in p.stderr

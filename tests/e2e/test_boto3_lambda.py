@@ -5,9 +5,6 @@ DeleteFunction, and the errors Lambda gives. Invoking comes with the sandboxes (
 import base64
 import hashlib
 import io
-import json
-import os
-import subprocess
 import zipfile
 
 import boto3
@@ -164,38 +161,20 @@ def test_wrong_secret_is_rejected(target):
     assert_lambda_error(e.value, "InvalidSignatureException", 403)
 
 
-@pytest.mark.parametrize("cli", ["v2", "v1"])
-def test_aws_cli_create_function_from_zip_file(target, tmp_path, cli):
-    exe = {"v2": os.environ.get("EVOKE_E2E_AWS_V2", "/usr/bin/aws"),
-           "v1": os.environ.get("EVOKE_E2E_AWS_V1", "/root/.pyenv/versions/3.11.7/bin/aws")}[cli]
-    if not os.access(exe, os.X_OK):
-        pytest.fail("aws CLI %s not found at %s" % (cli, exe))
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
-           "LANG": "C.UTF-8", "AWS_ACCESS_KEY_ID": target.access_key,
-           "AWS_SECRET_ACCESS_KEY": target.secret, "AWS_DEFAULT_REGION": "us-east-1",
-           "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-           "AWS_PAGER": "", "AWS_EC2_METADATA_DISABLED": "true",
-           "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
-
-    def aws(*args):
-        p = subprocess.run([exe, "--endpoint-url", target.endpoint, "--output", "json"] +
-                           list(args), env=env, capture_output=True, timeout=120)
-        assert p.returncode == 0, p.stderr.decode(errors="replace")
-        out = p.stdout.decode().strip()
-        return json.loads(out) if out else {}
-
+def test_aws_cli_create_function_from_zip_file(aws, tmp_path):
     package = tmp_path / "function.zip"
     package.write_bytes(make_zip({"lambda_function.py": HANDLER_SOURCE}))
-    name = unique_name("cli-" + cli)
-    created = aws("lambda", "create-function", "--function-name", name, "--runtime", "python3.7",
-                  "--handler", "lambda_function.lambda_handler", "--role", ROLE,
-                  "--zip-file", "fileb://%s" % package, "--memory-size", "256")
+    name = unique_name("cli-" + aws.name)
+    created = aws.json("lambda", "create-function", "--function-name", name, "--runtime",
+                       "python3.7", "--handler", "lambda_function.lambda_handler", "--role", ROLE,
+                       "--zip-file", "fileb://%s" % package, "--memory-size", "256")
     assert created["FunctionName"] == name and created["MemorySize"] == 256
-    assert aws("lambda", "get-function-configuration", "--function-name", name)[
+    assert aws.json("lambda", "get-function-configuration", "--function-name", name)[
         "CodeSha256"] == created["CodeSha256"]
-    assert name in [f["FunctionName"] for f in aws("lambda", "list-functions")["Functions"]]
-    aws("lambda", "delete-function", "--function-name", name)
-    assert name not in [f["FunctionName"] for f in aws("lambda", "list-functions")["Functions"]]
+    assert name in [f["FunctionName"] for f in aws.json("lambda", "list-functions")["Functions"]]
+    aws.json("lambda", "delete-function", "--function-name", name)
+    assert name not in [f["FunctionName"]
+                        for f in aws.json("lambda", "list-functions")["Functions"]]
 
 
 def test_update_configuration_and_code(lam, function_names):

@@ -1,5 +1,6 @@
-"""The aws CLI (v2 from Debian, v1 from pyenv) at its default settings, as subprocesses with an
-isolated HOME and no configuration files: `aws s3` high-level commands and `aws s3api`."""
+"""The aws CLI (v2 from Debian, v1 from pyenv; the `aws` fixture, aws_cli_runner.py) at its
+default settings, as subprocesses with an isolated HOME and no configuration files: `aws s3`
+high-level commands and `aws s3api`."""
 
 import hashlib
 import json
@@ -11,59 +12,6 @@ import pytest
 
 from conftest import empty_and_delete, unique_name
 from s3e2e import MIB, deterministic_bytes, multipart_etag
-
-CLIS = {
-    "v2": os.environ.get("EVOKE_E2E_AWS_V2", "/usr/bin/aws"),
-    "v1": os.environ.get("EVOKE_E2E_AWS_V1", "/root/.pyenv/versions/3.11.7/bin/aws"),
-}
-CLI_TIMEOUT = 300
-
-
-class Aws:
-    def __init__(self, name, exe, env, endpoint):
-        self.name = name
-        self.exe = exe
-        self.env = env
-        self.endpoint = endpoint
-
-    def run(self, *args, check=True, input=None, cwd=None):
-        cmd = [self.exe, "--endpoint-url", self.endpoint] + [str(a) for a in args]
-        p = subprocess.run(cmd, env=self.env, input=input, capture_output=True,
-                           timeout=CLI_TIMEOUT, cwd=cwd)
-        if check and p.returncode != 0:
-            raise AssertionError("aws %s failed (rc=%d)\nstdout: %s\nstderr: %s" % (
-                " ".join(map(str, args)), p.returncode, p.stdout.decode(errors="replace"),
-                p.stderr.decode(errors="replace")))
-        return p
-
-    def out(self, *args, **kwargs):
-        return self.run(*args, **kwargs).stdout.decode()
-
-    def json(self, *args, **kwargs):
-        text = self.out(*args, "--output", "json", **kwargs).strip()
-        return json.loads(text) if text else {}
-
-
-@pytest.fixture(params=sorted(CLIS, reverse=True))
-def aws(request, target, tmp_path_factory):
-    exe = CLIS[request.param]
-    if not os.access(exe, os.X_OK):
-        pytest.fail("aws CLI %s not found at %s" % (request.param, exe))
-    home = tmp_path_factory.mktemp("aws-home-" + request.param)
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "LANG": "C.UTF-8",
-        "AWS_ACCESS_KEY_ID": target.access_key,
-        "AWS_SECRET_ACCESS_KEY": target.secret,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "AWS_PAGER": "",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
-    }
-    return Aws(request.param, exe, env, target.endpoint)
 
 
 @pytest.fixture

@@ -4,18 +4,15 @@ restart. Firing is the schedule runner's (unit tests) and the lead's end-to-end 
 
 import datetime
 import json
-import os
-import subprocess
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from aws_cli_runner import AwsCli
 from conftest import EvokeServer, unique_name
 
-AWS_V2 = os.environ.get("EVOKE_E2E_AWS_V2", "/usr/bin/aws")
-AWS_V1 = os.environ.get("EVOKE_E2E_AWS_V1", "/root/.pyenv/versions/3.11.7/bin/aws")
 ACCOUNT = "000000000000"  # evoke's default account id
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:%s:function:tick" % ACCOUNT
 ROLE_ARN = "arn:aws:iam::%s:role/scheduler" % ACCOUNT
@@ -42,33 +39,6 @@ def error_of(call, **kwargs):
         call(**kwargs)
     err = e.value.response["Error"]
     return err["Code"], err.get("Message"), e.value.response["ResponseMetadata"]["HTTPStatusCode"]
-
-
-def cli_env(target, home):
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "LANG": "C.UTF-8",
-        "AWS_ACCESS_KEY_ID": target.access_key,
-        "AWS_SECRET_ACCESS_KEY": target.secret,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "AWS_PAGER": "",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
-    }
-
-
-def run_cli(binary, target, home, *args, check=True):
-    p = subprocess.run([binary, "--endpoint-url", target.endpoint, "--output", "json"] +
-                       [str(a) for a in args], env=cli_env(target, home), capture_output=True,
-                       timeout=120)
-    if check:
-        assert p.returncode == 0, "aws %s: rc=%d\n%s\n%s" % (
-            " ".join(map(str, args)), p.returncode, p.stdout.decode(errors="replace"),
-            p.stderr.decode(errors="replace"))
-    return p
 
 
 def rule_arn(name):
@@ -263,24 +233,23 @@ def test_put_targets_errors(events):
 
 def test_rules_with_the_aws_cli(target, tmp_path):
     name = unique_name("cli")
-    for binary in (AWS_V2, AWS_V1):
-        if not os.path.exists(binary):
-            pytest.fail("%s is not installed (scripts/install-deps --test installs it)" % binary)
-        out = run_cli(binary, target, tmp_path, "events", "put-rule", "--name", name,
-                      "--schedule-expression", "rate(1 hour)")
-        assert json.loads(out.stdout)["RuleArn"] == rule_arn(name)
-        run_cli(binary, target, tmp_path, "events", "put-targets", "--rule", name, "--targets",
-                "Id=1,Arn=%s" % FUNCTION_ARN)
-        out = run_cli(binary, target, tmp_path, "events", "list-targets-by-rule", "--rule", name)
-        assert json.loads(out.stdout)["Targets"] == [{"Id": "1", "Arn": FUNCTION_ARN}]
-        out = run_cli(binary, target, tmp_path, "events", "describe-rule", "--name", name)
-        assert json.loads(out.stdout)["ScheduleExpression"] == "rate(1 hour)"
-        bad = run_cli(binary, target, tmp_path, "events", "put-rule", "--name", name,
-                      "--schedule-expression", "rate(1 hours)", check=False)
+    for cli in ("v2", "v1"):
+        aws = AwsCli.for_target(cli, target, tmp_path)
+        out = aws.json("events", "put-rule", "--name", name,
+                       "--schedule-expression", "rate(1 hour)")
+        assert out["RuleArn"] == rule_arn(name)
+        aws.json("events", "put-targets", "--rule", name, "--targets",
+                 "Id=1,Arn=%s" % FUNCTION_ARN)
+        out = aws.json("events", "list-targets-by-rule", "--rule", name)
+        assert out["Targets"] == [{"Id": "1", "Arn": FUNCTION_ARN}]
+        out = aws.json("events", "describe-rule", "--name", name)
+        assert out["ScheduleExpression"] == "rate(1 hour)"
+        bad = aws.run("events", "put-rule", "--name", name,
+                      "--schedule-expression", "rate(1 hours)", output="json", check=False)
         assert bad.returncode != 0
         assert b"Parameter ScheduleExpression is not valid." in bad.stderr
-        run_cli(binary, target, tmp_path, "events", "remove-targets", "--rule", name, "--ids", "1")
-        run_cli(binary, target, tmp_path, "events", "delete-rule", "--name", name)
+        aws.json("events", "remove-targets", "--rule", name, "--ids", "1")
+        aws.json("events", "delete-rule", "--name", name)
 
 
 # Scheduler
@@ -400,23 +369,21 @@ def test_list_schedules_pages(scheduler):
 
 
 def test_schedules_with_the_aws_cli(target, tmp_path):
-    for binary in (AWS_V2, AWS_V1):
-        if not os.path.exists(binary):
-            pytest.fail("%s is not installed (scripts/install-deps --test installs it)" % binary)
+    for cli in ("v2", "v1"):
+        aws = AwsCli.for_target(cli, target, tmp_path)
         name = unique_name("cli")
-        run_cli(binary, target, tmp_path, "scheduler", "create-schedule", "--name", name,
-                "--schedule-expression", "rate(5 minutes)", "--flexible-time-window",
-                "Mode=OFF", "--target",
-                json.dumps({"Arn": FUNCTION_ARN, "RoleArn": ROLE_ARN, "Input": "{}"}))
-        out = run_cli(binary, target, tmp_path, "scheduler", "get-schedule", "--name", name)
-        assert json.loads(out.stdout)["ScheduleExpression"] == "rate(5 minutes)"
-        out = run_cli(binary, target, tmp_path, "scheduler", "list-schedules", "--name-prefix",
-                      name)
-        assert [s["Name"] for s in json.loads(out.stdout)["Schedules"]] == [name]
-        bad = run_cli(binary, target, tmp_path, "scheduler", "get-schedule", "--name",
-                      name + "-x", check=False)
+        aws.json("scheduler", "create-schedule", "--name", name,
+                 "--schedule-expression", "rate(5 minutes)", "--flexible-time-window",
+                 "Mode=OFF", "--target",
+                 json.dumps({"Arn": FUNCTION_ARN, "RoleArn": ROLE_ARN, "Input": "{}"}))
+        out = aws.json("scheduler", "get-schedule", "--name", name)
+        assert out["ScheduleExpression"] == "rate(5 minutes)"
+        out = aws.json("scheduler", "list-schedules", "--name-prefix", name)
+        assert [s["Name"] for s in out["Schedules"]] == [name]
+        bad = aws.run("scheduler", "get-schedule", "--name", name + "-x", output="json",
+                      check=False)
         assert bad.returncode != 0 and b"ResourceNotFoundException" in bad.stderr
-        run_cli(binary, target, tmp_path, "scheduler", "delete-schedule", "--name", name)
+        aws.json("scheduler", "delete-schedule", "--name", name)
 
 
 def test_rules_and_schedules_survive_a_restart(tmp_path, require_evoke):

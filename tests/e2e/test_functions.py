@@ -22,8 +22,6 @@ from botocore.exceptions import ClientError
 from conftest import EvokeServer, evoke_binary, unique_name
 
 ROLE = "arn:aws:iam::123456789012:role/lambda-role"
-CLI_V2 = os.environ.get("EVOKE_E2E_AWS_V2", "/usr/bin/aws")
-CLI_V1 = os.environ.get("EVOKE_E2E_AWS_V1", "/root/.pyenv/versions/3.11.7/bin/aws")
 
 
 def make_zip(entries):
@@ -340,19 +338,14 @@ def test_idle_sandboxes_are_stopped(tmp_path):
 
 # ---- the aws CLI ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("cli", ["v2", "v1"])
-def test_aws_cli_invoke(target, tmp_path, functions, cli):
-    exe = CLI_V2 if cli == "v2" else CLI_V1
+def test_aws_cli_invoke(aws, tmp_path, functions):
     name = functions("provided.al2023", "x", {"bootstrap": (cpp_example("echo"), 0o755)})
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=target.access_key,
-               AWS_SECRET_ACCESS_KEY=target.secret, AWS_DEFAULT_REGION="us-east-1",
-               HOME=str(tmp_path))
     out = tmp_path / "out.json"
-    args = [exe, "--endpoint-url", target.endpoint, "lambda", "invoke", "--function-name", name,
+    args = ["lambda", "invoke", "--function-name", name,
             "--payload", '{"from": "cli"}', "--log-type", "Tail"]
-    if cli == "v2":
+    if aws.name == "v2":
         args += ["--cli-binary-format", "raw-in-base64-out"]
-    p = subprocess.run(args + [str(out)], env=env, capture_output=True, text=True, timeout=120)
+    p = aws.run(*args, out, check=False, text=True)
     assert p.returncode == 0, p.stderr
     meta = json.loads(p.stdout)
     assert meta["StatusCode"] == 200
@@ -362,17 +355,15 @@ def test_aws_cli_invoke(target, tmp_path, functions, cli):
     group = "/aws/lambda/" + name
     deadline = time.time() + 10
     while True:
-        p = subprocess.run([exe, "--endpoint-url", target.endpoint, "logs", "filter-log-events",
-                            "--log-group-name", group, "--filter-pattern", "REPORT"],
-                           env=env, capture_output=True, text=True, timeout=120)
+        p = aws.run("logs", "filter-log-events", "--log-group-name", group, "--filter-pattern",
+                    "REPORT", check=False, text=True)
         if p.returncode == 0 and json.loads(p.stdout)["events"] or time.time() > deadline:
             break
         time.sleep(0.2)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["events"][0]["message"].startswith("REPORT RequestId: ")
-    if cli == "v2":
-        p = subprocess.run([exe, "--endpoint-url", target.endpoint, "logs", "tail", group],
-                           env=env, capture_output=True, text=True, timeout=120)
+    if aws.name == "v2":
+        p = aws.run("logs", "tail", group, check=False, text=True)
         assert p.returncode == 0, p.stderr
         assert "START RequestId: " in p.stdout and "END RequestId: " in p.stdout
 

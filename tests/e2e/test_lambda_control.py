@@ -8,7 +8,6 @@ import hashlib
 import io
 import json
 import os
-import subprocess
 import time
 import urllib.error
 import urllib.parse
@@ -465,67 +464,53 @@ def test_function_layers(lam, names):
 
 # --- the aws CLI --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("cli", ["v2", "v1"])
-def test_aws_cli_control_plane(target, tmp_path, cli, bucket):
-    exe = {"v2": os.environ.get("EVOKE_E2E_AWS_V2", "/usr/bin/aws"),
-           "v1": os.environ.get("EVOKE_E2E_AWS_V1", "/root/.pyenv/versions/3.11.7/bin/aws")}[cli]
-    if not os.path.exists(exe):
-        pytest.fail("aws CLI %s not found at %s" % (cli, exe))
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=target.access_key,
-               AWS_SECRET_ACCESS_KEY=target.secret, AWS_DEFAULT_REGION="us-east-1",
-               AWS_MAX_ATTEMPTS="1", AWS_PAGER="")
-
-    def aws(*args, ok=True):
-        p = subprocess.run([exe, "--endpoint-url", target.endpoint, "--output", "json"] +
-                           list(args), capture_output=True, env=env, timeout=120)
-        if not ok:
-            assert p.returncode != 0, p.stdout
-            return p.stderr.decode()
-        assert p.returncode == 0, p.stderr.decode()
-        return json.loads(p.stdout) if p.stdout.strip() else None
-
+def test_aws_cli_control_plane(target, tmp_path, aws, bucket):
+    aws = aws.with_env(AWS_MAX_ATTEMPTS="1")
     package = make_zip({"lambda_function.py": HANDLER})
     (tmp_path / "fn.zip").write_bytes(package)
     target.boto3_client().put_object(Bucket=bucket, Key="fn.zip", Body=package)
-    name = unique_name("cli-" + cli)
-    layer = unique_name("cli-layer-" + cli)
+    name = unique_name("cli-" + aws.name)
+    layer = unique_name("cli-layer-" + aws.name)
     try:
-        published = aws("lambda", "publish-layer-version", "--layer-name", layer,
-                        "--zip-file", "fileb://%s" % (tmp_path / "fn.zip"),
-                        "--compatible-runtimes", "python3.12")
+        published = aws.json("lambda", "publish-layer-version", "--layer-name", layer,
+                             "--zip-file", "fileb://%s" % (tmp_path / "fn.zip"),
+                             "--compatible-runtimes", "python3.12")
         assert published["Version"] == 1
-        created = aws("lambda", "create-function", "--function-name", name, "--runtime",
-                      "python3.12", "--role", ROLE, "--handler", "lambda_function.lambda_handler",
-                      "--code", "S3Bucket=%s,S3Key=fn.zip" % bucket,
-                      "--layers", published["LayerVersionArn"])
+        created = aws.json("lambda", "create-function", "--function-name", name, "--runtime",
+                           "python3.12", "--role", ROLE, "--handler",
+                           "lambda_function.lambda_handler",
+                           "--code", "S3Bucket=%s,S3Key=fn.zip" % bucket,
+                           "--layers", published["LayerVersionArn"])
         assert created["CodeSha256"] == sha256_b64(package)
         assert created["Layers"][0]["CodeSize"] == len(package)
-        aws("lambda", "wait", "function-active-v2", "--function-name", name)
-        aws("lambda", "update-function-code", "--function-name", name, "--s3-bucket", bucket,
-            "--s3-key", "fn.zip")
-        aws("lambda", "wait", "function-updated-v2", "--function-name", name)
-        got = aws("lambda", "get-function", "--function-name", name)
+        aws.json("lambda", "wait", "function-active-v2", "--function-name", name)
+        aws.json("lambda", "update-function-code", "--function-name", name, "--s3-bucket",
+                 bucket, "--s3-key", "fn.zip")
+        aws.json("lambda", "wait", "function-updated-v2", "--function-name", name)
+        got = aws.json("lambda", "get-function", "--function-name", name)
         assert fetch(got["Code"]["Location"]) == (200, package)
-        assert aws("lambda", "put-function-concurrency", "--function-name", name,
-                   "--reserved-concurrent-executions", "7") == {"ReservedConcurrentExecutions": 7}
-        assert aws("lambda", "get-function-concurrency", "--function-name", name) == {
+        assert aws.json("lambda", "put-function-concurrency", "--function-name", name,
+                        "--reserved-concurrent-executions", "7") == {
             "ReservedConcurrentExecutions": 7}
-        settings = aws("lambda", "get-account-settings")
+        assert aws.json("lambda", "get-function-concurrency", "--function-name", name) == {
+            "ReservedConcurrentExecutions": 7}
+        settings = aws.json("lambda", "get-account-settings")
         assert settings["AccountLimit"]["ConcurrentExecutions"] == 1000
-        aws("lambda", "delete-function-concurrency", "--function-name", name)
-        assert layer in [l["LayerName"] for l in aws("lambda", "list-layers")["Layers"]]
-        assert [v["Version"] for v in aws("lambda", "list-layer-versions", "--layer-name",
-                                          layer)["LayerVersions"]] == [1]
-        assert aws("lambda", "get-layer-version-by-arn", "--arn",
-                   published["LayerVersionArn"])["Version"] == 1
-        err = aws("lambda", "create-function", "--function-name", name + "x", "--runtime",
-                  "python3.12", "--role", ROLE, "--handler", "h.h", "--code",
-                  "S3Bucket=%s,S3Key=missing.zip" % bucket, ok=False)
+        aws.json("lambda", "delete-function-concurrency", "--function-name", name)
+        assert layer in [l["LayerName"] for l in aws.json("lambda", "list-layers")["Layers"]]
+        assert [v["Version"] for v in aws.json("lambda", "list-layer-versions", "--layer-name",
+                                               layer)["LayerVersions"]] == [1]
+        assert aws.json("lambda", "get-layer-version-by-arn", "--arn",
+                        published["LayerVersionArn"])["Version"] == 1
+        p = aws.run("lambda", "create-function", "--function-name", name + "x", "--runtime",
+                    "python3.12", "--role", ROLE, "--handler", "h.h", "--code",
+                    "S3Bucket=%s,S3Key=missing.zip" % bucket, output="json", check=False)
+        assert p.returncode != 0, p.stdout
+        err = p.stderr.decode()
         assert "InvalidParameterValueException" in err and "NoSuchKey" in err
-        aws("lambda", "delete-layer-version", "--layer-name", layer, "--version-number", "1")
+        aws.json("lambda", "delete-layer-version", "--layer-name", layer, "--version-number", "1")
     finally:
-        subprocess.run([exe, "--endpoint-url", target.endpoint, "lambda", "delete-function",
-                        "--function-name", name], capture_output=True, env=env)
+        aws.run("lambda", "delete-function", "--function-name", name, check=False)
 
 
 @pytest.mark.parametrize("path", ["/2015-03-31/functions/a/b/c",

@@ -3,16 +3,12 @@ boto3 and the aws CLI, with the documents and errors Lambda gives. The tutorial'
 `aws lambda add-permission` for S3 is the first use."""
 
 import json
-import os
-import subprocess
 
 import pytest
 from botocore.exceptions import ClientError
 
 from conftest import unique_name
 from test_functions import ROLE, lambda_client, make_zip
-
-CLI_V2 = os.environ.get("EVOKE_E2E_AWS_V2", "/usr/bin/aws")
 
 
 @pytest.fixture
@@ -91,20 +87,13 @@ def test_policy_size_limit(lam, function):
     assert e.value.response["Error"]["Code"] == "PolicyLengthExceededException"
 
 
-def test_aws_cli_add_permission(target, function, tmp_path):
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=target.access_key,
-               AWS_SECRET_ACCESS_KEY=target.secret, AWS_DEFAULT_REGION="us-east-1",
-               HOME=str(tmp_path))
-    p = subprocess.run([CLI_V2, "--endpoint-url", target.endpoint, "lambda", "add-permission",
-                        "--function-name", function, "--principal", "s3.amazonaws.com",
-                        "--statement-id", "s3invoke", "--action", "lambda:InvokeFunction",
-                        "--source-arn", "arn:aws:s3:::images-1",
-                        "--source-account", "000000000000"],
-                       env=env, capture_output=True, text=True, timeout=120)
+def test_aws_cli_add_permission(aws_v2, function):
+    p = aws_v2.run("lambda", "add-permission", "--function-name", function, "--principal",
+                   "s3.amazonaws.com", "--statement-id", "s3invoke", "--action",
+                   "lambda:InvokeFunction", "--source-arn", "arn:aws:s3:::images-1",
+                   "--source-account", "000000000000", check=False, text=True)
     assert p.returncode == 0, p.stderr
     assert json.loads(json.loads(p.stdout)["Statement"])["Sid"] == "s3invoke"
-    p = subprocess.run([CLI_V2, "--endpoint-url", target.endpoint, "lambda", "get-policy",
-                        "--function-name", function], env=env, capture_output=True, text=True,
-                       timeout=120)
+    p = aws_v2.run("lambda", "get-policy", "--function-name", function, check=False, text=True)
     assert p.returncode == 0, p.stderr
     assert "s3.amazonaws.com" in json.loads(p.stdout)["Policy"]

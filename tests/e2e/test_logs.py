@@ -3,8 +3,6 @@ PutLogEvents, GetLogEvents paged both ways to the end, FilterLogEvents with filt
 `aws logs tail` (and --follow seeing events written while it runs), the errors CloudWatch Logs
 gives, and events surviving a restart."""
 
-import json
-import os
 import subprocess
 import threading
 import time
@@ -15,9 +13,6 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import EvokeServer, unique_name
-
-AWS_V2 = os.environ.get("EVOKE_E2E_AWS_V2", "/usr/bin/aws")
-
 
 def logs_client(endpoint, access_key, secret):
     return boto3.client("logs", endpoint_url=endpoint, region_name="us-east-1",
@@ -39,39 +34,6 @@ def group(logs):
         logs.delete_log_group(logGroupName=name)
     except ClientError:
         pass
-
-
-def cli_env(target, home):
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "LANG": "C.UTF-8",
-        "AWS_ACCESS_KEY_ID": target.access_key,
-        "AWS_SECRET_ACCESS_KEY": target.secret,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "AWS_PAGER": "",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
-    }
-
-
-@pytest.fixture
-def aws(target, tmp_path):
-    env = cli_env(target, tmp_path)
-
-    def run(*args, check=True):
-        p = subprocess.run([AWS_V2, "--endpoint-url", target.endpoint] + [str(a) for a in args],
-                           env=env, capture_output=True, timeout=120)
-        if check:
-            assert p.returncode == 0, "aws %s: rc=%d\n%s\n%s" % (
-                " ".join(map(str, args)), p.returncode, p.stdout.decode(errors="replace"),
-                p.stderr.decode(errors="replace"))
-        return p
-
-    run.env = env
-    return run
 
 
 def now_ms():
@@ -210,22 +172,19 @@ def test_get_log_events_both_directions_to_the_end(logs, group):
     assert [e["message"] for e in window] == messages[2:5]
 
 
-def test_cli_get_log_events(aws, logs, group):
+def test_cli_get_log_events(aws_v2, logs, group):
     logs.create_log_stream(logGroupName=group, logStreamName="cli")
     put(logs, group, "cli", ["hello from cli test", "second line"])
-    out = json.loads(aws("logs", "get-log-events", "--log-group-name", group,
-                         "--log-stream-name", "cli", "--start-from-head", "--output",
-                         "json").stdout)
+    out = aws_v2.json("logs", "get-log-events", "--log-group-name", group,
+                      "--log-stream-name", "cli", "--start-from-head")
     assert [e["message"] for e in out["events"]] == ["hello from cli test", "second line"]
-    groups = json.loads(aws("logs", "describe-log-groups", "--log-group-name-prefix", group,
-                            "--output", "json").stdout)
+    groups = aws_v2.json("logs", "describe-log-groups", "--log-group-name-prefix", group)
     assert [g["logGroupName"] for g in groups["logGroups"]] == [group]
-    streams = json.loads(aws("logs", "describe-log-streams", "--log-group-name", group,
-                             "--output", "json").stdout)
+    streams = aws_v2.json("logs", "describe-log-streams", "--log-group-name", group)
     assert [s["logStreamName"] for s in streams["logStreams"]] == ["cli"]
 
 
-def test_filter_log_events_patterns(logs, aws, group):
+def test_filter_log_events_patterns(logs, aws_v2, group):
     for s in ("app-1", "app-2", "worker"):
         logs.create_log_stream(logGroupName=group, logStreamName=s)
     base = now_ms() - 5000
@@ -272,20 +231,20 @@ def test_filter_log_events_patterns(logs, aws, group):
                                      filterPattern='{ $.level = "ERROR" }')
     assert (code, status) == ("InvalidParameterException", 400)
 
-    out = json.loads(aws("logs", "filter-log-events", "--log-group-name", group,
-                         "--filter-pattern", "?WARN ?network", "--output", "json").stdout)
+    out = aws_v2.json("logs", "filter-log-events", "--log-group-name", group,
+                      "--filter-pattern", "?WARN ?network")
     assert [e["message"] for e in out["events"]] == ["[WARN] low memory", "[ERROR] network down"]
 
 
-def test_tail_and_follow(aws, logs, group):
+def test_tail_and_follow(aws_v2, logs, group):
     logs.create_log_stream(logGroupName=group, logStreamName="tail")
     put(logs, group, "tail", ["before tail one", "before tail two"])
-    out = aws("logs", "tail", group).stdout.decode()
+    out = aws_v2.out("logs", "tail", group)
     assert "tail before tail one" in out and "before tail two" in out
 
-    proc = subprocess.Popen([AWS_V2, "--endpoint-url", logs.meta.endpoint_url, "logs", "tail",
-                             group, "--follow", "--format", "short"],
-                            env=dict(aws.env, PYTHONUNBUFFERED="1"),
+    proc = subprocess.Popen(aws_v2.command("logs", "tail", group, "--follow", "--format",
+                                           "short"),
+                            env=dict(aws_v2.env, PYTHONUNBUFFERED="1"),
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     lines = []
     done = threading.Event()

@@ -6,75 +6,60 @@ appears in the resized bucket; then the function's START/END/REPORT lines in its
 import io
 import json
 import pathlib
-import subprocess
 import time
 import uuid
 
-import pytest
 from PIL import Image
 
 from test_functions import make_zip
 from test_thumbnail import sample_jpeg
 
 SAMPLES = pathlib.Path(__file__).resolve().parents[2] / "samples"
-CLIS = {"v2": "/usr/bin/aws", "v1": "/root/.pyenv/versions/3.11.7/bin/aws"}
-
-
-@pytest.fixture(params=sorted(CLIS))
-def aws(request, target, tmp_path):
-    exe = CLIS[request.param]
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
-           "AWS_ACCESS_KEY_ID": target.access_key, "AWS_SECRET_ACCESS_KEY": target.secret,
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": "/dev/null",
-           "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_PAGER": ""}
-
-    def run(*args, parse=True):
-        p = subprocess.run([exe, "--endpoint-url", target.endpoint] + list(args), env=env,
-                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
-        assert p.returncode == 0, "aws %s failed:\n%s" % (" ".join(args), p.stderr)
-        return json.loads(p.stdout) if parse and p.stdout.strip() else p.stdout
-
-    run.version = request.param
-    return run
 
 
 def test_thumbnail_tutorial_with_the_aws_cli(aws, tmp_path, s3):
+    aws = aws.in_dir(tmp_path)  # the README's steps run in one directory
+
+    def readme(*args):  # a step as the README writes it (default output: JSON), parsed
+        out = aws.out(*args)
+        return json.loads(out) if out.strip() else out
+
     n = uuid.uuid4().hex[:8]
     source, resized = "images-%s" % n, "images-%s-resized" % n
     function = "CreateThumbnail-%s" % n
-    aws("s3", "mb", "s3://" + source, parse=False)
-    aws("s3", "mb", "s3://" + resized, parse=False)
+    aws.run("s3", "mb", "s3://" + source)
+    aws.run("s3", "mb", "s3://" + resized)
 
     package = tmp_path / "function.zip"
     package.write_bytes(make_zip({"lambda_function.py":
                                   (SAMPLES / "thumbnail" / "lambda_function.py").read_bytes()}))
-    created = aws("lambda", "create-function", "--function-name", function,
-                  "--zip-file", "fileb://function.zip", "--handler",
-                  "lambda_function.lambda_handler", "--runtime", "python3.11", "--timeout", "30",
-                  "--memory-size", "256",
-                  "--role", "arn:aws:iam::000000000000:role/LambdaS3Role")
+    created = readme("lambda", "create-function", "--function-name", function,
+                     "--zip-file", "fileb://function.zip", "--handler",
+                     "lambda_function.lambda_handler", "--runtime", "python3.11", "--timeout",
+                     "30", "--memory-size", "256",
+                     "--role", "arn:aws:iam::000000000000:role/LambdaS3Role")
     arn = created["FunctionArn"]
-    aws("lambda", "add-permission", "--function-name", function, "--principal",
-        "s3.amazonaws.com", "--statement-id", "s3invoke", "--action", "lambda:InvokeFunction",
-        "--source-arn", "arn:aws:s3:::" + source, "--source-account", "000000000000")
+    readme("lambda", "add-permission", "--function-name", function, "--principal",
+           "s3.amazonaws.com", "--statement-id", "s3invoke", "--action", "lambda:InvokeFunction",
+           "--source-arn", "arn:aws:s3:::" + source, "--source-account", "000000000000")
     config = {"LambdaFunctionConfigurations": [
         {"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}]}
     (tmp_path / "notification.json").write_text(json.dumps(config))
-    aws("s3api", "put-bucket-notification-configuration", "--bucket", source,
-        "--notification-configuration", "file://notification.json", parse=False)
+    aws.run("s3api", "put-bucket-notification-configuration", "--bucket", source,
+            "--notification-configuration", "file://notification.json")
 
     (tmp_path / "HappyFace.jpg").write_bytes(sample_jpeg())
-    aws("s3", "cp", "HappyFace.jpg", "s3://%s/HappyFace.jpg" % source, parse=False)
+    aws.run("s3", "cp", "HappyFace.jpg", "s3://%s/HappyFace.jpg" % source)
 
     deadline = time.time() + 60
     while True:
-        listed = aws("s3api", "list-objects-v2", "--bucket", resized)
+        listed = readme("s3api", "list-objects-v2", "--bucket", resized)
         keys = [o["Key"] for o in listed.get("Contents", [])] if listed else []
         if keys or time.time() > deadline:
             break
         time.sleep(0.3)
     assert keys == ["thumbnail-HappyFace.jpg"]
-    aws("s3", "cp", "s3://%s/thumbnail-HappyFace.jpg" % resized, "thumb.jpg", parse=False)
+    aws.run("s3", "cp", "s3://%s/thumbnail-HappyFace.jpg" % resized, "thumb.jpg")
     with Image.open(io.BytesIO((tmp_path / "thumb.jpg").read_bytes())) as thumb:
         assert thumb.format == "JPEG"
         assert max(thumb.size) <= 128 and min(thumb.size) > 0
@@ -83,7 +68,7 @@ def test_thumbnail_tutorial_with_the_aws_cli(aws, tmp_path, s3):
     group = "/aws/lambda/" + function
     deadline = time.time() + 10
     while True:
-        events = aws("logs", "filter-log-events", "--log-group-name", group)["events"]
+        events = readme("logs", "filter-log-events", "--log-group-name", group)["events"]
         messages = [e["message"] for e in events]
         if any(m.startswith("REPORT RequestId:") for m in messages) or time.time() > deadline:
             break
@@ -95,6 +80,6 @@ def test_thumbnail_tutorial_with_the_aws_cli(aws, tmp_path, s3):
     assert any(m.startswith("REPORT RequestId:") for m in messages)
     assert any("thumbnail-HappyFace.jpg" in m for m in messages)
 
-    aws("lambda", "delete-function", "--function-name", function, parse=False)
+    aws.run("lambda", "delete-function", "--function-name", function)
     for b in (source, resized):
-        aws("s3", "rb", "s3://" + b, "--force", parse=False)
+        aws.run("s3", "rb", "s3://" + b, "--force")
