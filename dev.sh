@@ -30,6 +30,8 @@ case "${1:-}" in
     echo "== unit tests"
     build/asan/tests/evoke_unit_tests --gtest_brief=1
     build/asan/tests/evoke_lambda_runtime_tests --gtest_brief=1
+    echo "== integration tests (the server in-process, over a socket)"
+    build/asan/tests/evoke_integration_tests --gtest_brief=1
     echo "== runtime bootstrap tests"
     /usr/bin/python3 -m pytest -q tests/runtimes
     timeout 300 node --test tests/runtimes/

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "api/json_codec.h"
+#include "api/xml_codec.h"
 #include "auth/json_api_errors.h"
 #include "base/hash.h"
 #include "base/ids.h"
@@ -32,9 +33,6 @@ std::string TooLargeMessage(const Service& service, const Operation* op, size_t 
   return m;
 }
 
-http::Response Render(const Service& service, Output output) {
-  return RenderJsonOutput(service, std::move(output));
-}
 
 // The condition keys IAM evaluates for every request.
 std::vector<std::pair<std::string, std::string>> GlobalConditions(const Call& call) {
@@ -50,6 +48,17 @@ std::vector<std::pair<std::string, std::string>> GlobalConditions(const Call& ca
   return keys;
 }
 
+// An error ClassifyError has classified, in the service's protocol.
+http::Response RenderClassified(const Service& service, const Error& error, int status,
+                                const std::string& request_id, std::string_view resource) {
+  if (service.protocol == Protocol::kRestXml) {
+    return RenderXmlError(error, status, resource, request_id, XmlHostId(request_id));
+  }
+  http::Response r = RenderJsonError(service, error, status);
+  r.headers.Set("x-amzn-RequestId", request_id);
+  return r;
+}
+
 }  // namespace
 
 Error AsJsonAuthError(Error error) { return auth::AsJsonApiAuthError(std::move(error)); }
@@ -61,7 +70,7 @@ int ClassifyError(const Service& service, Error& error) {
   }
   LogError(service.name + ": internal failure answered as " + service.internal_error + ": " +
            error.code + ": " + error.message);
-  error = MakeError(service.internal_error, "An internal error occurred. Please try again.");
+  error = MakeError(service.internal_error, service.internal_message);
   return 500;
 }
 
@@ -69,11 +78,41 @@ Pipeline::Pipeline(auth::Verifier& verifier, const Authorizer& authorizer)
     : verifier_(verifier), authorizer_(authorizer) {}
 
 http::Response Pipeline::RenderError(const Service& service, Error error,
-                                     const std::string& request_id) const {
+                                     const std::string& request_id,
+                                     std::string_view resource) const {
   int status = ClassifyError(service, error);
-  http::Response r = RenderJsonError(service, error, status);
-  r.headers.Set("x-amzn-RequestId", request_id);
-  return r;
+  return RenderClassified(service, error, status, request_id, resource);
+}
+
+Task<Result<Output>> Pipeline::RunRestXml(http::Exchange& ex, const Service& service,
+                                          Call& call) const {
+  // parse (the part that needs no body): which operation, and the resource it names.
+  auto op = service.route(ex.request(), call);
+  if (!op.ok()) co_return std::move(op).error();
+  ex.log().action = (*op)->name;
+
+  // authenticate the head; the operation verifies its body (payload hash, chunk signatures) as
+  // it reads it.
+  auto verified = verifier_.VerifyS3(ex.request(), call.sigv2_resource);
+  if (!verified.ok()) co_return std::move(verified).error();
+  if (auth::DetectAuthKind(ex.request()) == auth::AuthKind::kPresignedV2) {
+    // The headers a SigV2 presigned URL carries in its query apply to the request.
+    if (Status s = auth::ApplySigV2QueryHeaders(ex.mutable_request()); !s.ok()) {
+      co_return std::move(s).error();
+    }
+  }
+  call.principal = verified->principal;
+  call.verified = std::move(*verified);
+  ex.log().principal = call.principal.access_key_id;
+
+  // authorize
+  std::string resource = (*op)->resource ? (*op)->resource(call) : std::string("*");
+  Status allowed = authorizer_.Authorize(
+      AuthorizationRequest{call.principal, (*op)->iam_action, resource, GlobalConditions(call)});
+  if (!allowed.ok()) co_return MakeError("AccessDenied", "Access Denied");
+
+  // execute
+  co_return co_await (*op)->run(call);
 }
 
 Task<Result<Output>> Pipeline::Run(http::Exchange& ex, const Service& service,
@@ -138,23 +177,41 @@ Task<Result<Output>> Pipeline::Run(http::Exchange& ex, const Service& service,
   }
 }
 
+Task<Result<Output>> Pipeline::RunStages(http::Exchange& ex, const Service& service,
+                                         Call& call) const {
+  // Not one expression with two co_awaits (a conditional, or an assignment of a co_await's
+  // result): GCC 12 destroys the wrong temporaries there.
+  if (service.protocol == Protocol::kRestXml) co_return co_await RunRestXml(ex, service, call);
+  co_return co_await Run(ex, service, call);
+}
+
 Task<void> Pipeline::Handle(http::Exchange& ex, const Service& service) const {
-  std::string request_id = NewUuid();
+  const bool xml = service.protocol == Protocol::kRestXml;
+  std::string request_id = xml ? NewRequestId() : NewUuid();
   ex.log().request_id = request_id;
   ex.log().service = service.name;
   Call call{ex.request(), {}, request_id};
-  Result<Output> out = co_await Run(ex, service, call);
+  call.exchange = &ex;
+  Result<Output> out = co_await RunStages(ex, service, call);
   if (ex.responded()) co_return;
   if (!out.ok()) {
     Error error = std::move(out).error();
-    http::Response r = RenderError(service, std::move(error), request_id);
-    ex.log().error_code = std::string(*r.headers.Get("x-amzn-ErrorType"));
+    int status = ClassifyError(service, error);
+    ex.log().error_code = error.code;
+    // The path as the request named it: S3's <Resource>. Rendered before the co_await: GCC 12
+    // mishandles temporaries built inside a co_await's arguments.
+    http::Response r = RenderClassified(service, error, status, request_id, ex.request().path);
     (void)co_await ex.Send(std::move(r));
     co_return;
   }
   std::shared_ptr<BodySource> stream = std::move(out->stream);
-  http::Response r = Render(service, std::move(*out));
-  r.headers.Set("x-amzn-RequestId", request_id);
+  http::Response r;
+  if (xml) {
+    r = RenderXmlOutput(std::move(*out), request_id, XmlHostId(request_id));
+  } else {
+    r = RenderJsonOutput(service, std::move(*out));
+    r.headers.Set("x-amzn-RequestId", request_id);
+  }
   if (!stream) {
     (void)co_await ex.Send(std::move(r));
     co_return;

@@ -1,7 +1,9 @@
-// Pipeline: the one request path of every AWS service but S3 (whose REST-XML path moves onto
-// it next; docs/architecture.md). Stages, named as Ceph RGW names them:
-//   read       the body, bounded by the operation's limit
-//   authenticate  SigV4/SigV2 over the whole body (auth::Verifier)
+// Pipeline: the one request path of every AWS service evoke serves (docs/architecture.md).
+// Stages, named as Ceph RGW names them:
+//   read       the body, bounded by the operation's limit (rest-xml: left to the operation,
+//              which streams it and verifies it as it reads)
+//   authenticate  SigV4/SigV2 (auth::Verifier): over the whole body, or over the head for
+//              rest-xml (presigned URLs, streaming aws-chunked bodies)
 //   parse      the operation (X-Amz-Target, REST binding, Action=) and its input document
 //   authorize  Authorizer: principal, IAM action, resource ARN, condition keys
 //   execute    the operation's handler: Call in, Output or Error out; it never sees the socket
@@ -11,6 +13,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "api/authorizer.h"
 #include "api/service.h"
@@ -27,13 +30,19 @@ class Pipeline {
   // Runs one request of `service` through every stage and sends exactly one response.
   Task<void> Handle(http::Exchange& exchange, const Service& service) const;
 
-  // An error as `service` answers it, for refusals outside Handle (an unknown operation found
-  // by the front door): the status from the service's table, internal failures as 500.
-  http::Response RenderError(const Service& service, Error error,
-                             const std::string& request_id) const;
+  // An error as `service` answers it, for refusals outside Handle (a request the HTTP layer
+  // refused, a service evoke does not serve): the status from the service's table, internal
+  // failures as 500. `resource`: S3's <Resource>, the path the request named.
+  http::Response RenderError(const Service& service, Error error, const std::string& request_id,
+                             std::string_view resource = {}) const;
 
  private:
+  // Every stage but render, in the service's protocol.
+  Task<Result<Output>> RunStages(http::Exchange& ex, const Service& service, Call& call) const;
+  // The JSON protocols: the whole body read and verified before the operation runs.
   Task<Result<Output>> Run(http::Exchange& ex, const Service& service, Call& call) const;
+  // rest-xml (S3): the head verified, the body left to the operation, which streams it.
+  Task<Result<Output>> RunRestXml(http::Exchange& ex, const Service& service, Call& call) const;
 
   auth::Verifier& verifier_;
   const Authorizer& authorizer_;

@@ -15,8 +15,10 @@
 #include <vector>
 
 #include "auth/credentials.h"
+#include "auth/verifier.h"
 #include "base/asio.h"
 #include "base/result.h"
+#include "http/exchange.h"
 #include "http/message.h"
 
 namespace evoke::api {
@@ -40,6 +42,14 @@ struct Call {
   nlohmann::json input = nlohmann::json::object();  // the members the codec parsed
   std::string body;                      // the whole, verified request body
 
+  // rest-xml (S3), whose operations read their own bodies, streaming: the exchange to read the
+  // body from, what the signature verified (its payload mode, its key for chunk signatures), the
+  // resource a SigV2 signature covers (the route sets it), and the host id S3 answers with.
+  http::Exchange* exchange = nullptr;
+  auth::Verified verified;
+  std::string sigv2_resource;
+  std::string host_id;
+
   const std::string* Query(std::string_view name) const { return request.query.Get(name); }
 };
 
@@ -54,13 +64,15 @@ class BodySource {
 
 // What an operation answers; the codec renders it in the service's protocol. Exactly one of
 // `document` (members to encode), `payload` (bytes sent as they are, with `headers`' own
-// Content-Type) or `stream` is used; none of them: an empty body.
+// Content-Type) or `stream` is used; none of them: an empty body, whose Content-Length is
+// `content_length` when set (a HEAD answer).
 struct Output {
   int status = 200;
   http::Headers headers;
   std::optional<nlohmann::json> document;
   std::optional<std::string> payload;
   std::shared_ptr<BodySource> stream;
+  std::optional<uint64_t> content_length;
 
   static Output Document(nlohmann::json doc, int status = 200) {
     Output out;
@@ -108,6 +120,7 @@ struct Service {
   // not here is an internal failure: logged, and answered as `internal_error` (500).
   std::span<const ErrorStatus> errors;
   std::string internal_error = "InternalFailure";
+  std::string internal_message = "An internal error occurred. Please try again.";
   size_t max_body = 1u << 20;
   // The code for a body over the limit ("Request must be smaller than N bytes"), and whether
   // the message names the operation (" for the Invoke operation", as Lambda says).
@@ -127,6 +140,10 @@ struct Service {
   // The error for a signed request that names no operation of the service; empty:
   // UnknownOperationException.
   std::function<Error(const http::Request&)> unknown_operation;
+  // rest-xml: finds the operation (and fills the Call: path labels, the SigV2 resource) where a
+  // path template cannot (S3 dispatches on the bucket and key, sub-resources and headers); an
+  // error when the request names no valid resource.
+  std::function<Result<const Operation*>(const http::Request&, Call&)> route;
 
   // The status of an error code, or 0 when the table does not know it.
   int StatusOf(std::string_view code) const;

@@ -75,7 +75,13 @@ std::string ServiceOf(const http::Request& req) {
   return "s3";
 }
 
-FrontDoor::FrontDoor(s3::S3Service& s3) : s3_(s3) {}
+FrontDoor::FrontDoor(s3::S3Service& s3, const api::Pipeline& pipeline)
+    : s3_(s3), pipeline_(pipeline) {}
+
+http::Response FrontDoor::S3Error(Error error, const std::string& request_id,
+                                  std::string_view resource) const {
+  return pipeline_.RenderError(s3_.table(), std::move(error), request_id, resource);
+}
 
 void FrontDoor::AddService(std::string name, ServiceHandler handler) {
   services_[std::move(name)] = std::move(handler);
@@ -101,36 +107,33 @@ Task<void> FrontDoor::Handle(http::Exchange& ex) {
     co_return;
   }
   ex.log().error_code = "NotImplemented";
-  (void)co_await ex.Send(s3_.ErrorResponse(
-      MakeError("NotImplemented", "evoke does not serve the '" + service + "' service yet."),
-      ex.request().path, request_id));
+  (void)co_await ex.Send(
+      S3Error(MakeError("NotImplemented", "evoke does not serve the '" + service + "' service yet."),
+              request_id, ex.request().path));
 }
 
 http::Response FrontDoor::RenderProtocolError(http::ProtocolError error,
                                               const std::string& request_id) {
   switch (error) {
     case http::ProtocolError::kHeaderTooLarge:
-      return s3_.ErrorResponse(MakeError("RequestHeaderSectionTooLarge",
-                                         "Your request header section exceeds the maximum allowed "
-                                         "size."),
-                               "", request_id);
+      return S3Error(MakeError("RequestHeaderSectionTooLarge",
+                               "Your request header section exceeds the maximum allowed size."),
+                     request_id);
     case http::ProtocolError::kUnsupportedEncoding:
-      return s3_.ErrorResponse(MakeError("NotImplemented",
-                                         "A header you provided implies functionality that is not "
-                                         "implemented")
-                                   .With("Header", "Transfer-Encoding"),
-                               "", request_id);
+      return S3Error(MakeError("NotImplemented",
+                               "A header you provided implies functionality that is not "
+                               "implemented")
+                         .With("Header", "Transfer-Encoding"),
+                     request_id);
     case http::ProtocolError::kMalformed:
       break;
   }
-  return s3_.ErrorResponse(MakeError("InvalidRequest", "The request could not be parsed."), "",
-                           request_id);
+  return S3Error(MakeError("InvalidRequest", "The request could not be parsed."), request_id);
 }
 
 http::Response FrontDoor::RenderInternalError(const std::string& request_id) {
-  return s3_.ErrorResponse(
-      MakeError("InternalError", "We encountered an internal error. Please try again."), "",
-      request_id);
+  return S3Error(MakeError("InternalError", "We encountered an internal error. Please try again."),
+                 request_id);
 }
 
 }  // namespace evoke::app

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/pipeline.h"
 #include "base/asio.h"
 #include "http/exchange.h"
 #include "s3/service.h"
@@ -20,7 +21,9 @@ class FrontDoor final : public http::Handler {
  public:
   using ServiceHandler = std::function<Task<void>(http::Exchange&)>;
 
-  explicit FrontDoor(s3::S3Service& s3);
+  // S3 is the service of every request nothing else claims; errors outside any service (a
+  // request the HTTP layer refused) are S3's, rendered by `pipeline`.
+  FrontDoor(s3::S3Service& s3, const api::Pipeline& pipeline);
   void AddService(std::string name, ServiceHandler handler);
 
   Task<void> Handle(http::Exchange& exchange) override;
@@ -28,7 +31,11 @@ class FrontDoor final : public http::Handler {
   http::Response RenderInternalError(const std::string& request_id) override;
 
  private:
+  http::Response S3Error(Error error, const std::string& request_id,
+                         std::string_view resource = {}) const;
+
   s3::S3Service& s3_;
+  const api::Pipeline& pipeline_;
   std::map<std::string, ServiceHandler, std::less<>> services_;
 };
 

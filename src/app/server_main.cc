@@ -7,22 +7,22 @@
 
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
-#include <unordered_set>
 
+#include "api/authorizer.h"
+#include "api/pipeline.h"
 #include "app/front_door.h"
 #include "app/root_credentials.h"
 #include "app/test_clock.h"
 #include "auth/credentials.h"
-#include "api/authorizer.h"
-#include "api/pipeline.h"
 #include "auth/verifier.h"
 #include "base/asio.h"
 #include "base/clock.h"
 #include "base/hash.h"
 #include "base/log.h"
+#include "base/worker_pool.h"
 #include "events/dispatcher.h"
 #include "events/events_service.h"
 #include "events/s3_notifications.h"
@@ -34,15 +34,13 @@
 #include "exec/runtimes.h"
 #include "http/server.h"
 #include "lambda/function_concurrency.h"
-#include "lambda/invoker.h"
+#include "lambda/function_invoker.h"
 #include "lambda/service.h"
+#include "observe/log_store.h"
 #include "observe/logs_service.h"
-#include "observe/sqlite_log_store.h"
 #include "s3/service.h"
-#include "store/blobs.h"
-#include "store/committer.h"
-#include "store/database.h"
-#include "store/objects.h"
+#include "store/files/file_blob_store.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace evoke::app {
 namespace {
@@ -73,24 +71,6 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-Status SweepOrphans(store::Database& db, store::BlobStore& blobs) {
-  std::unordered_set<std::string> referenced;
-  {
-    auto reader = db.Reader();
-    Status s = store::ForEachReferencedBlob(*reader, [&](std::string_view id) {
-      referenced.emplace(id);
-    });
-    if (!s.ok()) return s;
-  }
-  auto removed = blobs.RemoveOrphans(
-      [&](std::string_view id) { return referenced.count(std::string(id)) > 0; });
-  if (!removed.ok()) return std::move(removed).error();
-  if (*removed > 0) {
-    LogInfo("removed " + std::to_string(*removed) + " blob(s) left by unfinished writes");
-  }
-  return {};
-}
-
 // How a sandbox on this machine reaches a server listening on `host`.
 std::string SandboxReachableHost(const std::string& host) {
   if (host == "0.0.0.0" || host == "localhost") return "127.0.0.1";
@@ -107,7 +87,7 @@ int OpenAccessLog(const std::string& where) {
 
 }  // namespace
 
-int RunServer(const ServerConfig& config) {
+int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   std::signal(SIGPIPE, SIG_IGN);
   if (::mkdir(config.data_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return Fail("cannot create data directory " + config.data_dir);
@@ -118,16 +98,20 @@ int RunServer(const ServerConfig& config) {
   auto root = LoadRootCredentials(config.data_dir);
   if (!root.ok()) return Fail(root.error().message);
 
-  store::BlobStore blobs(config.data_dir + "/blobs");
-  if (Status s = blobs.Init(); !s.ok()) return Fail(s.error().message);
-  auto db = store::Database::Open(config.data_dir + "/evoke.db");
-  if (!db.ok()) return Fail(db.error().message);
-  if (Status s = SweepOrphans(**db, blobs); !s.ok()) return Fail(s.error().message);
-  auto writer = (*db)->OpenWriter();
-  if (!writer.ok()) return Fail(writer.error().message);
-  store::Committer committer(std::move(*writer), blobs);
-
   SystemClock clock;
+  // Threads for what must not run on an I/O thread: blocking work (code packages: reading,
+  // checking, unpacking) and hashing large bodies. Declared before everything that posts to
+  // them, so they outlive it.
+  WorkerPool blocking("blocking pool", 4);
+  WorkerPool hashing("hashing pool", std::max(2u, std::thread::hardware_concurrency()));
+  // The embedded default behind the store's interfaces (docs/store.md): SQLite and files.
+  store::files::FileBlobStore blobs(config.data_dir + "/blobs");
+  if (Status s = blobs.Init(); !s.ok()) return Fail(s.error().message);
+  auto opened = store::sqlite::SqliteStore::Open(config.data_dir + "/evoke.db", blobs, clock);
+  if (!opened.ok()) return Fail(opened.error().message);
+  std::unique_ptr<store::sqlite::SqliteStore> sqlite_store = std::move(*opened);
+  const store::Store store = sqlite_store->view();
+
   // Schedules, retry delays and event ages: the system clock, which --test-clock lets tests
   // move forward.
   AdjustableClock events_clock;
@@ -144,7 +128,7 @@ int RunServer(const ServerConfig& config) {
   lambda::CodeLinkKey code_link{code_link_credential.access_key_id,
                                 code_link_credential.secret_access_key, config.region};
   auth::Verifier verifier(credentials, clock, {.region = config.region});
-  // Every service but S3 runs its requests through this one pipeline (docs/architecture.md).
+  // Every service runs its requests through this one pipeline (docs/architecture.md).
   api::AllowAccountPrincipals authorizer;
   api::Pipeline pipeline(verifier, authorizer);
 
@@ -154,8 +138,8 @@ int RunServer(const ServerConfig& config) {
   s3_options.owner_id = Sha256Hex("evoke-account:" + config.account_id);
   s3_options.owner_display_name = "evoke";
   // Function logs: appended by the invoke path, read through the CloudWatch Logs API. Declared
-  // after the committer, so it is destroyed (flushing what is queued) before it.
-  observe::SqliteLogStore log_store(**db, committer, clock);
+  // after the store, so it is destroyed (flushing what is queued) before it.
+  observe::LogStore log_store(store.txns, store.logs, clock);
   observe::LogsService logs({config.region, config.account_id}, log_store, pipeline);
   int threads = config.threads > 0 ? config.threads
                                    : std::max(1u, std::thread::hardware_concurrency());
@@ -176,15 +160,15 @@ int RunServer(const ServerConfig& config) {
   if (Status s = exec::InstallRuntimeFiles(runtime_dir, interpreters); !s.ok()) {
     return Fail(s.error().message);
   }
-  exec::CodeCache code_cache(data_dir + "/code");
+  exec::CodeCache code_cache(data_dir + "/code", blocking);
   exec::Pool pool(context_ptrs, std::chrono::seconds(config.sandbox_idle_seconds));
   lambda::ConcurrencyLimits concurrency(config.concurrency_limit);
-  {
-    auto reader = (*db)->Reader();
-    Status s = lambda::RestoreReservedConcurrencyBlocking(*reader, concurrency);
-    if (!s.ok()) return Fail(s.error().message);
+  if (Status s =
+          lambda::RestoreReservedConcurrencyBlocking(store.txns, store.functions, concurrency);
+      !s.ok()) {
+    return Fail(s.error().message);
   }
-  lambda::FunctionCache function_cache(**db);
+  lambda::FunctionCache function_cache(store.txns, store.functions);
   lambda::Execution execution{function_cache,
                               pool,
                               code_cache,
@@ -197,22 +181,32 @@ int RunServer(const ServerConfig& config) {
                               "",
                               root->access_key_id,
                               root->secret_access_key};
-  lambda::LambdaDependencies lambda_deps{**db,        blobs,       committer, clock,
-                                         concurrency, execution, code_link};
+  // S3 objects, for S3 itself and (through s3::ObjectAccess) for Lambda and the dispatcher.
+  s3::S3Dependencies s3_deps{store.txns, store.blobs, store.objects, verifier, clock};
+  s3_deps.hashing = &hashing;
+  s3::S3ObjectAccess objects(s3_options, s3_deps);
+  lambda::LambdaDependencies lambda_deps{{store.txns, store.blobs, store.functions, store.layers},
+                                         objects,
+                                         blocking,
+                                         clock,
+                                         concurrency,
+                                         execution,
+                                         code_link};
   const lambda::Account account{config.region, config.account_id};
-  lambda::Invoker invoker(account, lambda_deps);
+  lambda::FunctionInvoker invoker(account, lambda_deps);
   // Asynchronous invocations: Invoke with InvocationType Event, S3 notifications, schedules.
   events::DispatcherOptions dispatch_options;
   dispatch_options.max_in_flight = config.async_concurrency;
-  events::Dispatcher dispatcher(context_ptrs, **db, committer, events_clock, invoker,
-                                dispatch_options);
+  events::Dispatcher dispatcher(context_ptrs, store.txns, store.queue, objects, events_clock,
+                                invoker, dispatch_options);
   lambda_deps.async_queue = &dispatcher;
   events::FunctionNotifications notifications(invoker, dispatcher);
+  s3_deps.notifications = &notifications;
   events_clock.OnAdvance([&dispatcher] { dispatcher.Wake(); });
 
-  s3::S3Service s3(s3_options, {**db, blobs, committer, verifier, clock, &notifications});
+  s3::S3Service s3(s3_options, s3_deps, pipeline);
   lambda::LambdaService lambda(account, lambda_deps, pipeline);
-  FrontDoor front_door(s3);
+  FrontDoor front_door(s3, pipeline);
   if (config.test_clock) {
     front_door.AddService("evoke", [&events_clock](http::Exchange& ex) {
       return HandleTestClock(ex, events_clock);
@@ -222,10 +216,10 @@ int RunServer(const ServerConfig& config) {
   front_door.AddService("logs", [&logs](http::Exchange& ex) { return logs.Handle(ex); });
   // EventBridge rules and EventBridge Scheduler; the runner fires them into the async queue on
   // the events clock, and every committed change to them wakes it.
-  events::ScheduleRunner schedule_runner(*contexts[0], **db, committer, events_clock, dispatcher,
-                                         config.account_id, config.region);
+  events::ScheduleRunner schedule_runner(*contexts[0], store.txns, store.schedules, events_clock,
+                                         dispatcher, config.account_id, config.region);
   events_clock.OnAdvance([&schedule_runner] { schedule_runner.Wake(); });
-  events::EventsDependencies events_deps{**db, committer, events_clock,
+  events::EventsDependencies events_deps{store.txns, store.schedules, events_clock,
                                          [&schedule_runner] { schedule_runner.Wake(); }};
   events::EventsService events_api({config.region, config.account_id}, events_deps, pipeline);
   events::SchedulerService scheduler_api({config.region, config.account_id}, events_deps,
@@ -265,33 +259,49 @@ int RunServer(const ServerConfig& config) {
 
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (auto& c : contexts) guards.push_back(asio::make_work_guard(*c));
-  if (Status s = dispatcher.Start(); !s.ok()) return Fail(s.error().message);
+  dispatcher.Start();
   schedule_runner.Start();
   server.Start();
   pool.Start();
 
-  asio::signal_set signals(*contexts[0], SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    LogInfo(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
-            ", shutting down");
+  // On contexts[0]: no new work starts, open requests drain, then the contexts run out of work
+  // and their run() calls return.
+  bool shutting_down = false;  // contexts[0] only
+  auto shut_down = [&] {
+    if (shutting_down) return;
+    shutting_down = true;
     dispatcher.Stop();
     schedule_runner.Stop();
     pool.StopAll();
-    // Once drained, the contexts run out of work and their run() calls return.
     server.Shutdown(std::chrono::seconds(10), [&] {
       asio::post(*contexts[0], [&] {
         for (auto& g : guards) g.reset();
       });
     });
+  };
+  asio::signal_set signals(*contexts[0], SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    LogInfo(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
+            ", shutting down");
+    shut_down();
   });
+  if (hooks.listening) {
+    hooks.listening(server.port(), [&] {
+      asio::post(*contexts[0], [&] {
+        LogInfo("asked to stop, shutting down");
+        signals.cancel();
+        shut_down();
+      });
+    });
+  }
 
   std::vector<std::thread> io_threads;
   for (int i = 1; i < threads; ++i) io_threads.emplace_back([&, i] { contexts[i]->run(); });
   contexts[0]->run();
   for (auto& t : io_threads) t.join();
   log_store.FlushBlocking();
-  committer.Stop();
+  sqlite_store->Stop();
   if (access_log_fd > STDERR_FILENO) ::close(access_log_fd);
   LogInfo("stopped");
   return 0;

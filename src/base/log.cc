@@ -21,4 +21,15 @@ void Log(LogLevel level, std::string_view message) {
   (void)!::write(STDERR_FILENO, line.data(), line.size());
 }
 
+void LogIfFailed::operator()(std::exception_ptr failure) const {
+  if (!failure) return;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    LogError(what + " ended with an exception: " + e.what());
+  } catch (...) {
+    LogError(what + " ended with an exception of unknown type");
+  }
+}
+
 }  // namespace evoke

@@ -1,23 +1,28 @@
-// Dispatcher: the asynchronous invocation queue (docs/events.md). Takes events inside the
-// commit that acknowledges them, runs each through the invoker once that commit is durable,
-// retries function errors after Lambda's delays, re-queues throttled ones with backoff, serves
-// OnSuccess/OnFailure destinations, and deletes an event's row once its last attempt is over.
-// Events left in the table by a stopped or killed server run after the next start.
+// Dispatcher: runs the asynchronous invocations (docs/events.md). It is Lambda's AsyncQueue
+// port over the store's durable queue (store/async_queue.h): an event is enqueued inside the
+// commit that acknowledges it; the dispatcher claims due events (each leased to it while it
+// works on it), runs each through the invoker, retries function errors after Lambda's delays
+// and throttled events with backoff, and after an event's last attempt acks it in the same
+// commit as its OnSuccess/OnFailure destination's record. Events left queued by a stopped or
+// killed server run after the next start; an event whose worker vanished runs again when its
+// lease runs out.
+// Thread contract: every method may be called from any thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
-#include <deque>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "base/asio.h"
 #include "base/clock.h"
-#include "events/async_event.h"
+#include "lambda/async_queue.h"
 #include "lambda/invoker.h"
-#include "store/database.h"
+#include "s3/object_access.h"
+#include "store/async_queue.h"
+#include "store/txn.h"
 
 namespace evoke::events {
 
@@ -27,72 +32,74 @@ struct DispatcherOptions {
   std::vector<int64_t> retry_delays_ms = {60'000, 120'000};
   // Events running at once; more wait in the queue (Lambda's own limits apply beneath).
   int max_in_flight = 64;
+  // How long a claimed event is this dispatcher's: longer than the longest function timeout
+  // (900 s), so only a dispatcher that died loses its events to another claim.
+  std::chrono::milliseconds lease{std::chrono::minutes(16)};
 };
 
 struct DispatcherStats {
-  uint64_t received = 0;   // events committed to the queue
+  uint64_t received = 0;  // events committed to the queue
   uint64_t succeeded = 0;
   uint64_t failed = 0;     // attempts exhausted or too old
   uint64_t dropped = 0;    // function gone, or its policy refuses the sender
   uint64_t retried = 0;    // attempts scheduled after a function error
-  uint64_t throttled = 0;  // re-queued after a throttle
+  uint64_t throttled = 0;  // put back after a throttle
 };
 
-class Dispatcher final : public AsyncQueue {
+class Dispatcher final : public lambda::AsyncQueue {
  public:
-  // `clock` times retries and event ages (the events clock); events run on `contexts`.
-  Dispatcher(std::vector<asio::io_context*> contexts, store::Database& db,
-             store::Committer& committer, const Clock& clock, const lambda::Invoker& invoker,
-             DispatcherOptions options);
+  // `clock` times retries and event ages (the events clock); events run on `contexts`; S3
+  // destinations are written through `objects`.
+  Dispatcher(std::vector<asio::io_context*> contexts, store::Transactions& txns,
+             store::AsyncQueueStore& queue, s3::ObjectAccess& objects, const Clock& clock,
+             const lambda::Invoker& invoker, DispatcherOptions options);
   ~Dispatcher() override;
 
-  Status Enqueue(store::WriteTxn& t, AsyncEvent event) override;
+  Status Enqueue(store::WriteTxn& t, lambda::AsyncEvent event) override;
 
-  // Loads the events a previous run left (blocking; before the server listens) and starts the
-  // timer that releases delayed ones.
-  Status Start();
-  // Re-reads the clock now (after a test moved it). Thread-safe.
+  // Starts claiming (what a previous run left runs first) and the timer that wakes delayed
+  // events.
+  void Start();
+  // Re-reads the clock now (after a test moved it).
   void Wake();
-  // No new attempts start after this. Thread-safe.
+  // No new attempts start after this.
   void Stop();
   DispatcherStats stats() const;
 
  private:
-  struct Queued {
-    int64_t id = 0;
-    AsyncEvent event;
-    int64_t received_ms = 0;
-    int attempts = 0;   // finished attempts that ended in a function error
-    int throttles = 0;  // consecutive throttles (in memory only)
-    int64_t due_ms = 0;
-  };
-
-  void Push(Queued q);
-  void PumpLocked();  // starts what is ready, within max_in_flight
-  Task<void> Run(Queued q);
+  // Claims what is due, within max_in_flight, and starts each on an I/O thread.
+  void Pump();
+  Task<void> Run(store::QueuedEvent event);
   Task<void> TimerLoop();
-  // After the event's last attempt: its row goes, and its destination (if any) gets the
+  // The event's last attempt is over: it is acked, and its destination (if any) gets the
   // invocation record, in one commit.
-  void Finish(const Queued& q, const std::string& condition, const exec::Outcome* outcome,
+  void Finish(const store::QueuedEvent& event, int attempts, const std::string& function_arn,
+              const std::string& condition, const lambda::RunResult* result,
               const std::string& destination);
-  void Later(Queued q, int64_t delay_ms, bool persist);
-  void Forget(const Queued& q);
+  void RetryLater(const store::QueuedEvent& event, int attempts, int64_t delay_ms);
+  void Throttled(const store::QueuedEvent& event);
+  void Drop(const store::QueuedEvent& event);
+  // Submits `apply` as a write nobody waits for; logs a failure as `what`.
+  void WriteInBackground(std::function<Status(store::WriteTxn&)> apply, std::string what);
+  // One event fewer in flight (and its throttle count gone when `done`).
+  void Settled(int64_t id, bool done);
 
   std::vector<asio::io_context*> contexts_;
-  store::Database& db_;
-  store::Committer& committer_;
+  store::Transactions& txns_;
+  store::AsyncQueueStore& queue_;
+  s3::ObjectAccess& objects_;
   const Clock& clock_;
   const lambda::Invoker& invoker_;
   DispatcherOptions options_;
   asio::steady_timer timer_;  // on contexts_[0]
 
   mutable std::mutex mutex_;
-  std::deque<Queued> ready_;              // GUARDED_BY(mutex_): due, in arrival order
-  std::multimap<int64_t, Queued> later_;  // GUARDED_BY(mutex_): by due time
-  int in_flight_ = 0;                     // GUARDED_BY(mutex_)
-  size_t next_context_ = 0;               // GUARDED_BY(mutex_)
-  bool stopping_ = false;                 // GUARDED_BY(mutex_)
-  DispatcherStats stats_;                 // GUARDED_BY(mutex_)
+  int in_flight_ = 0;                 // GUARDED_BY(mutex_)
+  size_t next_context_ = 0;           // GUARDED_BY(mutex_)
+  bool started_ = false;              // GUARDED_BY(mutex_)
+  bool stopping_ = false;             // GUARDED_BY(mutex_)
+  std::map<int64_t, int> throttles_;  // GUARDED_BY(mutex_): consecutive, by event id
+  DispatcherStats stats_;             // GUARDED_BY(mutex_)
 };
 
 }  // namespace evoke::events

@@ -32,6 +32,7 @@ Result<std::string> RequiredRuleName(const nlohmann::json& in, const char* membe
 // ResourceNotFoundException "Rule NAME does not exist on EventBus default." as EventBridge
 // words it.
 Error RuleNotFound(std::string_view name);
-Result<store::RuleRecord> FindRule(store::Connection& c, std::string_view name);
+Result<store::RuleRecord> FindRule(const EventsContext& ctx, store::ReadTxn& t,
+                                   std::string_view name);
 
 }  // namespace evoke::events

@@ -3,7 +3,7 @@
 #include <array>
 
 #include "events/events_actions.h"
-#include "store/await_commit.h"
+#include "store/write.h"
 
 namespace evoke::events {
 namespace {
@@ -94,7 +94,7 @@ api::Service MakeTable(const EventsOptions& options, const EventsDependencies& d
 }  // namespace
 
 Task<Status> EventsContext::Commit(std::function<Status(store::WriteTxn&)> apply) const {
-  Status s = co_await store::AwaitCommit(deps.committer, {}, {}, std::move(apply));
+  Status s = co_await store::Write(deps.txns, std::move(apply));
   if (s.ok() && deps.schedules_changed) deps.schedules_changed();
   co_return s;
 }

@@ -13,8 +13,8 @@
 #include "base/asio.h"
 #include "base/clock.h"
 #include "http/exchange.h"
-#include "store/committer.h"
-#include "store/database.h"
+#include "store/schedules.h"
+#include "store/txn.h"
 
 namespace evoke::events {
 
@@ -24,8 +24,8 @@ struct EventsOptions {
 };
 
 struct EventsDependencies {
-  store::Database& db;
-  store::Committer& committer;
+  store::Transactions& txns;
+  store::ScheduleRepository& schedules;
   const Clock& clock;  // the events clock: rules' creation times anchor their rate()
   // Called after every committed change to rules or targets (the ScheduleRunner's Wake);
   // may be empty.
@@ -39,8 +39,7 @@ struct EventsContext {
   const nlohmann::json& input;  // the request body, an object
 
   int64_t NowMs() const { return deps.clock.NowMs(); }
-  // Runs `apply` in the committer's next batch and waits for its commit; on success tells the
-  // schedule runner.
+  // Commits `apply` and waits; on success tells the schedule runner.
   Task<Status> Commit(std::function<Status(store::WriteTxn&)> apply) const;
   std::string RuleArn(std::string_view rule) const;
 };

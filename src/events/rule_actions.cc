@@ -41,7 +41,7 @@ Task<Result<json>> SetState(EventsContext& ctx, const char* state) {
   auto name = RequiredRuleName(ctx.input, "Name", "name", ctx.options);
   if (!name.ok()) co_return std::move(name).error();
   Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
-    auto changed = store::SetRuleState(t, *name, state);
+    auto changed = ctx.deps.schedules.SetRuleState(t, *name, state);
     if (!changed.ok()) return std::move(changed).error();
     if (!*changed) return RuleNotFound(*name);
     return {};
@@ -57,8 +57,9 @@ Error RuleNotFound(std::string_view name) {
                    "Rule " + std::string(name) + " does not exist on EventBus default.");
 }
 
-Result<store::RuleRecord> FindRule(store::Connection& c, std::string_view name) {
-  auto rule = store::GetRule(c, name);
+Result<store::RuleRecord> FindRule(const EventsContext& ctx, store::ReadTxn& t,
+                                   std::string_view name) {
+  auto rule = ctx.deps.schedules.GetRule(t, name);
   if (!rule.ok()) return std::move(rule).error();
   if (!rule->has_value()) return RuleNotFound(name);
   return std::move(**rule);
@@ -138,7 +139,7 @@ Task<Result<json>> PutRule(EventsContext& ctx) {
   // Tags are accepted and not kept (evoke has no TagResource for rules yet).
   int64_t now = ctx.NowMs();
   Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
-    auto existing = store::GetRule(t.db(), rule.name);
+    auto existing = ctx.deps.schedules.GetRule(t, rule.name);
     if (!existing.ok()) return std::move(existing).error();
     rule.created_ms = now;
     rule.anchor_ms = now;
@@ -149,7 +150,7 @@ Task<Result<json>> PutRule(EventsContext& ctx) {
         rule.anchor_ms = (*existing)->anchor_ms;
       }
     }
-    return store::PutRule(t, rule);
+    return ctx.deps.schedules.PutRule(t, rule);
   });
   if (!s.ok()) co_return std::move(s).error();
   co_return json{{"RuleArn", ctx.RuleArn(rule.name)}};
@@ -158,8 +159,8 @@ Task<Result<json>> PutRule(EventsContext& ctx) {
 Task<Result<json>> DescribeRule(EventsContext& ctx) {
   auto name = RequiredRuleName(ctx.input, "Name", "name", ctx.options);
   if (!name.ok()) co_return std::move(name).error();
-  auto reader = ctx.deps.db.Reader();
-  auto rule = FindRule(*reader, *name);
+  auto reader = ctx.deps.txns.Read();
+  auto rule = FindRule(ctx, *reader, *name);
   if (!rule.ok()) co_return std::move(rule).error();
   json out = RuleJson(ctx, *rule);
   out["CreatedBy"] = ctx.options.account_id;
@@ -189,8 +190,8 @@ Task<Result<json>> ListRules(EventsContext& ctx) {
     if (!decoded) co_return MakeError("ValidationException", "The NextToken provided is invalid.");
     after = std::move(*decoded);
   }
-  auto reader = ctx.deps.db.Reader();
-  auto rules = store::ListRules(*reader, prefix->value_or(""), after, page + 1);
+  auto reader = ctx.deps.txns.Read();
+  auto rules = ctx.deps.schedules.ListRules(*reader, prefix->value_or(""), after, page + 1);
   if (!rules.ok()) co_return std::move(rules).error();
   json out = {{"Rules", json::array()}};
   for (size_t i = 0; i < rules->size() && i < page; ++i) {
@@ -207,13 +208,13 @@ Task<Result<json>> DeleteRule(EventsContext& ctx) {
   if (!force.ok()) co_return std::move(force).error();
   // Force applies to rules managed by AWS services, which evoke does not have.
   Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
-    auto targets = store::CountRuleTargets(t.db(), *name);
+    auto targets = ctx.deps.schedules.CountRuleTargets(t, *name);
     if (!targets.ok()) return std::move(targets).error();
     if (*targets > 0) {
       return MakeError("ValidationException", "Rule can't be deleted since it has targets.");
     }
     // Deleting a rule that does not exist succeeds, as in EventBridge.
-    auto deleted = store::DeleteRule(t, *name);
+    auto deleted = ctx.deps.schedules.DeleteRule(t, *name);
     if (!deleted.ok()) return std::move(deleted).error();
     return {};
   });

@@ -1,8 +1,6 @@
 #include "events/s3_notifications.h"
 
 #include "base/ids.h"
-#include "lambda/async_settings.h"
-#include "lambda/function_json.h"
 
 namespace evoke::events {
 namespace {
@@ -14,9 +12,8 @@ std::string BucketArn(std::string_view bucket) { return "arn:aws:s3:::" + std::s
 }  // namespace
 
 std::string FunctionNotifications::LocalFunctionName(std::string_view arn) const {
-  const lambda::Account& account = invoker_.account();
   std::string prefix =
-      "arn:aws:lambda:" + account.region + ":" + account.account_id + ":function:";
+      "arn:aws:lambda:" + invoker_.region() + ":" + invoker_.account_id() + ":function:";
   if (!arn.starts_with(prefix)) return "";
   std::string_view rest = arn.substr(prefix.size());
   size_t colon = rest.find(':');
@@ -31,11 +28,11 @@ Status FunctionNotifications::CheckFunction(std::string_view function_arn,
                                             std::string_view bucket) {
   std::string name = LocalFunctionName(function_arn);
   if (name.empty()) return MakeError("InvalidArgument", "The destination function does not exist");
-  auto found = invoker_.Lookup(name);
+  auto found = invoker_.DescribeAsync(
+      name, {std::string(kS3Principal), BucketArn(bucket), invoker_.account_id()});
   if (!found.ok()) return std::move(found).error();
   if (!*found) return MakeError("InvalidArgument", "The destination function does not exist");
-  if (!lambda::PolicyAllowsInvoke((*found)->record.policy, kS3Principal, BucketArn(bucket),
-                                  invoker_.account().account_id)) {
+  if (!(*found)->sender_allowed) {
     return MakeError("InvalidArgument",
                      "Not authorized to invoke function [" + std::string(function_arn) + "]");
   }
@@ -44,14 +41,14 @@ Status FunctionNotifications::CheckFunction(std::string_view function_arn,
 
 Status FunctionNotifications::InvokeFunction(store::WriteTxn& t, std::string_view function_arn,
                                              std::string payload, std::string_view bucket) {
-  AsyncEvent event;
+  lambda::AsyncEvent event;
   event.function = LocalFunctionName(function_arn);
   if (event.function.empty()) return {};  // a destination evoke cannot reach (validation skipped)
   event.payload = std::move(payload);
   event.request_id = NewUuid();
   event.principal = kS3Principal;
   event.source_arn = BucketArn(bucket);
-  event.source_account = invoker_.account().account_id;
+  event.source_account = invoker_.account_id();
   return queue_.Enqueue(t, std::move(event));
 }
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "events/async_event.h"
+#include "lambda/async_queue.h"
 #include "lambda/invoker.h"
 #include "s3/object_events.h"
 
@@ -14,7 +14,7 @@ namespace evoke::events {
 
 class FunctionNotifications final : public s3::NotificationSink {
  public:
-  FunctionNotifications(const lambda::Invoker& invoker, AsyncQueue& queue)
+  FunctionNotifications(const lambda::Invoker& invoker, lambda::AsyncQueue& queue)
       : invoker_(invoker), queue_(queue) {}
 
   Status CheckFunction(std::string_view function_arn, std::string_view bucket) override;
@@ -26,7 +26,7 @@ class FunctionNotifications final : public s3::NotificationSink {
   std::string LocalFunctionName(std::string_view arn) const;
 
   const lambda::Invoker& invoker_;
-  AsyncQueue& queue_;
+  lambda::AsyncQueue& queue_;
 };
 
 }  // namespace evoke::events

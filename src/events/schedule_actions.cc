@@ -6,6 +6,7 @@
 #include "events/events_input.h"
 #include "events/schedule_definition.h"
 #include "events/scheduler_service.h"
+#include "store/errors.h"
 #include "store/schedules.h"
 
 namespace evoke::events {
@@ -59,13 +60,12 @@ Task<Result<json>> CreateSchedule(SchedulerContext& ctx) {
   int64_t now = ctx.NowMs();
   std::string group;
   Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
-    auto existing_group =
-        ExistingGroup(t.db(), group_name->has_value() ? &**group_name : nullptr);
+    auto existing_group = ExistingGroup(ctx, t, group_name->has_value() ? &**group_name : nullptr);
     if (!existing_group.ok()) return std::move(existing_group).error();
     group = *existing_group;
-    Status created = store::CreateSchedule(
+    Status created = ctx.deps.schedules.CreateSchedule(
         t, {group, *name, d->state, DefinitionJson(*d).dump(), now, now});
-    if (!created.ok() && created.error().code == "ConflictException") {
+    if (!created.ok() && store::Is(created.error(), store::kAlreadyExists, "schedule")) {
       return MakeError("ConflictException", "Schedule " + *name + " already exists.");
     }
     return created;
@@ -77,10 +77,10 @@ Task<Result<json>> CreateSchedule(SchedulerContext& ctx) {
 Task<Result<json>> GetSchedule(SchedulerContext& ctx) {
   auto name = PathName(ctx);
   if (!name.ok()) co_return std::move(name).error();
-  auto reader = ctx.deps.db.Reader();
-  auto group = ExistingGroup(*reader, ctx.Query("groupName"));
+  auto reader = ctx.deps.txns.Read();
+  auto group = ExistingGroup(ctx, *reader, ctx.Query("groupName"));
   if (!group.ok()) co_return std::move(group).error();
-  auto found = store::GetSchedule(*reader, *group, *name);
+  auto found = ctx.deps.schedules.GetSchedule(*reader, *group, *name);
   if (!found.ok()) co_return std::move(found).error();
   if (!found->has_value()) co_return ScheduleNotFound(*name);
   const store::ScheduleRecord& r = **found;
@@ -103,12 +103,11 @@ Task<Result<json>> UpdateSchedule(SchedulerContext& ctx) {
   int64_t now = ctx.NowMs();
   std::string group;
   Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
-    auto existing_group =
-        ExistingGroup(t.db(), group_name->has_value() ? &**group_name : nullptr);
+    auto existing_group = ExistingGroup(ctx, t, group_name->has_value() ? &**group_name : nullptr);
     if (!existing_group.ok()) return std::move(existing_group).error();
     group = *existing_group;
     store::ScheduleRecord r{group, *name, d->state, DefinitionJson(*d).dump(), 0, now};
-    auto replaced = store::ReplaceSchedule(t, r);
+    auto replaced = ctx.deps.schedules.ReplaceSchedule(t, r);
     if (!replaced.ok()) return std::move(replaced).error();
     if (!*replaced) return ScheduleNotFound(*name);
     return {};
@@ -123,9 +122,9 @@ Task<Result<json>> DeleteSchedule(SchedulerContext& ctx) {
   const std::string* group_name = ctx.Query("groupName");
   // clientToken makes retries idempotent in AWS; a retried delete here answers not found.
   Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
-    auto group = ExistingGroup(t.db(), group_name);
+    auto group = ExistingGroup(ctx, t, group_name);
     if (!group.ok()) return std::move(group).error();
-    auto deleted = store::DeleteSchedule(t, *group, *name);
+    auto deleted = ctx.deps.schedules.DeleteSchedule(t, *group, *name);
     if (!deleted.ok()) return std::move(deleted).error();
     if (!*deleted) return ScheduleNotFound(*name);
     return {};
@@ -167,13 +166,13 @@ Task<Result<json>> ListSchedules(SchedulerContext& ctx) {
     filter.after_group = decoded->substr(0, newline);
     filter.after_name = decoded->substr(newline + 1);
   }
-  auto reader = ctx.deps.db.Reader();
+  auto reader = ctx.deps.txns.Read();
   if (const std::string* group = ctx.Query("ScheduleGroup")) {
-    auto existing = ExistingGroup(*reader, group);
+    auto existing = ExistingGroup(ctx, *reader, group);
     if (!existing.ok()) co_return std::move(existing).error();
     filter.group = *existing;
   }
-  auto schedules = store::ListSchedules(*reader, filter, page + 1);
+  auto schedules = ctx.deps.schedules.ListSchedules(*reader, filter, page + 1);
   if (!schedules.ok()) co_return std::move(schedules).error();
   json out = {{"Schedules", json::array()}};
   for (size_t i = 0; i < schedules->size() && i < page; ++i) {

@@ -3,6 +3,7 @@
 // group deletes its schedules, as the Scheduler API reference says.
 #include "events/events_input.h"
 #include "events/scheduler_service.h"
+#include "store/errors.h"
 #include "store/schedules.h"
 
 namespace evoke::events {
@@ -42,9 +43,10 @@ Task<Result<json>> CreateScheduleGroup(SchedulerContext& ctx) {
   if (!name.ok()) co_return std::move(name).error();
   int64_t now = ctx.NowMs();
   Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
-    Status created = *name == "default" ? Status(MakeError("ConflictException", ""))
-                                        : store::CreateScheduleGroup(t, {*name, now, now});
-    if (!created.ok() && created.error().code == "ConflictException") {
+    Status created = *name == "default"
+                         ? Status(store::AlreadyExists("schedule group", *name))
+                         : ctx.deps.schedules.CreateScheduleGroup(t, {*name, now, now});
+    if (!created.ok() && store::Is(created.error(), store::kAlreadyExists, "schedule group")) {
       return MakeError("ConflictException", "Schedule group " + *name + " already exists.");
     }
     return created;
@@ -57,8 +59,8 @@ Task<Result<json>> GetScheduleGroup(SchedulerContext& ctx) {
   auto name = PathGroup(ctx);
   if (!name.ok()) co_return std::move(name).error();
   if (*name == "default") co_return GroupJson(ctx, {"default", 0, 0});
-  auto reader = ctx.deps.db.Reader();
-  auto found = store::GetScheduleGroup(*reader, *name);
+  auto reader = ctx.deps.txns.Read();
+  auto found = ctx.deps.schedules.GetScheduleGroup(*reader, *name);
   if (!found.ok()) co_return std::move(found).error();
   if (!found->has_value()) co_return GroupNotFound(*name);
   co_return GroupJson(ctx, **found);
@@ -67,8 +69,8 @@ Task<Result<json>> GetScheduleGroup(SchedulerContext& ctx) {
 Task<Result<json>> ListScheduleGroups(SchedulerContext& ctx) {
   std::string prefix;
   if (const std::string* p = ctx.Query("NamePrefix")) prefix = *p;
-  auto reader = ctx.deps.db.Reader();
-  auto groups = store::ListScheduleGroups(*reader);
+  auto reader = ctx.deps.txns.Read();
+  auto groups = ctx.deps.schedules.ListScheduleGroups(*reader);
   if (!groups.ok()) co_return std::move(groups).error();
   groups->insert(groups->begin(), store::ScheduleGroupRecord{"default", 0, 0});
   json out = {{"ScheduleGroups", json::array()}};
@@ -86,7 +88,7 @@ Task<Result<json>> DeleteScheduleGroup(SchedulerContext& ctx) {
     co_return MakeError("ValidationException", "Cannot delete the default schedule group.");
   }
   Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
-    auto deleted = store::DeleteScheduleGroup(t, *name);
+    auto deleted = ctx.deps.schedules.DeleteScheduleGroup(t, *name);
     if (!deleted.ok()) return std::move(deleted).error();
     if (!*deleted) return GroupNotFound(*name);
     return {};

@@ -50,12 +50,12 @@ struct Entry {
 }  // namespace
 
 struct ScheduleRunner::Impl : std::enable_shared_from_this<ScheduleRunner::Impl> {
-  Impl(asio::io_context& io, store::Database& db, store::Committer& committer, const Clock& clock,
-       AsyncQueue& queue, std::string account_id, std::string region)
+  Impl(asio::io_context& io, store::Transactions& txns, store::ScheduleRepository& schedules,
+       const Clock& clock, lambda::AsyncQueue& queue, std::string account_id, std::string region)
       : io(io),
         timer(io),
-        db(db),
-        committer(committer),
+        txns(txns),
+        schedules(schedules),
         clock(clock),
         queue(queue),
         account_id(std::move(account_id)),
@@ -63,10 +63,10 @@ struct ScheduleRunner::Impl : std::enable_shared_from_this<ScheduleRunner::Impl>
 
   asio::io_context& io;  // run by one thread: the runner's state needs no lock
   asio::steady_timer timer;
-  store::Database& db;
-  store::Committer& committer;
+  store::Transactions& txns;
+  store::ScheduleRepository& schedules;
   const Clock& clock;
-  AsyncQueue& queue;
+  lambda::AsyncQueue& queue;
   std::string account_id;
   std::string region;
   std::atomic<bool> reload_requested{true};
@@ -89,8 +89,8 @@ struct ScheduleRunner::Impl : std::enable_shared_from_this<ScheduleRunner::Impl>
   // keeps its pending firing, a new or changed one counts from now.
   void Reload(int64_t now) {
     std::map<std::string, Entry> loaded;
-    auto reader = db.Reader();
-    auto rules = store::ListEnabledScheduledRules(*reader);
+    auto reader = txns.Read();
+    auto rules = schedules.ListEnabledScheduledRules(*reader);
     if (!rules.ok()) {
       LogError("schedules: cannot read rules: " + rules.error().message);
       return;
@@ -110,7 +110,7 @@ struct ScheduleRunner::Impl : std::enable_shared_from_this<ScheduleRunner::Impl>
     store::ScheduleFilter filter;
     filter.state = "ENABLED";
     for (;;) {
-      auto page = store::ListSchedules(*reader, filter, 1000);
+      auto page = schedules.ListSchedules(*reader, filter, 1000);
       if (!page.ok()) {
         LogError("schedules: cannot read schedules: " + page.error().message);
         return;
@@ -176,11 +176,11 @@ struct ScheduleRunner::Impl : std::enable_shared_from_this<ScheduleRunner::Impl>
     });
   }
 
-  // One Committer job: every event of this firing, or none.
+  // One write job: every event of this firing, or none.
   void Fire(const Entry& e, int64_t scheduled_ms) {
     firings.fetch_add(1);
     std::string what = e.is_rule ? "rule " + e.rule : "schedule " + e.group + "/" + e.name;
-    store::CommitJob job;
+    store::WriteJob job;
     if (e.is_rule) {
       job.apply = [self = shared_from_this(), rule = e.rule, scheduled_ms](store::WriteTxn& t) {
         return self->FireRule(t, rule, scheduled_ms);
@@ -193,19 +193,19 @@ struct ScheduleRunner::Impl : std::enable_shared_from_this<ScheduleRunner::Impl>
     job.done = [what](Status s) {
       if (!s.ok()) LogError("schedules: firing of " + what + " failed: " + s.error().message);
     };
-    committer.Submit(std::move(job));
+    txns.Submit(std::move(job));
   }
 
   // In the firing's transaction: the rule as it is now (it may have changed since the timer
   // was set) and its targets.
   Status FireRule(store::WriteTxn& t, const std::string& name, int64_t scheduled_ms) {
-    auto rule = store::GetRule(t.db(), name);
+    auto rule = schedules.GetRule(t, name);
     if (!rule.ok()) return std::move(rule).error();
     if (!rule->has_value() || (*rule)->state != "ENABLED" ||
         (*rule)->schedule_expression.empty()) {
       return {};
     }
-    auto targets = store::ListRuleTargets(t.db(), name);
+    auto targets = schedules.ListRuleTargets(t, name);
     if (!targets.ok()) return std::move(targets).error();
     std::string arn = RuleArn(name);
     for (const auto& target : *targets) {
@@ -220,15 +220,15 @@ struct ScheduleRunner::Impl : std::enable_shared_from_this<ScheduleRunner::Impl>
                    ": InputPath selects nothing; not delivered");
         continue;
       }
-      AsyncEvent ev{*function, std::move(*payload), NewUuid(), "events.amazonaws.com", arn,
-                    account_id};
+      lambda::AsyncEvent ev{*function, std::move(*payload), NewUuid(), "events.amazonaws.com",
+                            arn,       account_id};
       if (Status s = queue.Enqueue(t, std::move(ev)); !s.ok()) return s;
     }
     return {};
   }
 
   Status FireSchedule(store::WriteTxn& t, const std::string& group, const std::string& name) {
-    auto schedule = store::GetSchedule(t.db(), group, name);
+    auto schedule = schedules.GetSchedule(t, group, name);
     if (!schedule.ok()) return std::move(schedule).error();
     if (!schedule->has_value() || (*schedule)->state != "ENABLED") return {};
     json stored = json::parse((*schedule)->definition_json, nullptr, false);
@@ -236,22 +236,27 @@ struct ScheduleRunner::Impl : std::enable_shared_from_this<ScheduleRunner::Impl>
     auto d = ParseScheduleDefinition(stored);
     if (!d.ok()) return {};
     // Without an Input, the function receives an empty JSON object.
-    AsyncEvent ev{d->function, d->input.value_or("{}"), NewUuid(), "scheduler.amazonaws.com",
-                  ScheduleArn(group, name), account_id};
+    lambda::AsyncEvent ev{d->function,
+                          d->input.value_or("{}"),
+                          NewUuid(),
+                          "scheduler.amazonaws.com",
+                          ScheduleArn(group, name),
+                          account_id};
     if (Status s = queue.Enqueue(t, std::move(ev)); !s.ok()) return s;
     if (d->parsed->kind() == ScheduleExpression::Kind::kAt &&
         d->action_after_completion == "DELETE") {
-      auto deleted = store::DeleteSchedule(t, group, name);
+      auto deleted = schedules.DeleteSchedule(t, group, name);
       if (!deleted.ok()) return std::move(deleted).error();
     }
     return {};
   }
 };
 
-ScheduleRunner::ScheduleRunner(asio::io_context& io, store::Database& db,
-                               store::Committer& committer, const Clock& clock, AsyncQueue& queue,
-                               std::string account_id, std::string region)
-    : impl_(std::make_shared<Impl>(io, db, committer, clock, queue, std::move(account_id),
+ScheduleRunner::ScheduleRunner(asio::io_context& io, store::Transactions& txns,
+                               store::ScheduleRepository& schedules, const Clock& clock,
+                               lambda::AsyncQueue& queue, std::string account_id,
+                               std::string region)
+    : impl_(std::make_shared<Impl>(io, txns, schedules, clock, queue, std::move(account_id),
                                    std::move(region))) {}
 
 ScheduleRunner::~ScheduleRunner() { Stop(); }

@@ -1,7 +1,7 @@
 // ScheduleRunner: fires EventBridge rules that have a ScheduleExpression and EventBridge
 // Scheduler schedules into the async queue. It keeps each one's next firing in memory (from
-// the database, re-read on Wake), sleeps on its io_context until the earliest (at most a second
-// at a time, so a clock that jumps is noticed), and hands each firing to the Committer as ONE
+// the store, re-read on Wake), sleeps on its io_context until the earliest (at most a second
+// at a time, so a clock that jumps is noticed), and hands each firing to the store as ONE write
 // job whose transaction enqueues every target's event (and deletes a completed at() schedule
 // with ActionAfterCompletion DELETE). Firings missed while evoke was down are not replayed: a
 // runner that starts computes every next firing strictly after now. While it runs, a clock
@@ -14,9 +14,9 @@
 #include <string>
 
 #include "base/clock.h"
-#include "events/async_event.h"
-#include "store/committer.h"
-#include "store/database.h"
+#include "lambda/async_queue.h"
+#include "store/schedules.h"
+#include "store/txn.h"
 
 namespace boost::asio {
 class io_context;
@@ -26,9 +26,9 @@ namespace evoke::events {
 
 class ScheduleRunner {
  public:
-  ScheduleRunner(boost::asio::io_context& io, store::Database& db, store::Committer& committer,
-                 const Clock& clock, AsyncQueue& queue, std::string account_id,
-                 std::string region);
+  ScheduleRunner(boost::asio::io_context& io, store::Transactions& txns,
+                 store::ScheduleRepository& schedules, const Clock& clock,
+                 lambda::AsyncQueue& queue, std::string account_id, std::string region);
   ~ScheduleRunner();
   ScheduleRunner(const ScheduleRunner&) = delete;
   ScheduleRunner& operator=(const ScheduleRunner&) = delete;
@@ -41,7 +41,7 @@ class ScheduleRunner {
   // Cancels the timer; no firing is submitted afterwards.
   void Stop();
 
-  // Firings handed to the Committer so far (a firing with no deliverable target counts too).
+  // Firings handed to the store so far (a firing with no deliverable target counts too).
   uint64_t firings() const;
 
  private:

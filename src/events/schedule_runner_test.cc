@@ -1,3 +1,5 @@
+#include "events/schedule_runner.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,11 +11,9 @@
 #include "base/ids.h"
 #include "base/time_format.h"
 #include "events/rule_payload.h"
-#include "events/schedule_runner.h"
-#include "store/blobs.h"
-#include "store/committer.h"
-#include "store/database.h"
+#include "store/files/file_blob_store.h"
 #include "store/schedules.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace evoke::events {
 namespace {
@@ -25,22 +25,22 @@ constexpr int64_t kMinute = 60'000;
 constexpr int64_t kHour = 60 * kMinute;
 constexpr char kFunctionArn[] = "arn:aws:lambda:us-east-1:123456789012:function:tick";
 
-// An AsyncQueue that records what it is given, in the committer's transaction.
-class RecordingQueue final : public AsyncQueue {
+// An AsyncQueue that records what it is given, in the firing's transaction.
+class RecordingQueue final : public lambda::AsyncQueue {
  public:
-  Status Enqueue(store::WriteTxn&, AsyncEvent event) override {
+  Status Enqueue(store::WriteTxn&, lambda::AsyncEvent event) override {
     std::lock_guard lock(mutex_);
     events_.push_back(std::move(event));
     return {};
   }
-  std::vector<AsyncEvent> events() {
+  std::vector<lambda::AsyncEvent> events() {
     std::lock_guard lock(mutex_);
     return events_;
   }
 
  private:
   std::mutex mutex_;
-  std::vector<AsyncEvent> events_;
+  std::vector<lambda::AsyncEvent> events_;
 };
 
 int64_t At(const char* iso) { return *ParseIso8601Ms(iso); }
@@ -50,26 +50,25 @@ class ScheduleRunnerTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("evoke-schedules-test-" + RandomHex(6));
     fs::create_directories(dir_);
-    blobs_ = std::make_unique<store::BlobStore>((dir_ / "blobs").string());
+    blobs_ = std::make_unique<store::files::FileBlobStore>((dir_ / "blobs").string());
     ASSERT_TRUE(blobs_->Init().ok());
-    auto db = store::Database::Open((dir_ / "evoke.db").string());
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(*db);
-    auto writer = db_->OpenWriter();
-    ASSERT_TRUE(writer.ok());
-    committer_ = std::make_unique<store::Committer>(std::move(*writer), *blobs_);
+    auto opened = store::sqlite::SqliteStore::Open((dir_ / "evoke.db").string(), *blobs_, clock_);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store_ = std::move(*opened);
   }
+
+  store::Transactions& txns() { return store_->view().txns; }
+  store::ScheduleRepository& schedules() { return store_->view().schedules; }
   void TearDown() override {
     runner_.reset();
     io_.restart();
     io_.poll();
-    committer_.reset();
-    db_.reset();
+    store_.reset();
     fs::remove_all(dir_);
   }
 
   std::unique_ptr<ScheduleRunner> NewRunner() {
-    return std::make_unique<ScheduleRunner>(io_, *db_, *committer_, clock_, queue_,
+    return std::make_unique<ScheduleRunner>(io_, txns(), schedules(), clock_, queue_,
                                             "123456789012", "us-east-1");
   }
 
@@ -77,7 +76,7 @@ class ScheduleRunnerTest : public ::testing::Test {
   void Settle() {
     io_.restart();
     io_.poll();
-    ASSERT_TRUE(committer_->RunBlocking([](store::WriteTxn&) { return Status(); }).ok());
+    ASSERT_TRUE(txns().WriteBlocking([](store::WriteTxn&) { return Status(); }).ok());
   }
 
   void AdvanceAndWake(int64_t ms) {
@@ -90,11 +89,11 @@ class ScheduleRunnerTest : public ::testing::Test {
                bool with_target) {
     int64_t now = clock_.NowMs();
     store::RuleRecord r{name, expression, "", state, "", "", now, now};
-    ASSERT_TRUE(committer_
-                    ->RunBlocking([&](store::WriteTxn& t) -> Status {
-                      if (Status s = store::PutRule(t, r); !s.ok()) return s;
+    ASSERT_TRUE(txns()
+                    .WriteBlocking([&](store::WriteTxn& t) -> Status {
+                      if (Status s = schedules().PutRule(t, r); !s.ok()) return s;
                       if (!with_target) return {};
-                      return store::PutRuleTarget(
+                      return schedules().PutRuleTarget(
                           t, {name, "1", json{{"Id", "1"}, {"Arn", kFunctionArn}}.dump()});
                     })
                     .ok());
@@ -106,25 +105,24 @@ class ScheduleRunnerTest : public ::testing::Test {
     definition["Target"]["Arn"] = kFunctionArn;
     definition["Target"]["RoleArn"] = "arn:aws:iam::123456789012:role/scheduler";
     std::string state = definition.value("State", "ENABLED");
-    ASSERT_TRUE(committer_
-                    ->RunBlocking([&](store::WriteTxn& t) {
-                      return store::CreateSchedule(
+    ASSERT_TRUE(txns()
+                    .WriteBlocking([&](store::WriteTxn& t) {
+                      return schedules().CreateSchedule(
                           t, {"default", name, state, definition.dump(), now, now});
                     })
                     .ok());
   }
 
   bool ScheduleExists(const std::string& name) {
-    auto reader = db_->Reader();
-    auto found = store::GetSchedule(*reader, "default", name);
+    auto reader = txns().Read();
+    auto found = schedules().GetSchedule(*reader, "default", name);
     return found.ok() && found->has_value();
   }
 
   fs::path dir_;
-  std::unique_ptr<store::BlobStore> blobs_;
-  std::unique_ptr<store::Database> db_;
-  std::unique_ptr<store::Committer> committer_;
   FakeClock clock_{At("2026-01-01T00:30:00Z")};
+  std::unique_ptr<store::files::FileBlobStore> blobs_;
+  std::unique_ptr<store::sqlite::SqliteStore> store_;
   asio::io_context io_;
   RecordingQueue queue_;
   std::unique_ptr<ScheduleRunner> runner_;
@@ -139,7 +137,7 @@ TEST_F(ScheduleRunnerTest, HourlyCronFiresOncePerHourOverADay) {
   auto events = queue_.events();
   ASSERT_EQ(events.size(), 24u);
   for (size_t i = 0; i < events.size(); ++i) {
-    const AsyncEvent& e = events[i];
+    const lambda::AsyncEvent& e = events[i];
     EXPECT_EQ(e.function, "tick");
     EXPECT_EQ(e.principal, "events.amazonaws.com");
     EXPECT_EQ(e.source_arn, "arn:aws:events:us-east-1:123456789012:rule/hourly");
@@ -177,9 +175,9 @@ TEST_F(ScheduleRunnerTest, DisablingARuleStopsIt) {
   Settle();
   AdvanceAndWake(kMinute);
   ASSERT_EQ(queue_.events().size(), 1u);
-  ASSERT_TRUE(committer_
-                  ->RunBlocking([](store::WriteTxn& t) -> Status {
-                    auto changed = store::SetRuleState(t, "minutely", "DISABLED");
+  ASSERT_TRUE(txns()
+                  .WriteBlocking([&](store::WriteTxn& t) -> Status {
+                    auto changed = schedules().SetRuleState(t, "minutely", "DISABLED");
                     return changed.ok() ? Status() : Status(changed.error());
                   })
                   .ok());

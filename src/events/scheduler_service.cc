@@ -3,8 +3,8 @@
 #include <array>
 
 #include "events/events_input.h"
-#include "store/await_commit.h"
 #include "store/schedules.h"
+#include "store/write.h"
 
 namespace evoke::events {
 namespace {
@@ -97,7 +97,7 @@ api::Service MakeTable(const EventsOptions& options, const EventsDependencies& d
 }  // namespace
 
 Task<Status> SchedulerContext::Commit(std::function<Status(store::WriteTxn&)> apply) const {
-  Status s = co_await store::AwaitCommit(deps.committer, {}, {}, std::move(apply));
+  Status s = co_await store::Write(deps.txns, std::move(apply));
   if (s.ok() && deps.schedules_changed) deps.schedules_changed();
   co_return s;
 }
@@ -121,10 +121,11 @@ Status CheckScheduleName(std::string_view name, const char* path) {
   return CheckChars(name, path, "-_.", "^[0-9a-zA-Z-_.]+$");
 }
 
-Result<std::string> ExistingGroup(store::Connection& c, const std::string* group) {
+Result<std::string> ExistingGroup(const SchedulerContext& ctx, store::ReadTxn& t,
+                                  const std::string* group) {
   if (!group || group->empty() || *group == "default") return std::string("default");
   if (Status s = CheckScheduleName(*group, "groupName"); !s.ok()) return std::move(s).error();
-  auto found = store::GetScheduleGroup(c, *group);
+  auto found = ctx.deps.schedules.GetScheduleGroup(t, *group);
   if (!found.ok()) return std::move(found).error();
   if (!found->has_value()) {
     return MakeError("ResourceNotFoundException", "Schedule group " + *group + " does not exist.");

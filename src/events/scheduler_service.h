@@ -63,6 +63,7 @@ Task<Result<nlohmann::json>> DeleteScheduleGroup(SchedulerContext& ctx);
 Status CheckScheduleName(std::string_view name, const char* path);
 // The group a request names (absent: "default"); ResourceNotFoundException when no such
 // group exists.
-Result<std::string> ExistingGroup(store::Connection& c, const std::string* group);
+Result<std::string> ExistingGroup(const SchedulerContext& ctx, store::ReadTxn& t,
+                                  const std::string* group);
 
 }  // namespace evoke::events

@@ -172,12 +172,12 @@ Task<Result<json>> PutTargets(EventsContext& ctx) {
     accepted.push_back({*rule, id, target.dump()});
   }
   Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
-    auto found = FindRule(t.db(), *rule);
+    auto found = FindRule(ctx, t, *rule);
     if (!found.ok()) return std::move(found).error();
     for (const auto& target : accepted) {
-      if (Status put = store::PutRuleTarget(t, target); !put.ok()) return put;
+      if (Status put = ctx.deps.schedules.PutRuleTarget(t, target); !put.ok()) return put;
     }
-    auto count = store::CountRuleTargets(t.db(), *rule);
+    auto count = ctx.deps.schedules.CountRuleTargets(t, *rule);
     if (!count.ok()) return std::move(count).error();
     if (*count > kMaxTargetsPerRule) {
       return MakeError("LimitExceededException",
@@ -199,10 +199,10 @@ Task<Result<json>> RemoveTargets(EventsContext& ctx) {
   json failed = json::array();
   Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
     failed = json::array();
-    auto found = FindRule(t.db(), *rule);
+    auto found = FindRule(ctx, t, *rule);
     if (!found.ok()) return std::move(found).error();
     for (const std::string& id : *ids) {
-      auto deleted = store::DeleteRuleTarget(t, *rule, id);
+      auto deleted = ctx.deps.schedules.DeleteRuleTarget(t, *rule, id);
       if (!deleted.ok()) return std::move(deleted).error();
       if (!*deleted) {
         failed.push_back({{"TargetId", id},
@@ -235,10 +235,10 @@ Task<Result<json>> ListTargetsByRule(EventsContext& ctx) {
     if (!decoded) co_return MakeError("ValidationException", "The NextToken provided is invalid.");
     after = std::move(*decoded);
   }
-  auto reader = ctx.deps.db.Reader();
-  auto found = FindRule(*reader, *rule);
+  auto reader = ctx.deps.txns.Read();
+  auto found = FindRule(ctx, *reader, *rule);
   if (!found.ok()) co_return std::move(found).error();
-  auto targets = store::ListRuleTargets(*reader, *rule);
+  auto targets = ctx.deps.schedules.ListRuleTargets(*reader, *rule);
   if (!targets.ok()) co_return std::move(targets).error();
   json out = {{"Targets", json::array()}};
   size_t listed = 0;

@@ -8,7 +8,6 @@
 
 #include <filesystem>
 #include <memory>
-#include <thread>
 
 #include "base/ids.h"
 #include "base/log.h"
@@ -64,7 +63,7 @@ Status UnpackZip(const std::string& zip, const std::string& dir) {
   return {};
 }
 
-CodeCache::CodeCache(std::string root) : root_(std::move(root)) {
+CodeCache::CodeCache(std::string root, WorkerPool& pool) : root_(std::move(root)), pool_(pool) {
   ::mkdir(root_.c_str(), 0755);
 }
 
@@ -110,7 +109,7 @@ Task<Result<std::string>> CodeCache::Unpacked(
       e.waiters.push_back(std::move(done));
     }
     if (!start) return;
-    std::thread([this, sha256_hex, read_zips] {
+    pool_.Post([this, sha256_hex, read_zips] {
       Status s;
       struct stat st;
       if (::stat((root_ + "/" + sha256_hex).c_str(), &st) != 0) {
@@ -126,7 +125,7 @@ Task<Result<std::string>> CodeCache::Unpacked(
         waiters.swap(e.waiters);
       }
       for (auto& w : waiters) w(s);
-    }).detach();
+    });
   });
   if (!status.ok()) co_return status.error();
   co_return dir;

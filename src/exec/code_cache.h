@@ -1,5 +1,5 @@
 // CodeCache: deployment packages unpacked on disk, once per content. A zip (a function's code or
-// a layer) is unpacked into DATA_DIR/code/<sha256 hex>/ by a helper thread, through a temporary
+// a layer) is unpacked into DATA_DIR/code/<sha256 hex>/ on the blocking pool, through a temporary
 // directory renamed into place, and left read-only; sandboxes bind-mount it. Thread-safe.
 #pragma once
 
@@ -11,15 +11,16 @@
 
 #include "base/asio.h"
 #include "base/result.h"
+#include "base/worker_pool.h"
 
 namespace evoke::exec {
 
 class CodeCache {
  public:
-  explicit CodeCache(std::string root);  // DATA_DIR/code
+  CodeCache(std::string root, WorkerPool& pool);  // DATA_DIR/code; the blocking pool
 
   // The directory named `key` (a package's SHA-256 in hex, or a key naming a list of layers),
-  // unpacking it first if needed. `read_zips` is called on the helper thread and returns the
+  // unpacking it first if needed. `read_zips` is called on the pool and returns the
   // zips, unpacked in order into the same directory (a later layer overwrites an earlier one,
   // as Lambda extracts layers into /opt).
   Task<Result<std::string>> Unpacked(std::string key,
@@ -36,6 +37,7 @@ class CodeCache {
   Status Unpack(const std::string& key, const std::vector<std::string>& zips);
 
   std::string root_;
+  WorkerPool& pool_;
   std::mutex mutex_;
   std::map<std::string, Entry> entries_;  // GUARDED_BY(mutex_)
 };

@@ -4,7 +4,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/asio/detached.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <cerrno>
 #include <cstdio>
@@ -82,7 +81,7 @@ RuntimePath ParseRuntimePath(std::string_view path) {
 }  // namespace
 
 Sandbox::Sandbox(asio::io_context& home, const HostSupport& host, SandboxConfig config,
-                 observe::LogStore& logs, const Clock& clock)
+                 LogSink& logs, const Clock& clock)
     : home_(home),
       host_(host),
       config_(std::move(config)),
@@ -132,9 +131,11 @@ Status Sandbox::StartProcess() {
   if (!process.ok()) return std::move(process).error();
   process_ = std::move(*process);
   auto self = shared_from_this();
-  asio::co_spawn(home_, WatchExit(), asio::detached);
-  asio::co_spawn(home_, CaptureOutput(process_.stdout_fd()), asio::detached);
-  asio::co_spawn(home_, CaptureOutput(process_.stderr_fd()), asio::detached);
+  asio::co_spawn(home_, WatchExit(), LogIfFailed{"sandbox: exit watch"});
+  asio::co_spawn(home_, CaptureOutput(process_.stdout_fd()),
+                 LogIfFailed{"sandbox: stdout capture"});
+  asio::co_spawn(home_, CaptureOutput(process_.stderr_fd()),
+                 LogIfFailed{"sandbox: stderr capture"});
   return {};
 }
 
@@ -171,7 +172,7 @@ Task<void> Sandbox::CaptureOutput(int fd) {
 }
 
 bool Sandbox::TakeOutput(int fd, std::string& partial, bool flush_partial) {
-  std::vector<observe::LogEvent> events;
+  std::vector<LogEvent> events;
   int64_t now = clock_.NowMs();
   char buf[16 * 1024];
   bool eof = false;
@@ -207,7 +208,7 @@ void Sandbox::DrainOutput() {
   TakeOutput(process_.stderr_fd(), err_partial_, true);
 }
 
-void Sandbox::Emit(std::vector<observe::LogEvent> events) {
+void Sandbox::Emit(std::vector<LogEvent> events) {
   if (capture_) {
     for (const auto& e : events) {
       capture_->append(e.message);
@@ -319,7 +320,7 @@ Task<Outcome> Sandbox::Run(Invocation invocation) {
   InvocationReport report{id, duration_ms, config_.memory_mb, process_.PeakMemoryBytes(),
                           init_duration_ms_, "", ""};
   init_duration_ms_.reset();  // reported once, with the first invocation
-  std::vector<observe::LogEvent> trailer;
+  std::vector<LogEvent> trailer;
   if (pending_->answered) {
     out.payload = std::move(pending_->body);
     out.function_error = pending_->error;

@@ -18,9 +18,9 @@
 
 #include "base/asio.h"
 #include "base/clock.h"
+#include "exec/log_sink.h"
 #include "exec/process.h"
 #include "http/exchange.h"
-#include "observe/log_store.h"
 
 namespace evoke::http {
 class Server;
@@ -61,8 +61,8 @@ inline constexpr size_t kMaxResponseBytes = 6'291'556;
 
 class Sandbox : public http::Handler, public std::enable_shared_from_this<Sandbox> {
  public:
-  Sandbox(asio::io_context& home, const HostSupport& host, SandboxConfig config,
-          observe::LogStore& logs, const Clock& clock);
+  Sandbox(asio::io_context& home, const HostSupport& host, SandboxConfig config, LogSink& logs,
+          const Clock& clock);
   ~Sandbox() override;
 
   asio::io_context::executor_type executor() { return home_.get_executor(); }
@@ -102,7 +102,7 @@ class Sandbox : public http::Handler, public std::enable_shared_from_this<Sandbo
   void DrainOutput();
   // Reads what is there; true at end of file.
   bool TakeOutput(int fd, std::string& partial, bool flush_partial);
-  void Emit(std::vector<observe::LogEvent> events);
+  void Emit(std::vector<LogEvent> events);
   std::string ExitDescription() const;
 
   Task<void> Next(http::Exchange& ex);
@@ -114,7 +114,7 @@ class Sandbox : public http::Handler, public std::enable_shared_from_this<Sandbo
   asio::io_context& home_;
   const HostSupport& host_;
   SandboxConfig config_;
-  observe::LogStore& logs_;
+  LogSink& logs_;
   const Clock& clock_;
   std::atomic<bool> usable_{true};
   std::atomic<bool> stop_requested_{false};

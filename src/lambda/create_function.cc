@@ -7,11 +7,10 @@
 #include "base/hash.h"
 #include "base/ids.h"
 #include "lambda/actions.h"
-#include "lambda/code_package.h"
 #include "lambda/function_config.h"
 #include "lambda/function_json.h"
 #include "lambda/function_layers.h"
-#include "lambda/s3_code.h"
+#include "lambda/package_upload.h"
 #include "store/functions.h"
 
 namespace evoke::lambda {
@@ -29,32 +28,24 @@ Task<Status> CreateFunction(Context& ctx) {
                         "evoke does not publish function versions yet; create the function "
                         "without Publish.");
   }
-  auto code = CodeBytesBlocking(ctx.deps.db, ctx.deps.blobs, std::move(request->code));
-  if (!code.ok()) co_return std::move(code).error();
-  const std::string& zip = *code;
-  auto package = InspectZip(zip);
+  auto package = co_await StorePackage(ctx, std::move(request->code));
   if (!package.ok()) co_return std::move(package).error();
-
-  auto blob = ctx.deps.blobs.Create();
-  if (!blob.ok()) co_return std::move(blob).error();
-  Status s = blob->Write(zip);
-  if (!s.ok()) co_return s;
+  std::unique_ptr<store::BlobWriter> blob = std::move(package->blob);
   store::FunctionRecord record;
   record.name = request->config.name;
   record.code_blob = blob->id();
-  record.code_sha256 = Base64Encode(Sha256(zip));
-  record.code_size = zip.size();
+  record.code_sha256 = package->sha256_base64;
+  record.code_size = package->size;
   record.revision_id = NewUuid();
   record.modified_ms = ctx.deps.clock.NowMs();
-  std::vector<int> fds{blob->fd()};
-  std::vector<std::string> dirs{ctx.deps.blobs.DirOf(blob->id())};
-  s = co_await ctx.Commit(std::move(fds), std::move(dirs),
-                          [&](store::WriteTxn& t) -> Status {
-                            Status st = ResolveLayers(t.db(), ctx.account, request->config);
-                            if (!st.ok()) return st;
-                            record.config_json = SerializeConfig(request->config);
-                            return store::CreateFunction(t, record);
-                          });
+  // Named: GCC 12 cannot brace-initialize inside a co_await.
+  std::vector<store::BlobWriter*> durable{blob.get()};
+  Status s = co_await ctx.Commit(std::move(durable), [&](store::WriteTxn& t) -> Status {
+    Status st = ResolveLayers(ctx.deps.store.layers, t, ctx.account, request->config);
+    if (!st.ok()) return st;
+    record.config_json = SerializeConfig(request->config);
+    return ctx.deps.store.functions.CreateFunction(t, record);
+  });
   if (!s.ok()) co_return s;  // the blob writer removes the unused package
   blob->Keep();
   ctx.FunctionChanged(request->config.name);

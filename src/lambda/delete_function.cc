@@ -10,8 +10,8 @@ namespace evoke::lambda {
 Task<Status> DeleteFunction(Context& ctx) {
   auto name = UnqualifiedFunctionName(ctx);
   if (!name.ok()) co_return std::move(name).error();
-  Status s = co_await ctx.Commit(std::vector<int>(), std::vector<std::string>(),
-                                 [&](store::WriteTxn& t) { return store::DeleteFunction(t, *name); });
+  Status s = co_await ctx.Commit(
+      [&](store::WriteTxn& t) { return ctx.deps.store.functions.DeleteFunction(t, *name); });
   if (!s.ok()) {
     if (s.error().code == "ResourceNotFoundException") {
       co_return MakeError("ResourceNotFoundException",

@@ -12,8 +12,8 @@ Task<Status> DeleteLayerVersion(Context& ctx) {
   if (!name.ok()) co_return std::move(name).error();
   auto version = ParseLayerVersionNumber(ctx.path_params.at(1));
   if (!version.ok()) co_return std::move(version).error();
-  Status s = co_await ctx.Commit({}, {}, [&](store::WriteTxn& t) {
-    return store::DeleteLayerVersion(t, *name, *version);
+  Status s = co_await ctx.Commit([&](store::WriteTxn& t) {
+    return ctx.deps.store.layers.DeleteLayerVersion(t, *name, *version);
   });
   if (!s.ok()) co_return s;
   http::Response r;

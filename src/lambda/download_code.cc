@@ -10,6 +10,7 @@
 #include "lambda/code_link.h"
 #include "lambda/function_json.h"
 #include "lambda/layer_config.h"
+#include "store/errors.h"
 #include "store/functions.h"
 #include "store/layers.h"
 
@@ -24,27 +25,28 @@ Error PackageGone() {
 // A stored package, read piece by piece as the pipeline sends it.
 class BlobBody final : public api::BodySource {
  public:
-  BlobBody(store::File file, uint64_t size) : file_(std::move(file)), size_(size) {}
+  BlobBody(std::unique_ptr<store::BlobReader> blob, uint64_t size)
+      : blob_(std::move(blob)), size_(size) {}
   uint64_t size() const override { return size_; }
   Result<size_t> Read(char* out, size_t n) override {
     n = static_cast<size_t>(std::min<uint64_t>(n, size_ - offset_));
-    auto got = file_.ReadAt(out, n, offset_);
+    auto got = blob_->ReadAt(out, n, offset_);
     if (!got.ok()) return std::move(got).error();
     offset_ += *got;
     return *got;
   }
 
  private:
-  store::File file_;
+  std::unique_ptr<store::BlobReader> blob_;
   uint64_t size_;
   uint64_t offset_ = 0;
 };
 
 Status ReplyWithBlob(Context& ctx, const std::string& blob_id, uint64_t size) {
-  auto file = ctx.deps.blobs.Open(blob_id);
+  auto file = ctx.deps.store.blobs.Open(blob_id);
   if (!file.ok()) {
     // Removed after an update or delete committed since the record was read.
-    if (file.error().code == "NoSuchBlob") return PackageGone();
+    if (store::Is(file.error(), store::kNotFound, "blob")) return PackageGone();
     return std::move(file).error();
   }
   api::Output out;
@@ -65,8 +67,8 @@ Task<Status> DownloadFunctionPackage(Context& ctx) {
   const std::string& name = ctx.path_params.at(0);
   std::optional<store::FunctionRecord> record;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto found = store::GetFunction(*reader, name);
+    auto reader = ctx.deps.store.txns.Read();
+    auto found = ctx.deps.store.functions.GetFunction(*reader, name);
     if (!found.ok()) co_return std::move(found).error();
     record = std::move(*found);
   }
@@ -81,8 +83,8 @@ Task<Status> DownloadLayerPackage(Context& ctx) {
   if (!version.ok()) co_return std::move(version).error();
   std::optional<store::LayerVersionRecord> layer;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto found = store::GetLayerVersion(*reader, ctx.path_params.at(0), *version);
+    auto reader = ctx.deps.store.txns.Read();
+    auto found = ctx.deps.store.layers.GetLayerVersion(*reader, ctx.path_params.at(0), *version);
     if (!found.ok()) co_return std::move(found).error();
     layer = std::move(*found);
   }

@@ -10,7 +10,6 @@
 #include "lambda/event_invoke_settings.h"
 #include "lambda/function_json.h"
 #include "store/functions.h"
-#include "store/objects.h"
 
 namespace evoke::lambda {
 namespace {
@@ -29,19 +28,20 @@ Error NoConfig(const Context& ctx, const std::string& name) {
 
 // The functions and buckets the destinations name must exist (in evoke there is no execution
 // role whose permissions Lambda could check instead).
-Status CheckDestinationsExist(store::Connection& db, const StoredEventInvokeConfig& c,
-                              const Account& account) {
+Status CheckDestinationsExist(const Context& ctx, store::ReadTxn& t,
+                              const StoredEventInvokeConfig& c) {
+  const Account& account = ctx.account;
   for (const std::string* arn : {&c.on_success, &c.on_failure}) {
     if (arn->empty()) continue;
     Destination d = ClassifyDestination(*arn, account);
     if (d.kind == DestinationKind::kFunction) {
-      auto found = store::GetFunction(db, d.name);
+      auto found = ctx.deps.store.functions.GetFunction(t, d.name);
       if (!found.ok()) return std::move(found).error();
       if (!found->has_value()) return InvalidDestination(*arn);
     } else if (d.kind == DestinationKind::kBucket) {
-      auto found = store::GetBucket(db, d.name);
+      auto found = ctx.deps.objects.BucketExists(t, d.name);
       if (!found.ok()) return std::move(found).error();
-      if (!found->has_value()) return InvalidDestination(*arn);
+      if (!*found) return InvalidDestination(*arn);
     }
   }
   return {};
@@ -61,8 +61,8 @@ Task<Status> WriteConfig(Context& ctx, bool merge) {
   if (!request.ok()) co_return std::move(request).error();
   int64_t now = ctx.deps.clock.NowMs();
   StoredEventInvokeConfig written;
-  Status s = co_await ctx.Commit({}, {}, [&](store::WriteTxn& t) -> Status {
-    auto record = store::GetFunction(t.db(), *name);
+  Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
+    auto record = ctx.deps.store.functions.GetFunction(t, *name);
     if (!record.ok()) return std::move(record).error();
     if (!*record) return NoFunction();
     if (merge) {
@@ -75,9 +75,10 @@ Task<Status> WriteConfig(Context& ctx, bool merge) {
     }
     Status st = CheckDestinations(written, ctx.account, *name);
     if (!st.ok()) return st;
-    st = CheckDestinationsExist(t.db(), written, ctx.account);
+    st = CheckDestinationsExist(ctx, t, written);
     if (!st.ok()) return st;
-    return store::SetEventInvokeConfig(t, *name, SerializeEventInvokeConfig(written));
+    return ctx.deps.store.functions.SetEventInvokeConfig(t, *name,
+                                                         SerializeEventInvokeConfig(written));
   });
   if (!s.ok()) co_return s;
   ctx.FunctionSettingsChanged(*name);  // the dispatcher reads the configuration from the cache
@@ -95,8 +96,8 @@ Task<Status> GetFunctionEventInvokeConfig(Context& ctx) {
   if (!name.ok()) co_return std::move(name).error();
   std::optional<store::FunctionRecord> record;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto found = store::GetFunction(*reader, *name);
+    auto reader = ctx.deps.store.txns.Read();
+    auto found = ctx.deps.store.functions.GetFunction(*reader, *name);
     if (!found.ok()) co_return std::move(found).error();
     record = std::move(*found);
   }
@@ -109,11 +110,11 @@ Task<Status> GetFunctionEventInvokeConfig(Context& ctx) {
 Task<Status> DeleteFunctionEventInvokeConfig(Context& ctx) {
   auto name = UnqualifiedFunctionName(ctx);
   if (!name.ok()) co_return std::move(name).error();
-  Status s = co_await ctx.Commit({}, {}, [&](store::WriteTxn& t) -> Status {
-    auto record = store::GetFunction(t.db(), *name);
+  Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
+    auto record = ctx.deps.store.functions.GetFunction(t, *name);
     if (!record.ok()) return std::move(record).error();
     if (!*record || (*record)->event_invoke_config.empty()) return NoConfig(ctx, *name);
-    return store::SetEventInvokeConfig(t, *name, "");
+    return ctx.deps.store.functions.SetEventInvokeConfig(t, *name, "");
   });
   if (!s.ok()) co_return s;
   ctx.FunctionSettingsChanged(*name);
@@ -142,8 +143,8 @@ Task<Status> ListFunctionEventInvokeConfigs(Context& ctx) {
   }
   std::optional<store::FunctionRecord> record;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto found = store::GetFunction(*reader, *name);
+    auto reader = ctx.deps.store.txns.Read();
+    auto found = ctx.deps.store.functions.GetFunction(*reader, *name);
     if (!found.ok()) co_return std::move(found).error();
     record = std::move(*found);
   }

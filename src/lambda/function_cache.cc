@@ -14,8 +14,8 @@ Result<std::shared_ptr<const CachedFunction>> FunctionCache::Get(const std::stri
   }
   std::optional<store::FunctionRecord> record;
   {
-    auto reader = db_.Reader();
-    auto found = store::GetFunction(*reader, name);
+    auto reader = txns_.Read();
+    auto found = functions_.GetFunction(*reader, name);
     if (!found.ok()) return std::move(found).error();
     record = std::move(*found);
   }

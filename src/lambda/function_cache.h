@@ -13,8 +13,8 @@
 
 #include "base/result.h"
 #include "lambda/function_config.h"
-#include "store/database.h"
 #include "store/functions.h"
+#include "store/txn.h"
 
 namespace evoke::lambda {
 
@@ -25,7 +25,8 @@ struct CachedFunction {
 
 class FunctionCache {
  public:
-  explicit FunctionCache(store::Database& db) : db_(db) {}
+  FunctionCache(store::Transactions& txns, store::FunctionRepository& functions)
+      : txns_(txns), functions_(functions) {}
 
   // The function, or nullptr when there is none.
   Result<std::shared_ptr<const CachedFunction>> Get(const std::string& name);
@@ -33,7 +34,8 @@ class FunctionCache {
   void Invalidate(const std::string& name);
 
  private:
-  store::Database& db_;
+  store::Transactions& txns_;
+  store::FunctionRepository& functions_;
   std::mutex mutex_;
   uint64_t generation_ = 0;                                          // GUARDED_BY(mutex_)
   std::map<std::string, std::shared_ptr<const CachedFunction>> entries_;  // GUARDED_BY(mutex_)

@@ -19,15 +19,9 @@ namespace {
 Task<Status> SetReserved(Context& ctx, const std::string& name, std::optional<int> reserved) {
   std::optional<int> before;
   bool applied = false;
-  std::string arn = FunctionArn(ctx.account, name);
-  Status s = co_await ctx.Commit({}, {}, [&](store::WriteTxn& t) -> Status {
-    Status st = store::SetReservedConcurrency(t, name, reserved);
-    if (!st.ok()) {
-      if (st.error().code == "ResourceNotFoundException") {
-        return MakeError("ResourceNotFoundException", "Function not found: " + arn);
-      }
-      return st;
-    }
+  Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
+    Status st = ctx.deps.store.functions.SetReservedConcurrency(t, name, reserved);
+    if (!st.ok()) return st;
     before = ctx.deps.concurrency.Reserved(name);
     st = ctx.deps.concurrency.SetReserved(name, reserved);
     if (!st.ok()) return st;
@@ -40,8 +34,11 @@ Task<Status> SetReserved(Context& ctx, const std::string& name, std::optional<in
 
 }  // namespace
 
-Status RestoreReservedConcurrencyBlocking(store::Connection& c, ConcurrencyLimits& limits) {
-  auto reserved = store::ListReservedConcurrency(c);
+Status RestoreReservedConcurrencyBlocking(store::Transactions& txns,
+                                          store::FunctionRepository& functions,
+                                          ConcurrencyLimits& limits) {
+  auto reader = txns.Read();
+  auto reserved = functions.ListReservedConcurrency(*reader);
   if (!reserved.ok()) return std::move(reserved).error();
   for (const auto& [name, n] : *reserved) {
     Status s = limits.SetReserved(name, n);

@@ -5,12 +5,15 @@
 
 #include "base/result.h"
 #include "lambda/concurrency.h"
-#include "store/sqlite.h"
+#include "store/functions.h"
+#include "store/txn.h"
 
 namespace evoke::lambda {
 
 // A reservation the limits no longer allow (the account limit was lowered) is logged and left
 // out of the accounting; the function then draws from the unreserved pool.
-Status RestoreReservedConcurrencyBlocking(store::Connection& c, ConcurrencyLimits& limits);
+Status RestoreReservedConcurrencyBlocking(store::Transactions& txns,
+                                          store::FunctionRepository& functions,
+                                          ConcurrencyLimits& limits);
 
 }  // namespace evoke::lambda

@@ -5,7 +5,8 @@
 
 namespace evoke::lambda {
 
-Status ResolveLayers(store::Connection& c, const Account& account, FunctionConfig& config) {
+Status ResolveLayers(store::LayerRepository& layers, store::ReadTxn& t, const Account& account,
+                     FunctionConfig& config) {
   std::vector<uint64_t> sizes;
   std::vector<std::string> names;
   for (const auto& arn : config.layers) {
@@ -23,7 +24,7 @@ Status ResolveLayers(store::Connection& c, const Account& account, FunctionConfi
       }
     }
     names.push_back(parsed->first);
-    auto found = store::GetLayerVersion(c, parsed->first, parsed->second);
+    auto found = layers.GetLayerVersion(t, parsed->first, parsed->second);
     if (!found.ok()) return std::move(found).error();
     if (!found->has_value() || (*found)->deleted) return missing;
     sizes.push_back((*found)->code_size);

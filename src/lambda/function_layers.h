@@ -9,10 +9,11 @@
 #include "base/result.h"
 #include "lambda/function_config.h"
 #include "lambda/function_json.h"
-#include "store/sqlite.h"
+#include "store/layers.h"
 
 namespace evoke::lambda {
 
-Status ResolveLayers(store::Connection& c, const Account& account, FunctionConfig& config);
+Status ResolveLayers(store::LayerRepository& layers, store::ReadTxn& t, const Account& account,
+                     FunctionConfig& config);
 
 }  // namespace evoke::lambda

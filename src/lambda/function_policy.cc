@@ -94,6 +94,16 @@ Result<json> ParsePolicy(const std::string& text) {
   return policy;
 }
 
+// The function's resource-based policy: nullopt when the function does not exist, an empty
+// string when it has no policy.
+Result<std::optional<std::string>> GetFunctionPolicy(const Context& ctx, store::ReadTxn& t,
+                                                     const std::string& name) {
+  auto record = ctx.deps.store.functions.GetFunction(t, name);
+  if (!record.ok()) return std::move(record).error();
+  if (!*record) return std::optional<std::string>();
+  return std::optional<std::string>(std::move((*record)->policy));
+}
+
 }  // namespace
 
 Task<Status> AddPermission(Context& ctx) {
@@ -111,8 +121,8 @@ Task<Status> AddPermission(Context& ctx) {
   if (auto it = body.find("RevisionId"); it != body.end() && it->is_string()) {
     expected_revision = it->get<std::string>();
   }
-  Status s = co_await ctx.Commit(std::vector<int>(), std::vector<std::string>(), [&](store::WriteTxn& t) -> Status {
-    auto record = store::GetFunction(t.db(), *name);
+  Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
+    auto record = ctx.deps.store.functions.GetFunction(t, *name);
     if (!record.ok()) return std::move(record).error();
     if (!*record) return MakeError("ResourceNotFoundException", "Function not found: " + arn);
     if (!expected_revision.empty() && expected_revision != (*record)->revision_id) {
@@ -120,11 +130,10 @@ Task<Status> AddPermission(Context& ctx) {
                        "The Revision Id provided does not match the latest Revision Id. Call the "
                        "GetFunction/GetAlias API to retrieve the latest Revision Id");
     }
-    auto stored = store::GetFunctionPolicy(t.db(), *name);
-    if (!stored.ok()) return std::move(stored).error();
+    const std::string& stored = (*record)->policy;
     json policy = {{"Version", "2012-10-17"}, {"Id", "default"}, {"Statement", json::array()}};
-    if (*stored && !(*stored)->empty()) {
-      auto parsed = ParsePolicy(**stored);
+    if (!stored.empty()) {
+      auto parsed = ParsePolicy(stored);
       if (!parsed.ok()) return std::move(parsed).error();
       policy = std::move(*parsed);
     }
@@ -143,7 +152,7 @@ Task<Status> AddPermission(Context& ctx) {
                        "The final policy size (" + std::to_string(text.size()) +
                            ") is bigger than the limit (" + std::to_string(kMaxPolicyBytes) + ").");
     }
-    return store::SetFunctionPolicy(t, *name, text);
+    return ctx.deps.store.functions.SetFunctionPolicy(t, *name, text);
   });
   if (!s.ok()) co_return s;
   ctx.FunctionSettingsChanged(*name);  // the invoke path checks senders against the policy
@@ -159,8 +168,8 @@ Task<Status> GetPolicy(Context& ctx) {
   if (!record.ok()) co_return std::move(record).error();
   std::optional<std::string> policy;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto stored = store::GetFunctionPolicy(*reader, *name);
+    auto reader = ctx.deps.store.txns.Read();
+    auto stored = GetFunctionPolicy(ctx, *reader, *name);
     if (!stored.ok()) co_return std::move(stored).error();
     policy = std::move(*stored);
   }
@@ -174,8 +183,8 @@ Task<Status> RemovePermission(Context& ctx) {
   if (!name.ok()) co_return std::move(name).error();
   const std::string sid = ctx.path_params.at(1);
   std::string arn = FunctionArn(ctx.account, *name);
-  Status s = co_await ctx.Commit(std::vector<int>(), std::vector<std::string>(), [&](store::WriteTxn& t) -> Status {
-    auto stored = store::GetFunctionPolicy(t.db(), *name);
+  Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
+    auto stored = GetFunctionPolicy(ctx, t, *name);
     if (!stored.ok()) return std::move(stored).error();
     if (!*stored) return MakeError("ResourceNotFoundException", "Function not found: " + arn);
     if ((*stored)->empty()) return NoPolicy();
@@ -190,7 +199,8 @@ Task<Status> RemovePermission(Context& ctx) {
       return MakeError("ResourceNotFoundException",
                        "Statement " + sid + " is not found in resource policy.");
     }
-    return store::SetFunctionPolicy(t, *name, statements.empty() ? "" : policy->dump());
+    return ctx.deps.store.functions.SetFunctionPolicy(t, *name,
+                                                      statements.empty() ? "" : policy->dump());
   });
   if (!s.ok()) co_return s;
   ctx.FunctionSettingsChanged(*name);

@@ -14,8 +14,8 @@ constexpr uint64_t kTotalCodeSizeLimit = 80'530'636'800;
 Task<Status> GetAccountSettings(Context& ctx) {
   store::CodeUsage usage;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto found = store::GetCodeUsage(*reader);
+    auto reader = ctx.deps.store.txns.Read();
+    auto found = ctx.deps.store.functions.GetCodeUsage(*reader);
     if (!found.ok()) co_return std::move(found).error();
     usage = *found;
   }

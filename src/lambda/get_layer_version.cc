@@ -18,8 +18,8 @@ Error NotFound() {
 Task<Status> SendLayerVersion(Context& ctx, const std::string& name, int64_t version) {
   std::optional<store::LayerVersionRecord> layer;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto found = store::GetLayerVersion(*reader, name, version);
+    auto reader = ctx.deps.store.txns.Read();
+    auto found = ctx.deps.store.layers.GetLayerVersion(*reader, name, version);
     if (!found.ok()) co_return std::move(found).error();
     layer = std::move(*found);
   }

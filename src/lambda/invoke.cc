@@ -9,9 +9,9 @@
 #include "base/ids.h"
 #include "base/time_format.h"
 #include "exec/sandbox.h"
-#include "lambda/invoker.h"
 #include "lambda/actions.h"
 #include "lambda/function_config.h"
+#include "lambda/function_invoker.h"
 #include "lambda/function_json.h"
 #include "lambda/layer_config.h"
 #include "store/functions.h"
@@ -98,13 +98,12 @@ Task<Status> Invoke(Context& ctx) {
   }
 
   if (type == "Event") {
-    events::AsyncEvent event;
+    AsyncEvent event;
     event.function = *name;
     event.payload = ctx.body.empty() ? "{}" : std::move(ctx.body);
     event.request_id = ctx.request_id;
-    events::AsyncQueue& queue = *ctx.deps.async_queue;
-    Status s = co_await ctx.Commit(std::vector<int>(), std::vector<std::string>(),
-                                   [&](store::WriteTxn& t) { return queue.Enqueue(t, event); });
+    AsyncQueue& queue = *ctx.deps.async_queue;
+    Status s = co_await ctx.Commit([&](store::WriteTxn& t) { return queue.Enqueue(t, event); });
     if (!s.ok()) co_return s;
     http::Response r;
     r.status = 202;
@@ -112,9 +111,9 @@ Task<Status> Invoke(Context& ctx) {
     co_return ctx.Reply(std::move(r));
   }
 
-  Invoker invoker(ctx.account, ctx.deps);
+  FunctionInvoker invoker(ctx.account, ctx.deps);
   RunRequest run{*name, std::move(ctx.body), ctx.request_id, std::move(client_context)};
-  auto outcome = co_await invoker.Run(std::move(run));
+  auto outcome = co_await invoker.RunWithOutcome(std::move(run));
   if (!outcome.ok()) co_return std::move(outcome).error();
   co_return ctx.Reply(InvokeResponse(ctx, std::move(*outcome), tail));
 }

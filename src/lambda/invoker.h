@@ -1,16 +1,15 @@
-// Invoker: runs a function once, whoever asks: the Invoke action (RequestResponse) and the
-// asynchronous dispatcher (events). Admission against the concurrency limits, a warm sandbox or
-// a new one, the payload handed over through the Runtime API, the outcome back.
+// Invoker: how the rest of evoke runs a function, and what asynchronous delivery needs to know
+// about one (its event invoke configuration, whether its resource policy lets a sender in).
+// This is all the events module sees of Lambda (docs/architecture.md); FunctionInvoker
+// (lambda/function_invoker.h) implements it. Thread-safe; Run is awaited on an I/O thread.
 #pragma once
 
-#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/asio.h"
 #include "base/result.h"
-#include "exec/sandbox.h"
-#include "lambda/function_cache.h"
-#include "lambda/service.h"
 
 namespace evoke::lambda {
 
@@ -21,24 +20,42 @@ struct RunRequest {
   std::string client_context;  // decoded JSON, or empty
 };
 
+struct RunResult {
+  std::string payload;          // the function's response, or its error document
+  bool function_error = false;  // the function failed (an error, a crash, a timeout)
+};
+
+// Who sends an asynchronous event: no principal for a direct Invoke (the API authenticated the
+// caller), else "s3.amazonaws.com", "events.amazonaws.com", "scheduler.amazonaws.com" with the
+// sending resource's ARN and account.
+struct Sender {
+  std::string principal;
+  std::string source_arn;
+  std::string source_account;
+};
+
+// What asynchronous delivery needs of a function, read now.
+struct AsyncTarget {
+  std::string function_arn;  // unqualified
+  int maximum_retry_attempts = 2;
+  int maximum_event_age_s = 21'600;
+  std::string on_success;  // destination ARNs (a function or an S3 bucket), or empty
+  std::string on_failure;
+  bool no_concurrency = false;  // reserved concurrency 0: events go straight to on_failure
+  bool sender_allowed = true;   // the resource policy lets the sender invoke the function
+};
+
 class Invoker {
  public:
-  // `deps` must outlive the invoker (server_main keeps one LambdaDependencies for both).
-  Invoker(Account account, const LambdaDependencies& deps) : account_(std::move(account)), deps_(deps) {}
-
-  const Account& account() const { return account_; }
-  // The function as the invoke path sees it (cached); nullptr when there is none.
-  Result<std::shared_ptr<const CachedFunction>> Lookup(const std::string& name) const {
-    return deps_.execution.functions.Get(name);
-  }
-  // Runs `request` once. Errors are the API's, not the function's: ResourceNotFoundException,
-  // TooManyRequestsException (throttled), InvalidZipFileException, ... A function error, crash
-  // or timeout is an Outcome with function_error set.
-  Task<Result<exec::Outcome>> Run(RunRequest request) const;
-
- private:
-  Account account_;
-  const LambdaDependencies& deps_;
+  virtual ~Invoker() = default;
+  virtual const std::string& account_id() const = 0;
+  virtual const std::string& region() const = 0;
+  // nullopt when there is no such function.
+  virtual Result<std::optional<AsyncTarget>> DescribeAsync(const std::string& function,
+                                                           const Sender& sender) const = 0;
+  // Runs the function once. Errors are the API's, not the function's:
+  // ResourceNotFoundException, TooManyRequestsException (throttled), InvalidZipFileException...
+  virtual Task<Result<RunResult>> Run(RunRequest request) const = 0;
 };
 
 }  // namespace evoke::lambda

@@ -24,8 +24,9 @@ Task<Status> ListFunctions(Context& ctx) {
   if (const std::string* m = ctx.req().query.Get("Marker")) marker = *m;
   std::vector<store::FunctionRecord> records;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto listed = store::ListFunctions(*reader, marker, static_cast<size_t>(max_items) + 1);
+    auto reader = ctx.deps.store.txns.Read();
+    auto listed =
+        ctx.deps.store.functions.ListFunctions(*reader, marker, static_cast<size_t>(max_items) + 1);
     if (!listed.ok()) co_return std::move(listed).error();
     records = std::move(*listed);
   }

@@ -50,12 +50,12 @@ Result<ListOptions> ParseListOptions(const http::Request& req) {
 // The versions of `name` below `below` (0: all) that match the filters, newest first, until
 // `limit` are found; `more` tells whether matching versions remain.
 Result<std::vector<std::pair<store::LayerVersionRecord, LayerSettings>>> MatchingVersions(
-    store::Connection& c, const std::string& name, int64_t below, const ListOptions& o,
-    size_t limit, bool& more) {
+    store::LayerRepository& layers, store::ReadTxn& t, const std::string& name, int64_t below,
+    const ListOptions& o, size_t limit, bool& more) {
   std::vector<std::pair<store::LayerVersionRecord, LayerSettings>> out;
   more = false;
   for (;;) {
-    auto batch = store::ListLayerVersions(c, name, below, kBatch);
+    auto batch = layers.ListLayerVersions(t, name, below, kBatch);
     if (!batch.ok()) return std::move(batch).error();
     for (auto& layer : *batch) {
       auto settings = ParseStoredLayerSettings(layer.config_json);
@@ -90,8 +90,9 @@ Task<Status> ListLayerVersions(Context& ctx) {
   bool more = false;
   std::vector<std::pair<store::LayerVersionRecord, LayerSettings>> versions;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto found = MatchingVersions(*reader, *name, below, *options, options->max_items, more);
+    auto reader = ctx.deps.store.txns.Read();
+    auto found = MatchingVersions(ctx.deps.store.layers, *reader, *name, below, *options,
+                                  options->max_items, more);
     if (!found.ok()) co_return std::move(found).error();
     versions = std::move(*found);
   }
@@ -111,14 +112,15 @@ Task<Status> ListLayers(Context& ctx) {
   std::string after = options->marker;
   bool more = false;
   {
-    auto reader = ctx.deps.db.Reader();
+    auto reader = ctx.deps.store.txns.Read();
     bool done = false;
     while (!done) {
-      auto names = store::ListLayerNames(*reader, after, kBatch);
+      auto names = ctx.deps.store.layers.ListLayerNames(*reader, after, kBatch);
       if (!names.ok()) co_return std::move(names).error();
       for (const auto& name : *names) {
         bool unused = false;
-        auto latest = MatchingVersions(*reader, name, 0, *options, 1, unused);
+        auto latest =
+            MatchingVersions(ctx.deps.store.layers, *reader, name, 0, *options, 1, unused);
         if (!latest.ok()) co_return std::move(latest).error();
         if (latest->empty()) continue;
         if (items.size() == options->max_items) {

@@ -7,9 +7,8 @@
 #include "base/hash.h"
 #include "lambda/actions.h"
 #include "lambda/code_link.h"
-#include "lambda/code_package.h"
 #include "lambda/layer_config.h"
-#include "lambda/s3_code.h"
+#include "lambda/package_upload.h"
 #include "store/layers.h"
 
 namespace evoke::lambda {
@@ -24,27 +23,21 @@ Task<Status> PublishLayerVersion(Context& ctx) {
   }
   auto request = ParsePublishLayerVersion(body);
   if (!request.ok()) co_return std::move(request).error();
-  auto zip = CodeBytesBlocking(ctx.deps.db, ctx.deps.blobs, std::move(request->content));
-  if (!zip.ok()) co_return std::move(zip).error();
-  auto package = InspectZip(*zip);
+  auto package = co_await StorePackage(ctx, std::move(request->content));
   if (!package.ok()) co_return std::move(package).error();
-
-  auto blob = ctx.deps.blobs.Create();
-  if (!blob.ok()) co_return std::move(blob).error();
-  Status s = blob->Write(*zip);
-  if (!s.ok()) co_return s;
+  std::unique_ptr<store::BlobWriter> blob = std::move(package->blob);
   store::LayerVersionRecord layer;
   layer.name = *name;
   layer.config_json = SerializeLayerSettings(request->settings);
   layer.code_blob = blob->id();
-  layer.code_sha256 = Base64Encode(Sha256(*zip));
-  layer.code_size = zip->size();
+  layer.code_sha256 = package->sha256_base64;
+  layer.code_size = package->size;
   layer.created_ms = ctx.deps.clock.NowMs();
   std::string layer_arn = LayerArn(ctx.account, *name);
-  std::vector<int> fds{blob->fd()};
-  std::vector<std::string> dirs{ctx.deps.blobs.DirOf(blob->id())};
-  s = co_await ctx.Commit(std::move(fds), std::move(dirs), [&](store::WriteTxn& t) -> Status {
-    auto published = store::PublishLayerVersion(t, layer, layer_arn);
+  // Named: GCC 12 cannot brace-initialize inside a co_await.
+  std::vector<store::BlobWriter*> durable{blob.get()};
+  Status s = co_await ctx.Commit(std::move(durable), [&](store::WriteTxn& t) -> Status {
+    auto published = ctx.deps.store.layers.PublishLayerVersion(t, layer, layer_arn);
     if (!published.ok()) return std::move(published).error();
     layer = std::move(*published);
     return {};

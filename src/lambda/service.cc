@@ -6,7 +6,8 @@
 #include "lambda/actions.h"
 #include "lambda/function_config.h"
 #include "lambda/layer_config.h"
-#include "store/await_commit.h"
+#include "store/errors.h"
+#include "store/write.h"
 
 namespace evoke::lambda {
 namespace {
@@ -213,9 +214,11 @@ Status Context::Reply(api::Output output) {
   return {};
 }
 
-Task<Status> Context::Commit(std::vector<int> fds, std::vector<std::string> dirs,
+Task<Status> Context::Commit(std::vector<store::BlobWriter*> blobs,
                              std::function<Status(store::WriteTxn&)> apply) {
-  return store::AwaitCommit(deps.committer, std::move(fds), std::move(dirs), std::move(apply));
+  Status s = co_await store::Write(deps.store.txns, std::move(blobs), std::move(apply));
+  if (!s.ok()) co_return LambdaError(account, std::move(s).error());
+  co_return Status{};
 }
 
 void Context::FunctionChanged(const std::string& name) const {
@@ -227,9 +230,21 @@ void Context::FunctionSettingsChanged(const std::string& name) const {
   deps.execution.functions.Invalidate(name);
 }
 
+Error LambdaError(const Account& account, Error error) {
+  if (store::Is(error, store::kNotFound, "function")) {
+    return MakeError("ResourceNotFoundException",
+                     "Function not found: " + FunctionArn(account, store::NameOf(error)));
+  }
+  if (store::Is(error, store::kAlreadyExists, "function")) {
+    return MakeError("ResourceConflictException",
+                     "Function already exist: " + store::NameOf(error));
+  }
+  return error;
+}
+
 Result<store::FunctionRecord> ReadFunction(const Context& ctx, const std::string& name) {
-  auto reader = ctx.deps.db.Reader();
-  auto found = store::GetFunction(*reader, name);
+  auto reader = ctx.deps.store.txns.Read();
+  auto found = ctx.deps.store.functions.GetFunction(*reader, name);
   if (!found.ok()) return std::move(found).error();
   if (!*found) {
     return MakeError("ResourceNotFoundException",

@@ -14,21 +14,23 @@
 #include "api/service.h"
 #include "base/asio.h"
 #include "base/clock.h"
-#include "events/async_event.h"
-#include "http/exchange.h"
+#include "base/worker_pool.h"
 #include "exec/code_cache.h"
+#include "exec/log_sink.h"
 #include "exec/pool.h"
 #include "exec/process.h"
 #include "exec/runtimes.h"
+#include "http/exchange.h"
+#include "lambda/async_queue.h"
 #include "lambda/code_link.h"
 #include "lambda/concurrency.h"
 #include "lambda/function_cache.h"
-#include "observe/log_store.h"
 #include "lambda/function_json.h"
-#include "store/blobs.h"
-#include "store/committer.h"
-#include "store/database.h"
+#include "s3/object_access.h"
+#include "store/blob_store.h"
 #include "store/functions.h"
+#include "store/layers.h"
+#include "store/txn.h"
 
 namespace evoke::lambda {
 
@@ -37,7 +39,7 @@ struct Execution {
   FunctionCache& functions;
   exec::Pool& pool;
   exec::CodeCache& code;
-  observe::LogStore& logs;
+  exec::LogSink& logs;
   const exec::HostSupport& host;
   exec::Interpreters interpreters;
   std::string runtime_dir;   // DATA_DIR/runtime: evoke's bootstraps
@@ -48,15 +50,23 @@ struct Execution {
   std::string secret_access_key;
 };
 
-struct LambdaDependencies {
-  store::Database& db;
+// What Lambda keeps in the store: functions and layers, their packages as blobs.
+struct LambdaStore {
+  store::Transactions& txns;
   store::BlobStore& blobs;
-  store::Committer& committer;
+  store::FunctionRepository& functions;
+  store::LayerRepository& layers;
+};
+
+struct LambdaDependencies {
+  LambdaStore store;
+  s3::ObjectAccess& objects;  // code packages named by S3Bucket/S3Key, destination buckets
+  WorkerPool& blocking;       // reading, checking and storing code packages
   const Clock& clock;
   ConcurrencyLimits& concurrency;
   Execution& execution;
   const CodeLinkKey& code_link;  // signs Code.Location / Content.Location download links
-  events::AsyncQueue* async_queue = nullptr;  // takes InvocationType Event invocations
+  AsyncQueue* async_queue = nullptr;  // takes InvocationType Event invocations
 };
 
 // What an action gets for one request.
@@ -77,9 +87,13 @@ struct Context {
   // Sets the answer: a response the action built (status, headers and body as they are).
   Status Reply(http::Response response);
   Status Reply(api::Output output);
-  // Runs `apply` in the committer's next batch after syncing `fds` and `dirs`.
-  Task<Status> Commit(std::vector<int> fds, std::vector<std::string> dirs,
+  // Makes `blobs` durable, then commits `apply`; the store's errors come back as Lambda spells
+  // them (ResourceNotFoundException, ResourceConflictException).
+  Task<Status> Commit(std::vector<store::BlobWriter*> blobs,
                       std::function<Status(store::WriteTxn&)> apply);
+  Task<Status> Commit(std::function<Status(store::WriteTxn&)> apply) {
+    return Commit({}, std::move(apply));
+  }
   // After a committed change to function `name`: its cached record goes, and its warm
   // sandboxes, which run the old code or configuration, retire.
   void FunctionChanged(const std::string& name) const;
@@ -109,5 +123,9 @@ Result<std::string> UnqualifiedFunctionName(const Context& ctx);
 // The function's record, read now; ResourceNotFoundException ("Function not found: ARN") when
 // there is none.
 Result<store::FunctionRecord> ReadFunction(const Context& ctx, const std::string& name);
+
+// The store's errors as Lambda spells them: ResourceNotFoundException ("Function not found:
+// ARN"), ResourceConflictException ("Function already exist: NAME"); others unchanged.
+Error LambdaError(const Account& account, Error error);
 
 }  // namespace evoke::lambda

@@ -7,11 +7,10 @@
 #include "base/hash.h"
 #include "base/ids.h"
 #include "lambda/actions.h"
-#include "lambda/code_package.h"
 #include "lambda/function_config.h"
 #include "lambda/function_json.h"
 #include "lambda/function_layers.h"
-#include "lambda/s3_code.h"
+#include "lambda/package_upload.h"
 #include "store/functions.h"
 
 namespace evoke::lambda {
@@ -29,7 +28,7 @@ Result<nlohmann::json> ParseBody(const std::string& text) {
 // Applies `change` to the stored function named `name`, as of the request's RevisionId (if
 // any), with a new revision; `result` receives what was stored.
 Task<Status> UpdateRecord(Context& ctx, const std::string& name, const nlohmann::json& body,
-                          std::vector<int> fds, std::vector<std::string> dirs,
+                          std::vector<store::BlobWriter*> blobs,
                           std::function<Status(store::FunctionRecord&, FunctionConfig&)> change,
                           store::FunctionRecord& result, FunctionConfig& config) {
   std::string revision;
@@ -38,8 +37,8 @@ Task<Status> UpdateRecord(Context& ctx, const std::string& name, const nlohmann:
   }
   int64_t now = ctx.deps.clock.NowMs();
   std::string arn = FunctionArn(ctx.account, name);
-  co_return co_await ctx.Commit(std::move(fds), std::move(dirs), [&](store::WriteTxn& t) -> Status {
-    auto found = store::GetFunction(t.db(), name);
+  co_return co_await ctx.Commit(std::move(blobs), [&](store::WriteTxn& t) -> Status {
+    auto found = ctx.deps.store.functions.GetFunction(t, name);
     if (!found.ok()) return std::move(found).error();
     if (!found->has_value()) {
       return MakeError("ResourceNotFoundException", "Function not found: " + arn);
@@ -55,13 +54,13 @@ Task<Status> UpdateRecord(Context& ctx, const std::string& name, const nlohmann:
     Status s = change(record, *stored);
     if (!s.ok()) return s;
     if (stored->layer_sizes.size() != stored->layers.size()) {
-      s = ResolveLayers(t.db(), ctx.account, *stored);  // Layers changed
+      s = ResolveLayers(ctx.deps.store.layers, t, ctx.account, *stored);  // Layers changed
       if (!s.ok()) return s;
     }
     record.config_json = SerializeConfig(*stored);
     record.revision_id = NewUuid();
     record.modified_ms = now;
-    s = store::ReplaceFunction(t, record);
+    s = ctx.deps.store.functions.ReplaceFunction(t, record);
     if (!s.ok()) return s;
     result = record;
     config = std::move(*stored);
@@ -79,7 +78,7 @@ Task<Status> UpdateFunctionConfiguration(Context& ctx) {
   store::FunctionRecord record;
   FunctionConfig config;
   Status s = co_await UpdateRecord(
-      ctx, *name, *body, {}, {},
+      ctx, *name, *body, {},
       [&](store::FunctionRecord&, FunctionConfig& c) { return ApplyConfigurationUpdate(*body, c); },
       record, config);
   if (!s.ok()) co_return s;
@@ -98,23 +97,18 @@ Task<Status> UpdateFunctionCode(Context& ctx) {
   }
   auto source = ParseCodeSource(*body);
   if (!source.ok()) co_return std::move(source).error();
-  auto zip = CodeBytesBlocking(ctx.deps.db, ctx.deps.blobs, std::move(*source));
-  if (!zip.ok()) co_return std::move(zip).error();
-  auto package = InspectZip(*zip);
+  auto package = co_await StorePackage(ctx, std::move(*source));
   if (!package.ok()) co_return std::move(package).error();
-  auto blob = ctx.deps.blobs.Create();
-  if (!blob.ok()) co_return std::move(blob).error();
-  Status s = blob->Write(*zip);
-  if (!s.ok()) co_return s;
+  std::unique_ptr<store::BlobWriter> blob = std::move(package->blob);
   std::string blob_id = blob->id();
-  std::string sha = Base64Encode(Sha256(*zip));
-  uint64_t size = zip->size();
-  std::vector<int> fds{blob->fd()};
-  std::vector<std::string> dirs{ctx.deps.blobs.DirOf(blob_id)};
+  std::string sha = package->sha256_base64;
+  uint64_t size = package->size;
   store::FunctionRecord record;
   FunctionConfig config;
-  s = co_await UpdateRecord(
-      ctx, *name, *body, std::move(fds), std::move(dirs),
+  // Named: GCC 12 cannot brace-initialize inside a co_await.
+  std::vector<store::BlobWriter*> durable{blob.get()};
+  Status s = co_await UpdateRecord(
+      ctx, *name, *body, std::move(durable),
       [&](store::FunctionRecord& r, FunctionConfig&) {
         r.code_blob = blob_id;
         r.code_sha256 = sha;

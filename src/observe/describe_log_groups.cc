@@ -34,9 +34,9 @@ Task<Result<nlohmann::json>> DescribeLogGroups(LogsContext& ctx) {
   }
   std::vector<store::LogGroupRecord> groups;
   {
-    auto reader = ctx.store.db().Reader();
-    auto listed =
-        store::ListLogGroups(*reader, prefix->value_or(""), after, static_cast<size_t>(*limit) + 1);
+    auto reader = ctx.Read();
+    auto listed = ctx.logs().ListLogGroups(*reader, prefix->value_or(""), after,
+                                           static_cast<size_t>(*limit) + 1);
     if (!listed.ok()) co_return std::move(listed).error();
     groups = std::move(*listed);
   }

@@ -56,11 +56,11 @@ Task<Result<nlohmann::json>> DescribeLogStreams(LogsContext& ctx) {
 
   std::vector<store::LogStreamRecord> streams;
   {
-    auto reader = ctx.store.db().Reader();
-    auto group = FindLogGroup(*reader, *group_name);
+    auto reader = ctx.Read();
+    auto group = FindLogGroup(ctx, *reader, *group_name);
     if (!group.ok()) co_return std::move(group).error();
     listing.group_id = group->id;
-    auto listed = store::ListLogStreams(*reader, listing);
+    auto listed = ctx.logs().ListLogStreams(*reader, listing);
     if (!listed.ok()) co_return std::move(listed).error();
     streams = std::move(*listed);
   }

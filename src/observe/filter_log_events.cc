@@ -82,10 +82,10 @@ Task<Result<nlohmann::json>> FilterLogEvents(LogsContext& ctx) {
   std::optional<store::LogPosition> resume;
   std::unordered_map<int64_t, std::string> searched;  // stream id -> name
   {
-    auto reader = ctx.store.db().Reader();
-    auto group = FindLogGroup(*reader, *group_name);
+    auto reader = ctx.Read();
+    auto group = FindLogGroup(ctx, *reader, *group_name);
     if (!group.ok()) co_return std::move(group).error();
-    auto streams = store::ListAllLogStreams(*reader, group->id);
+    auto streams = ctx.logs().ListAllLogStreams(*reader, group->id);
     if (!streams.ok()) co_return std::move(streams).error();
     for (const auto& s : *streams) {
       bool wanted = true;
@@ -100,7 +100,7 @@ Task<Result<nlohmann::json>> FilterLogEvents(LogsContext& ctx) {
     size_t bytes = 0;
     bool stop = false;
     while (!stop && !searched.empty()) {
-      auto chunk = store::ReadGroupEvents(*reader, group->id, range);
+      auto chunk = ctx.logs().ReadGroupEvents(*reader, group->id, range);
       if (!chunk.ok()) co_return std::move(chunk).error();
       for (const auto& e : *chunk) {
         range.after = e.position();

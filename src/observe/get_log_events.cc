@@ -51,12 +51,12 @@ Task<Result<nlohmann::json>> GetLogEvents(LogsContext& ctx) {
 
   std::vector<store::StoredLogEvent> events;
   {
-    auto reader = ctx.store.db().Reader();
-    auto group = FindLogGroup(*reader, *group_name);
+    auto reader = ctx.Read();
+    auto group = FindLogGroup(ctx, *reader, *group_name);
     if (!group.ok()) co_return std::move(group).error();
-    auto stream = FindLogStream(*reader, group->id, *stream_name);
+    auto stream = FindLogStream(ctx, *reader, group->id, *stream_name);
     if (!stream.ok()) co_return std::move(stream).error();
-    auto read = store::ReadStreamEvents(*reader, stream->id, range);
+    auto read = ctx.logs().ReadStreamEvents(*reader, stream->id, range);
     if (!read.ok()) co_return std::move(read).error();
     events = std::move(*read);
   }

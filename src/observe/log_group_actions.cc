@@ -16,8 +16,9 @@ constexpr std::array<int64_t, 22> kRetentionDays = {1,    3,    5,    7,    14, 
 
 }  // namespace
 
-Result<store::LogGroupRecord> FindLogGroup(store::Connection& c, std::string_view name) {
-  auto g = store::GetLogGroup(c, name);
+Result<store::LogGroupRecord> FindLogGroup(const LogsContext& ctx, store::ReadTxn& t,
+                                           std::string_view name) {
+  auto g = ctx.logs().GetLogGroup(t, name);
   if (!g.ok()) return std::move(g).error();
   if (!g->has_value()) {
     return MakeError("ResourceNotFoundException", "The specified log group does not exist.");
@@ -25,9 +26,9 @@ Result<store::LogGroupRecord> FindLogGroup(store::Connection& c, std::string_vie
   return std::move(**g);
 }
 
-Result<store::LogStreamRecord> FindLogStream(store::Connection& c, int64_t group_id,
-                                             std::string_view name) {
-  auto r = store::GetLogStream(c, group_id, name);
+Result<store::LogStreamRecord> FindLogStream(const LogsContext& ctx, store::ReadTxn& t,
+                                             int64_t group_id, std::string_view name) {
+  auto r = ctx.logs().GetLogStream(t, group_id, name);
   if (!r.ok()) return std::move(r).error();
   if (!r->has_value()) {
     return MakeError("ResourceNotFoundException", "The specified log stream does not exist.");
@@ -43,8 +44,8 @@ Task<Result<nlohmann::json>> CreateLogGroup(LogsContext& ctx) {
   auto name = RequiredGroupName(ctx.input);
   if (!name.ok()) co_return std::move(name).error();
   int64_t now = ctx.NowMs();
-  Status s =
-      co_await ctx.Commit([&](store::WriteTxn& t) { return store::CreateLogGroup(t, *name, now); });
+  Status s = co_await ctx.Commit(
+      [&](store::WriteTxn& t) { return ctx.logs().CreateLogGroup(t, *name, now); });
   if (!s.ok()) co_return std::move(s).error();
   co_return nlohmann::json::object();
 }
@@ -53,7 +54,7 @@ Task<Result<nlohmann::json>> DeleteLogGroup(LogsContext& ctx) {
   auto name = RequiredGroupName(ctx.input);
   if (!name.ok()) co_return std::move(name).error();
   Status s =
-      co_await ctx.Commit([&](store::WriteTxn& t) { return store::DeleteLogGroup(t, *name); });
+      co_await ctx.Commit([&](store::WriteTxn& t) { return ctx.logs().DeleteLogGroup(t, *name); });
   if (!s.ok()) co_return std::move(s).error();
   co_return nlohmann::json::object();
 }
@@ -76,7 +77,7 @@ Task<Result<nlohmann::json>> PutRetentionPolicy(LogsContext& ctx) {
   }
   int value = static_cast<int>(**days);
   Status s = co_await ctx.Commit(
-      [&](store::WriteTxn& t) { return store::SetLogRetention(t, *name, value); });
+      [&](store::WriteTxn& t) { return ctx.logs().SetLogRetention(t, *name, value); });
   if (!s.ok()) co_return std::move(s).error();
   ctx.store.RequestRetentionSweep();
   co_return nlohmann::json::object();
@@ -86,7 +87,7 @@ Task<Result<nlohmann::json>> DeleteRetentionPolicy(LogsContext& ctx) {
   auto name = RequiredGroupName(ctx.input);
   if (!name.ok()) co_return std::move(name).error();
   Status s = co_await ctx.Commit(
-      [&](store::WriteTxn& t) { return store::SetLogRetention(t, *name, std::nullopt); });
+      [&](store::WriteTxn& t) { return ctx.logs().SetLogRetention(t, *name, std::nullopt); });
   if (!s.ok()) co_return std::move(s).error();
   co_return nlohmann::json::object();
 }

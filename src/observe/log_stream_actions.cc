@@ -12,7 +12,7 @@ Task<Result<nlohmann::json>> CreateLogStream(LogsContext& ctx) {
   if (!stream.ok()) co_return std::move(stream).error();
   int64_t now = ctx.NowMs();
   Status s = co_await ctx.Commit(
-      [&](store::WriteTxn& t) { return store::CreateLogStream(t, *group, *stream, now); });
+      [&](store::WriteTxn& t) { return ctx.logs().CreateLogStream(t, *group, *stream, now); });
   if (!s.ok()) co_return std::move(s).error();
   co_return nlohmann::json::object();
 }
@@ -23,7 +23,7 @@ Task<Result<nlohmann::json>> DeleteLogStream(LogsContext& ctx) {
   auto stream = RequiredStreamName(ctx.input);
   if (!stream.ok()) co_return std::move(stream).error();
   Status s = co_await ctx.Commit(
-      [&](store::WriteTxn& t) { return store::DeleteLogStream(t, *group, *stream); });
+      [&](store::WriteTxn& t) { return ctx.logs().DeleteLogStream(t, *group, *stream); });
   if (!s.ok()) co_return std::move(s).error();
   co_return nlohmann::json::object();
 }

@@ -24,9 +24,12 @@ Task<Result<nlohmann::json>> GetLogEvents(LogsContext& ctx);
 Task<Result<nlohmann::json>> FilterLogEvents(LogsContext& ctx);
 
 // The group named `name`, or ResourceNotFoundException as CloudWatch Logs words it.
-Result<store::LogGroupRecord> FindLogGroup(store::Connection& c, std::string_view name);
-Result<store::LogStreamRecord> FindLogStream(store::Connection& c, int64_t group_id,
-                                             std::string_view name);
+Result<store::LogGroupRecord> FindLogGroup(const LogsContext& ctx, store::ReadTxn& t,
+                                           std::string_view name);
+Result<store::LogStreamRecord> FindLogStream(const LogsContext& ctx, store::ReadTxn& t,
+                                             int64_t group_id, std::string_view name);
+// The store's errors as CloudWatch Logs spells them (ResourceNotFoundException, ...).
+Error LogsError(Error error);
 
 // The retention periods PutRetentionPolicy accepts, in days. Pure.
 bool IsValidRetentionDays(int64_t days);

@@ -3,7 +3,8 @@
 #include <array>
 
 #include "observe/logs_actions.h"
-#include "store/await_commit.h"
+#include "store/errors.h"
+#include "store/write.h"
 
 namespace evoke::observe {
 namespace {
@@ -61,14 +62,14 @@ std::string LogGroupResource(const LogsOptions& options, const api::Call& call) 
 }
 
 Task<Result<api::Output>> RunOperation(LogsOperation run, const LogsOptions& options,
-                                       SqliteLogStore& store, api::Call& call) {
+                                       LogStore& store, api::Call& call) {
   LogsContext ctx{options, store, call.input};
   Result<json> out = co_await run(ctx);
   if (!out.ok()) co_return std::move(out).error();
   co_return api::Output::Document(std::move(*out));
 }
 
-api::Service MakeTable(const LogsOptions& options, SqliteLogStore& store) {
+api::Service MakeTable(const LogsOptions& options, LogStore& store) {
   api::Service service;
   service.name = "logs";
   service.protocol = api::Protocol::kAwsJson11;
@@ -92,8 +93,27 @@ api::Service MakeTable(const LogsOptions& options, SqliteLogStore& store) {
 
 }  // namespace
 
+Error LogsError(Error error) {
+  using store::Is;
+  if (Is(error, store::kNotFound, "log group")) {
+    return MakeError("ResourceNotFoundException", "The specified log group does not exist.");
+  }
+  if (Is(error, store::kNotFound, "log stream")) {
+    return MakeError("ResourceNotFoundException", "The specified log stream does not exist.");
+  }
+  if (Is(error, store::kAlreadyExists, "log group")) {
+    return MakeError("ResourceAlreadyExistsException", "The specified log group already exists");
+  }
+  if (Is(error, store::kAlreadyExists, "log stream")) {
+    return MakeError("ResourceAlreadyExistsException", "The specified log stream already exists");
+  }
+  return error;
+}
+
 Task<Status> LogsContext::Commit(std::function<Status(store::WriteTxn&)> apply) {
-  return store::AwaitCommit(store.committer(), {}, {}, std::move(apply));
+  Status s = co_await store::Write(store.txns(), std::move(apply));
+  if (!s.ok()) co_return LogsError(std::move(s).error());
+  co_return Status{};
 }
 
 std::string LogsContext::GroupArn(std::string_view group) const {
@@ -101,7 +121,7 @@ std::string LogsContext::GroupArn(std::string_view group) const {
          ":log-group:" + std::string(group);
 }
 
-LogsService::LogsService(LogsOptions options, SqliteLogStore& store, const api::Pipeline& pipeline)
+LogsService::LogsService(LogsOptions options, LogStore& store, const api::Pipeline& pipeline)
     : options_(std::move(options)),
       store_(store),
       pipeline_(pipeline),

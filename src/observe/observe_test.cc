@@ -6,15 +6,14 @@
 #include "base/clock.h"
 #include "base/ids.h"
 #include "observe/filter_pattern.h"
+#include "observe/log_store.h"
 #include "observe/log_tokens.h"
 #include "observe/logs_actions.h"
 #include "observe/logs_input.h"
 #include "observe/logs_service.h"
-#include "observe/sqlite_log_store.h"
-#include "store/blobs.h"
-#include "store/committer.h"
-#include "store/database.h"
+#include "store/files/file_blob_store.h"
 #include "store/logs.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace evoke::observe {
 namespace {
@@ -102,51 +101,63 @@ TEST(LogsInput, NamesFollowAwsPatterns) {
 
 namespace fs = std::filesystem;
 
-class SqliteLogStoreTest : public ::testing::Test {
+class LogStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("evoke-logs-test-" + RandomHex(6));
     fs::create_directories(dir_);
-    blobs_ = std::make_unique<store::BlobStore>((dir_ / "blobs").string());
+    blobs_ = std::make_unique<store::files::FileBlobStore>((dir_ / "blobs").string());
     ASSERT_TRUE(blobs_->Init().ok());
-    auto db = store::Database::Open((dir_ / "evoke.db").string());
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(*db);
-    auto writer = db_->OpenWriter();
-    ASSERT_TRUE(writer.ok());
-    committer_ = std::make_unique<store::Committer>(std::move(*writer), *blobs_);
-    logs_ = std::make_unique<SqliteLogStore>(*db_, *committer_, clock_);
+    auto opened = store::sqlite::SqliteStore::Open((dir_ / "evoke.db").string(), *blobs_, clock_);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store_ = std::move(*opened);
+    logs_ = std::make_unique<LogStore>(txns(), repo(), clock_);
   }
   void TearDown() override {
     logs_.reset();
-    committer_.reset();
-    db_.reset();
+    store_.reset();
     fs::remove_all(dir_);
+  }
+
+  store::Transactions& txns() { return store_->view().txns; }
+  store::LogRepository& repo() { return store_->view().logs; }
+
+  Result<store::LogGroupRecord> FindLogGroup(store::ReadTxn& t, std::string_view name) {
+    auto g = repo().GetLogGroup(t, name);
+    if (!g.ok()) return std::move(g).error();
+    if (!*g) return MakeError("ResourceNotFoundException", std::string(name));
+    return std::move(**g);
+  }
+  Result<store::LogStreamRecord> FindLogStream(store::ReadTxn& t, int64_t group,
+                                               std::string_view name) {
+    auto s = repo().GetLogStream(t, group, name);
+    if (!s.ok()) return std::move(s).error();
+    if (!*s) return MakeError("ResourceNotFoundException", std::string(name));
+    return std::move(**s);
   }
 
   std::vector<store::StoredLogEvent> Read(const std::string& group, const std::string& stream,
                                           store::EventRange range = {}) {
-    auto reader = db_->Reader();
+    auto reader = txns().Read();
     auto g = FindLogGroup(*reader, group);
     EXPECT_TRUE(g.ok());
     if (!g.ok()) return {};
     auto s = FindLogStream(*reader, g->id, stream);
     EXPECT_TRUE(s.ok());
     if (!s.ok()) return {};
-    auto events = store::ReadStreamEvents(*reader, s->id, range);
+    auto events = repo().ReadStreamEvents(*reader, s->id, range);
     EXPECT_TRUE(events.ok());
     return events.ok() ? *events : std::vector<store::StoredLogEvent>{};
   }
 
   fs::path dir_;
   FakeClock clock_{1'700'000'000'000};
-  std::unique_ptr<store::BlobStore> blobs_;
-  std::unique_ptr<store::Database> db_;
-  std::unique_ptr<store::Committer> committer_;
-  std::unique_ptr<SqliteLogStore> logs_;
+  std::unique_ptr<store::files::FileBlobStore> blobs_;
+  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  std::unique_ptr<LogStore> logs_;
 };
 
-TEST_F(SqliteLogStoreTest, AppendsCreateGroupAndStreamAndKeepOrder) {
+TEST_F(LogStoreTest, AppendsCreateGroupAndStreamAndKeepOrder) {
   for (int i = 0; i < 200; ++i) {
     logs_->Append("/aws/lambda/f", "s1", {{clock_.NowMs(), "line " + std::to_string(i)}});
   }
@@ -159,7 +170,7 @@ TEST_F(SqliteLogStoreTest, AppendsCreateGroupAndStreamAndKeepOrder) {
   EXPECT_EQ(stats.written_events, 200u);
   EXPECT_LT(stats.flush_jobs, 200u);  // appends that piled up shared jobs
 
-  auto reader = db_->Reader();
+  auto reader = txns().Read();
   auto g = FindLogGroup(*reader, "/aws/lambda/f");
   ASSERT_TRUE(g.ok());
   auto s = FindLogStream(*reader, g->id, "s1");
@@ -170,8 +181,8 @@ TEST_F(SqliteLogStoreTest, AppendsCreateGroupAndStreamAndKeepOrder) {
   EXPECT_GT(g->stored_bytes, 200 * 26);
 }
 
-TEST_F(SqliteLogStoreTest, ReadsFromTheTailAndAroundPositions) {
-  std::vector<LogEvent> batch;
+TEST_F(LogStoreTest, ReadsFromTheTailAndAroundPositions) {
+  std::vector<exec::LogEvent> batch;
   for (int i = 0; i < 10; ++i) batch.push_back({1000 + i, "e" + std::to_string(i)});
   logs_->Append("g", "s", std::move(batch));
   logs_->FlushBlocking();
@@ -198,12 +209,13 @@ TEST_F(SqliteLogStoreTest, ReadsFromTheTailAndAroundPositions) {
   EXPECT_EQ(in_window[1].message, "e3");
 }
 
-TEST_F(SqliteLogStoreTest, RetentionDeletesOldEvents) {
+TEST_F(LogStoreTest, RetentionDeletesOldEvents) {
   int64_t day = 86'400'000;
   logs_->Append("g", "s", {{clock_.NowMs() - 3 * day, "old"}, {clock_.NowMs(), "new"}});
   logs_->FlushBlocking();
   ASSERT_TRUE(
-      committer_->RunBlocking([](store::WriteTxn& t) { return store::SetLogRetention(t, "g", 1); })
+      txns()
+          .WriteBlocking([&](store::WriteTxn& t) { return repo().SetLogRetention(t, "g", 1); })
           .ok());
   logs_->RequestRetentionSweep();
   logs_->FlushBlocking();
@@ -211,25 +223,24 @@ TEST_F(SqliteLogStoreTest, RetentionDeletesOldEvents) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].message, "new");
   EXPECT_EQ(logs_->stats().expired_events, 1u);
-  auto reader = db_->Reader();
+  auto reader = txns().Read();
   auto g = FindLogGroup(*reader, "g");
   ASSERT_TRUE(g.ok());
   EXPECT_EQ(g->stored_bytes, 3 + 26);
 }
 
-TEST_F(SqliteLogStoreTest, BoundedQueueDropsAndSaysSo) {
+TEST_F(LogStoreTest, BoundedQueueDropsAndSaysSo) {
   // A store whose queue holds almost nothing, behind a committer that is busy.
-  logs_ = std::make_unique<SqliteLogStore>(*db_, *committer_, clock_,
-                                           LogStoreOptions{.max_queued_bytes = 100});
+  logs_ =
+      std::make_unique<LogStore>(txns(), repo(), clock_, LogStoreOptions{.max_queued_bytes = 100});
   std::promise<void> release;
   auto released = release.get_future().share();
-  committer_->Submit({{},
-                      {},
-                      [released](store::WriteTxn&) {
-                        released.wait();
-                        return Status{};
-                      },
-                      nullptr});
+  txns().Submit({{},
+                 [released](store::WriteTxn&) {
+                   released.wait();
+                   return Status{};
+                 },
+                 nullptr});
   logs_->Append("g", "s", {{1, "first"}});
   logs_->Append("g", "s", {{2, std::string(200, 'x')}});  // over the bound: dropped
   release.set_value();

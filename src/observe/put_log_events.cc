@@ -94,7 +94,7 @@ Task<Result<nlohmann::json>> PutLogEvents(LogsContext& ctx) {
   std::vector<store::NewLogEvent> accepted(std::make_move_iterator(events.begin() + too_old_end),
                                            std::make_move_iterator(events.begin() + too_new_start));
   Status s = co_await ctx.Commit([&](store::WriteTxn& t) {
-    return store::AppendLogEvents(t, *group, *stream, accepted, now, /*create=*/false);
+    return ctx.logs().AppendLogEvents(t, *group, *stream, accepted, now, /*create=*/false);
   });
   if (!s.ok()) co_return std::move(s).error();
 

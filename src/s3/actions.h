@@ -1,6 +1,6 @@
-// The S3 actions, one function each (one file each, named after the action). Each reads its
-// request from the Context, answers through it, and returns an error for the service to
-// render when it has not answered.
+// The S3 actions, one function each (one file each, named after the action), in the table of
+// s3/service.cc. Each reads its request from the Context, sets its answer there (Reply), or
+// returns an error for the pipeline to render.
 #pragma once
 
 #include "base/asio.h"
@@ -9,8 +9,6 @@
 #include "s3/dispatch.h"
 
 namespace evoke::s3 {
-
-Task<Status> RunAction(Action action, Context& ctx);
 
 Task<Status> ListBuckets(Context& ctx);
 Task<Status> CreateBucket(Context& ctx);
@@ -39,5 +37,7 @@ Task<Status> ListParts(Context& ctx);
 Task<Status> GetObjectTagging(Context& ctx);
 Task<Status> PutObjectTagging(Context& ctx);
 Task<Status> DeleteObjectTagging(Context& ctx);
+Task<Status> NotImplemented(Context& ctx);
+Task<Status> MethodNotAllowed(Context& ctx);
 
 }  // namespace evoke::s3

@@ -4,7 +4,6 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
-#include <thread>
 
 #include "base/encoding.h"
 
@@ -12,7 +11,7 @@ namespace evoke::s3 {
 namespace {
 
 constexpr size_t kReadSize = 256 * 1024;
-// Bodies from this size on are hashed on a second thread (see HashWorker).
+// Bodies from this size on are hashed on the hashing pool (see HashWorker).
 constexpr uint64_t kParallelHashThreshold = 1024 * 1024;
 
 bool ParseLength(std::string_view s, uint64_t* out) {
@@ -22,8 +21,8 @@ bool ParseLength(std::string_view s, uint64_t* out) {
 
 }  // namespace
 
-BodyReader::BodyReader(http::Exchange& exchange, const auth::Verified& auth)
-    : exchange_(exchange), auth_(auth) {}
+BodyReader::BodyReader(http::Exchange& exchange, const auth::Verified& auth, WorkerPool* hashing)
+    : exchange_(exchange), auth_(auth), hashing_(hashing) {}
 
 Status BodyReader::Prepare() {
   const http::Request& req = exchange_.request();
@@ -110,29 +109,30 @@ Status BodyReader::Prepare() {
   return {};
 }
 
-// Runs the payload's MD5 and additional checksum on a thread of its own, so that for a large
-// body they overlap with receiving, SHA-256, decoding and writing on the I/O thread. One piece
-// at a time: Submit waits (briefly, on the I/O thread) while the previous piece is hashed.
+// Runs the payload's MD5 and additional checksum on the shared hashing pool, so that for a
+// large body they overlap with receiving, SHA-256, decoding and writing on the I/O thread. One
+// piece at a time (MD5 is sequential): Submit waits (briefly, on the I/O thread) while the
+// previous piece is hashed.
 class BodyReader::HashWorker {
  public:
-  explicit HashWorker(std::function<void(std::string_view)> hash)
-      : hash_(std::move(hash)), thread_([this] { Loop(); }) {}
-  ~HashWorker() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
+  HashWorker(WorkerPool& pool, std::function<void(std::string_view)> hash)
+      : pool_(pool), hash_(std::move(hash)) {}
+  // A piece still being hashed refers to this worker: wait for it.
+  ~HashWorker() { Wait(); }
 
   // `piece` must stay valid and unchanged until the next Submit or Wait returns.
   void Submit(std::string_view piece) {
-    std::unique_lock lock(mutex_);
-    wake_.wait(lock, [&] { return !busy_; });
-    piece_ = piece;
-    busy_ = true;
-    wake_.notify_all();
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return !busy_; });
+      busy_ = true;
+    }
+    pool_.Post([this, piece] {
+      hash_(piece);
+      std::lock_guard lock(mutex_);
+      busy_ = false;
+      wake_.notify_all();
+    });
   }
   // Returns once every submitted piece is hashed.
   void Wait() {
@@ -141,27 +141,11 @@ class BodyReader::HashWorker {
   }
 
  private:
-  void Loop() {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      wake_.wait(lock, [&] { return busy_ || stopping_; });
-      if (!busy_) return;  // stopping, nothing left
-      std::string_view piece = piece_;
-      lock.unlock();
-      hash_(piece);
-      lock.lock();
-      busy_ = false;
-      wake_.notify_all();
-    }
-  }
-
+  WorkerPool& pool_;
   std::function<void(std::string_view)> hash_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::string_view piece_;  // GUARDED_BY(mutex_)
-  bool busy_ = false;       // GUARDED_BY(mutex_)
-  bool stopping_ = false;   // GUARDED_BY(mutex_)
-  std::thread thread_;      // last: starts once the rest is built
+  bool busy_ = false;  // GUARDED_BY(mutex_): a piece is on the pool
 };
 
 BodyReader::~BodyReader() = default;
@@ -170,9 +154,9 @@ Task<Result<std::string_view>> BodyReader::Next() {
   if (!raw_[0]) {
     // Sized once: resizing per read would zero-fill the whole buffer every time.
     raw_[0] = std::make_unique_for_overwrite<char[]>(kReadSize);
-    if (expected_length_ && *expected_length_ >= kParallelHashThreshold) {
+    if (hashing_ && expected_length_ && *expected_length_ >= kParallelHashThreshold) {
       raw_[1] = std::make_unique_for_overwrite<char[]>(kReadSize);
-      worker_ = std::make_unique<HashWorker>([this](std::string_view piece) {
+      worker_ = std::make_unique<HashWorker>(*hashing_, [this](std::string_view piece) {
         md5_.Update(piece);
         if (checksummer_) checksummer_->Update(piece);
       });
@@ -232,7 +216,7 @@ Task<Result<std::string>> BodyReader::ReadAll(size_t limit) {
 
 Task<Result<std::string>> ReadDocument(http::Exchange& exchange, const auth::Verified& auth,
                                        size_t limit) {
-  BodyReader body(exchange, auth);
+  BodyReader body(exchange, auth, nullptr);  // small: hashed on this thread
   Status s = body.Prepare();
   if (!s.ok()) co_return std::move(s).error();
   auto all = co_await body.ReadAll(limit);

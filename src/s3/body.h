@@ -1,7 +1,7 @@
 // BodyReader: an S3 request body, decoded (aws-chunked) and verified as it streams: the
 // signed SHA-256, chunk and trailer signatures, Content-MD5 and x-amz-checksum-*. One per
 // request, used on the request's thread; from 1 MiB on, the MD5 and checksum of the payload are
-// computed on a helper thread of the reader's own, overlapping with the rest.
+// computed on the shared hashing pool, overlapping with the rest.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include "base/asio.h"
 #include "base/hash.h"
 #include "base/result.h"
+#include "base/worker_pool.h"
 #include "http/exchange.h"
 #include "s3/checksum.h"
 
@@ -22,7 +23,8 @@ namespace evoke::s3 {
 
 class BodyReader {
  public:
-  BodyReader(http::Exchange& exchange, const auth::Verified& auth);
+  // `hashing`: the pool that hashes large bodies (none: the request's own thread does).
+  BodyReader(http::Exchange& exchange, const auth::Verified& auth, WorkerPool* hashing);
   ~BodyReader();
 
   // Checks the body's headers before any byte is read: Content-MD5 and checksum header forms
@@ -51,6 +53,7 @@ class BodyReader {
 
   http::Exchange& exchange_;
   const auth::Verified& auth_;
+  WorkerPool* hashing_;
   std::unique_ptr<auth::AwsChunkedDecoder> decoder_;
   std::optional<uint64_t> expected_length_;
   std::unique_ptr<char[]> raw_[2];  // raw bytes from the connection; [1] only with worker_

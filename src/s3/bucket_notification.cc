@@ -44,8 +44,8 @@ Status ValidateDestinations(Context& ctx, const NotificationConfig& config) {
 Task<Status> GetBucketNotificationConfiguration(Context& ctx) {
   std::optional<store::BucketRecord> bucket;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto b = store::GetBucket(*reader, ctx.target.bucket);
+    auto reader = ctx.deps.txns.Read();
+    auto b = ctx.deps.objects.GetBucket(*reader, ctx.target.bucket);
     if (!b.ok()) co_return std::move(b).error();
     bucket = std::move(*b);
   }
@@ -56,7 +56,7 @@ Task<Status> GetBucketNotificationConfiguration(Context& ctx) {
   std::string xml = bucket->notification_xml.empty()
                         ? XmlWriter("NotificationConfiguration").Finish()
                         : bucket->notification_xml;
-  co_return co_await ctx.Send(ctx.XmlResponse(std::move(xml)));
+  co_return ctx.Reply(ctx.XmlResponse(std::move(xml)));
 }
 
 Task<Status> PutBucketNotificationConfiguration(Context& ctx) {
@@ -73,10 +73,11 @@ Task<Status> PutBucketNotificationConfiguration(Context& ctx) {
   std::string canonical =
       config->rules.empty() && !config->event_bridge ? "" : RenderNotificationConfiguration(*config);
   std::string bucket = ctx.target.bucket;
-  s = co_await ctx.Commit(
-      [&](store::WriteTxn& t) { return store::SetBucketNotification(t, bucket, canonical); });
+  s = co_await ctx.Commit([&](store::WriteTxn& t) {
+    return ctx.deps.objects.SetBucketNotification(t, bucket, canonical);
+  });
   if (!s.ok()) co_return s;
-  co_return co_await ctx.Send(ctx.NewResponse());
+  co_return ctx.Reply(ctx.NewResponse());
 }
 
 }  // namespace evoke::s3

@@ -31,7 +31,7 @@ Task<Status> CompleteMultipartUpload(Context& ctx) {
 
   // Validation runs inside the commit, so a part replaced meanwhile cannot slip through.
   s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
-    auto stored = store::ListParts(t.db(), upload_id, 0, kMaxPartNumber);
+    auto stored = ctx.deps.objects.ListParts(t, upload_id, 0, kMaxPartNumber);
     if (!stored.ok()) return std::move(stored).error();
     auto assembly = AssembleParts(upload_id, *requested, *stored);
     if (!assembly.ok()) return std::move(assembly).error();
@@ -61,7 +61,7 @@ Task<Status> CompleteMultipartUpload(Context& ctx) {
       record.checksum_value = std::move(*value);
       record.checksum_type = upload->checksum_type;
     }
-    Status completed = store::CompleteUpload(t, upload_id, record);
+    Status completed = ctx.deps.objects.CompleteUpload(t, upload_id, record);
     if (!completed.ok()) return completed;
     return PublishObjectEvent(t, ctx, CreatedEvent("CompleteMultipartUpload", record));
   });
@@ -75,16 +75,17 @@ Task<Status> CompleteMultipartUpload(Context& ctx) {
     x.Element(ChecksumXmlElement(*alg), record.checksum_value);
     x.Element("ChecksumType", record.checksum_type);
   }
-  co_return co_await ctx.Send(ctx.XmlResponse(x.Finish()));
+  co_return ctx.Reply(ctx.XmlResponse(x.Finish()));
 }
 
 Task<Status> AbortMultipartUpload(Context& ctx) {
   auto upload = FindUpload(ctx);
   if (!upload.ok()) co_return std::move(upload).error();
   std::string id = upload->upload_id;
-  Status s = co_await ctx.Commit([&](store::WriteTxn& t) { return store::AbortUpload(t, id); });
+  Status s =
+      co_await ctx.Commit([&](store::WriteTxn& t) { return ctx.deps.objects.AbortUpload(t, id); });
   if (!s.ok()) co_return s;
-  co_return co_await ctx.Send(ctx.NewResponse(204));
+  co_return ctx.Reply(ctx.NewResponse(204));
 }
 
 }  // namespace evoke::s3

@@ -1,18 +1,20 @@
-// Context: what an S3 action gets for one request: the exchange, where it points, who signed
-// it, the dependencies, and helpers to answer and to commit. Lives for one request on its
-// thread.
+// Context: what an S3 action gets for one request: the exchange (to read the body from), where
+// it points, who signed it, the dependencies, and helpers to answer and to commit. Lives for one
+// request on its thread. An action never writes to the socket: it sets its answer, which the
+// pipeline renders.
 #pragma once
 
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "api/service.h"
 #include "auth/verifier.h"
 #include "base/asio.h"
 #include "http/exchange.h"
 #include "s3/names.h"
 #include "s3/service.h"
-#include "store/committer.h"
+#include "store/txn.h"
 
 namespace evoke::s3 {
 
@@ -21,22 +23,25 @@ struct Context {
   const S3Options& options;
   const S3Dependencies& deps;
   Target target;
-  auth::Verified auth;
+  const auth::Verified& auth;
   std::string request_id;
   std::string host_id;
+  api::Output answer;  // what the action answers (Reply sets it)
 
   const http::Request& req() const { return ex.request(); }
   int64_t NowMs() const { return deps.clock.NowMs(); }
-  // A response carrying x-amz-request-id and x-amz-id-2.
   http::Response NewResponse(int status = 200) const;
   http::Response XmlResponse(std::string xml, int status = 200) const;
-  Task<Status> Send(http::Response response) { return ex.Send(std::move(response)); }
-  // Runs `apply` in the committer's next batch after syncing `fds` and `dirs`; resumes when
-  // the batch has committed.
-  Task<Status> Commit(std::vector<int> fds, std::vector<std::string> dirs,
+  // Sets the answer: `response`'s status, headers and body (or, for HEAD, its Content-Length).
+  Status Reply(http::Response response);
+  // Sets the answer: the head in `response`, the body from `body`.
+  Status Reply(http::Response response, std::shared_ptr<api::BodySource> body);
+  // Makes `blobs` durable, then commits `apply`; resumes when the commit is durable. The
+  // store's errors come back as S3 spells them (NoSuchBucket, ...).
+  Task<Status> Commit(std::vector<store::BlobWriter*> blobs,
                       std::function<Status(store::WriteTxn&)> apply);
   Task<Status> Commit(std::function<Status(store::WriteTxn&)> apply) {
-    return Commit({}, {}, std::move(apply));
+    return Commit({}, std::move(apply));
   }
 };
 

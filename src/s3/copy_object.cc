@@ -94,12 +94,11 @@ Task<Status> CopyObject(Context& ctx) {
     record.checksum_value = written->checksum_base64;
     record.checksum_type = "FULL_OBJECT";
   }
-  s = co_await ctx.Commit(written->sync_fds(), written->sync_dirs(ctx.deps.blobs),
-                          [&](store::WriteTxn& t) -> Status {
-                            Status put = store::PutObject(t, record);
-                            if (!put.ok()) return put;
-                            return PublishObjectEvent(t, ctx, CreatedEvent("Copy", record));
-                          });
+  s = co_await ctx.Commit(written->blobs(), [&](store::WriteTxn& t) -> Status {
+    Status put = ctx.deps.objects.PutObject(t, record);
+    if (!put.ok()) return put;
+    return PublishObjectEvent(t, ctx, CreatedEvent("Copy", record));
+  });
   if (!s.ok()) co_return s;
   if (written->blob) written->blob->Keep();
 
@@ -109,7 +108,7 @@ Task<Status> CopyObject(Context& ctx) {
     x.Element("ChecksumType", "FULL_OBJECT");
     x.Element(ChecksumXmlElement(*checksum), record.checksum_value);
   }
-  co_return co_await ctx.Send(ctx.XmlResponse(x.Finish()));
+  co_return ctx.Reply(ctx.XmlResponse(x.Finish()));
 }
 
 }  // namespace evoke::s3

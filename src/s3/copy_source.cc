@@ -60,7 +60,7 @@ Task<Result<WrittenBody>> CopyIntoBlob(Context& ctx, const OpenedObject& source,
     if (!out.blob) {
       auto w = ctx.deps.blobs.Create();
       if (!w.ok()) co_return std::move(w).error();
-      out.blob.emplace(std::move(*w));
+      out.blob = std::move(*w);
     }
     chunk.clear();
     uint64_t take = std::min(left, kCopyChunk);

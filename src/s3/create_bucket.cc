@@ -45,7 +45,8 @@ Task<Status> CreateBucket(Context& ctx) {
   }
 
   store::BucketRecord record{name, ctx.NowMs(), region, ""};
-  s = co_await ctx.Commit([&](store::WriteTxn& t) { return store::CreateBucket(t, record); });
+  s = co_await ctx.Commit(
+      [&](store::WriteTxn& t) { return ctx.deps.objects.CreateBucket(t, record); });
   // "For legacy compatibility, if you re-create an existing bucket that you already own in the
   // North Virginia Region, Amazon S3 returns 200 OK"; every other region says
   // BucketAlreadyOwnedByYou.
@@ -54,7 +55,7 @@ Task<Status> CreateBucket(Context& ctx) {
   if (!s.ok() && !legacy_recreate) co_return s;
   http::Response r = ctx.NewResponse();
   r.headers.Add("Location", "/" + name);
-  co_return co_await ctx.Send(std::move(r));
+  co_return ctx.Reply(std::move(r));
 }
 
 }  // namespace evoke::s3

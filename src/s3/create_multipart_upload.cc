@@ -54,7 +54,8 @@ Task<Status> CreateMultipartUpload(Context& ctx) {
   upload.initiated_ms = ctx.NowMs();
   upload.headers = std::move(*headers);
   upload.storage_class = std::move(*storage_class);
-  s = co_await ctx.Commit([&](store::WriteTxn& t) { return store::CreateUpload(t, upload); });
+  s = co_await ctx.Commit(
+      [&](store::WriteTxn& t) { return ctx.deps.objects.CreateUpload(t, upload); });
   if (!s.ok()) co_return s;
 
   XmlWriter x("InitiateMultipartUploadResult");
@@ -64,7 +65,7 @@ Task<Status> CreateMultipartUpload(Context& ctx) {
     r.headers.Add("x-amz-checksum-algorithm", upload.checksum_algorithm);
     r.headers.Add("x-amz-checksum-type", upload.checksum_type);
   }
-  co_return co_await ctx.Send(std::move(r));
+  co_return ctx.Reply(std::move(r));
 }
 
 }  // namespace evoke::s3

@@ -6,9 +6,10 @@ namespace evoke::s3 {
 
 Task<Status> DeleteBucket(Context& ctx) {
   std::string name = ctx.target.bucket;
-  Status s = co_await ctx.Commit([&](store::WriteTxn& t) { return store::DeleteBucket(t, name); });
+  Status s = co_await ctx.Commit(
+      [&](store::WriteTxn& t) { return ctx.deps.objects.DeleteBucket(t, name); });
   if (!s.ok()) co_return s;
-  co_return co_await ctx.Send(ctx.NewResponse(204));
+  co_return ctx.Reply(ctx.NewResponse(204));
 }
 
 }  // namespace evoke::s3

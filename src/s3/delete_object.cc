@@ -11,13 +11,13 @@ Task<Status> DeleteObject(Context& ctx) {
   if (!s.ok()) co_return s;
   std::string bucket = ctx.target.bucket, key = ctx.target.key;
   s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
-    auto r = store::DeleteObject(t, bucket, key);
+    auto r = ctx.deps.objects.DeleteObject(t, bucket, key);
     if (!r.ok()) return std::move(r).error();
     if (!*r) return {};  // nothing was removed, so nothing to tell
     return PublishObjectEvent(t, ctx, RemovedEvent(bucket, key, ctx.NowMs()));
   });
   if (!s.ok()) co_return s;
-  co_return co_await ctx.Send(ctx.NewResponse(204));
+  co_return ctx.Reply(ctx.NewResponse(204));
 }
 
 }  // namespace evoke::s3

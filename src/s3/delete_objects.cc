@@ -75,7 +75,7 @@ Task<Status> DeleteObjects(Context& ctx) {
         results[i] = valid;
         continue;
       }
-      auto r = store::DeleteObject(t, bucket, request->keys[i]);
+      auto r = ctx.deps.objects.DeleteObject(t, bucket, request->keys[i]);
       if (!r.ok()) {
         if (r.error().code == "NoSuchBucket") return std::move(r).error();
         results[i] = std::move(r).error();
@@ -98,7 +98,7 @@ Task<Status> DeleteObjects(Context& ctx) {
       x.Element("Message", results[i].error().message).Close("Error");
     }
   }
-  co_return co_await ctx.Send(ctx.XmlResponse(x.Finish()));
+  co_return ctx.Reply(ctx.XmlResponse(x.Finish()));
 }
 
 }  // namespace evoke::s3

@@ -48,13 +48,16 @@ constexpr std::array kRoutes = {
 };
 
 // Sub-resources S3 defines that evoke does not implement yet: NotImplemented, not a silent
-// fall-through to a different action.
-constexpr std::array<std::string_view, 27> kUnsupported = {
-    "accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering",
-    "inventory", "legal-hold", "lifecycle", "logging", "metadataTable", "metrics", "object-lock",
-    "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "replication",
-    "requestPayment", "restore", "retention", "select", "session", "tagging", "torrent",
-    "website"};
+// fall-through to a different action (DELETE ?metadataConfiguration must not delete the bucket,
+// PUT ?renameObject must not overwrite the object). Every sub-resource of botocore's S3 model is
+// either here or routed (tests/e2e/test_boto3_models.py checks both botocore versions).
+constexpr std::array<std::string_view, 32> kUnsupported = {
+    "abac", "accelerate", "acl", "analytics", "attributes", "cors", "encryption",
+    "intelligent-tiering", "inventory", "legal-hold", "lifecycle", "logging",
+    "metadataConfiguration", "metadataInventoryTable", "metadataJournalTable", "metadataTable",
+    "metrics", "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
+    "renameObject", "replication", "requestPayment", "restore", "retention", "select", "session",
+    "tagging", "torrent", "website"};
 
 bool Matches(const Route& r, std::string_view method, Level level, const http::Query& q,
              const http::Headers& h) {

@@ -5,14 +5,12 @@
 #include <utility>
 
 #include "base/encoding.h"
+#include "store/errors.h"
 
 namespace evoke::s3 {
 namespace {
 
-struct ErrorEntry {
-  std::string_view code;
-  int status;
-};
+using ErrorEntry = ErrorStatusEntry;
 
 // Sorted by code for binary search (checked by a unit test).
 constexpr std::array kErrors = {
@@ -77,44 +75,42 @@ const ErrorEntry* Find(std::string_view code) {
 
 }  // namespace
 
+std::span<const ErrorStatusEntry> ErrorStatuses() { return kErrors; }
+
 int StatusForError(std::string_view code) {
   const ErrorEntry* e = Find(code);
   return e ? e->status : 500;
 }
 
-bool IsKnownError(std::string_view code) { return Find(code) != nullptr; }
+Error NoSuchUpload(std::string_view upload_id) {
+  return MakeError("NoSuchUpload",
+                   "The specified upload does not exist. The upload ID may be invalid, or the "
+                   "upload may have been aborted or completed.")
+      .With("UploadId", std::string(upload_id));
+}
 
-std::string RenderErrorXml(const Error& error, std::string_view resource,
-                           std::string_view request_id, std::string_view host_id) {
-  // Unknown codes (internal failures) go out as InternalError; their text stays in the log.
-  bool known = IsKnownError(error.code);
-  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>";
-  AppendXmlEscaped(x, known ? error.code : "InternalError");
-  x += "</Code><Message>";
-  AppendXmlEscaped(x, known ? error.message : "We encountered an internal error. Please try again.");
-  x += "</Message>";
-  if (known) {
-    for (const auto& [name, value] : error.details) {
-      x += '<';
-      x += name;
-      x += '>';
-      AppendXmlEscaped(x, value);
-      x += "</";
-      x += name;
-      x += '>';
-    }
+Error S3Error(Error error) {
+  using store::Is;
+  const std::string name = store::NameOf(error);
+  if (Is(error, store::kNotFound, "bucket")) {
+    return MakeError("NoSuchBucket", "The specified bucket does not exist")
+        .With("BucketName", name);
   }
-  if (!resource.empty()) {
-    x += "<Resource>";
-    AppendXmlEscaped(x, resource);
-    x += "</Resource>";
+  if (Is(error, store::kNotFound, "object")) {
+    return MakeError("NoSuchKey", "The specified key does not exist.").With("Key", name);
   }
-  x += "<RequestId>";
-  AppendXmlEscaped(x, request_id);
-  x += "</RequestId><HostId>";
-  AppendXmlEscaped(x, host_id);
-  x += "</HostId></Error>";
-  return x;
+  if (Is(error, store::kNotFound, "upload")) return NoSuchUpload(name);
+  if (Is(error, store::kAlreadyExists, "bucket")) {
+    return MakeError("BucketAlreadyOwnedByYou",
+                     "Your previous request to create the named bucket succeeded and you already "
+                     "own it.")
+        .With("BucketName", name);
+  }
+  if (Is(error, store::kNotEmpty, "bucket")) {
+    return MakeError("BucketNotEmpty", "The bucket you tried to delete is not empty")
+        .With("BucketName", name);
+  }
+  return error;
 }
 
 }  // namespace evoke::s3

@@ -1,7 +1,8 @@
-// The S3 error table: every error code S3 answers with, its HTTP status, and the XML error
-// document. Codes are spelled as AWS spells them.
+// The S3 error table: every error code S3 answers with and its HTTP status (the pipeline renders
+// S3's XML error document, api/xml_codec.h). Codes are spelled as AWS spells them.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -9,12 +10,19 @@
 
 namespace evoke::s3 {
 
+// Every error code S3 answers with and its HTTP status.
+struct ErrorStatusEntry {
+  std::string_view code;
+  int status;
+};
+std::span<const ErrorStatusEntry> ErrorStatuses();
 // HTTP status for an S3 error code; 500 for codes not in the table.
 int StatusForError(std::string_view code);
-bool IsKnownError(std::string_view code);
 
-// <Error><Code/><Message/>[details]<Resource/><RequestId/><HostId/></Error>
-std::string RenderErrorXml(const Error& error, std::string_view resource,
-                           std::string_view request_id, std::string_view host_id);
+// The store's errors (store/errors.h) as S3 spells them: NoSuchBucket, NoSuchKey, NoSuchUpload,
+// BucketAlreadyOwnedByYou, BucketNotEmpty; others unchanged.
+Error S3Error(Error error);
+// NoSuchUpload, with S3's message.
+Error NoSuchUpload(std::string_view upload_id);
 
 }  // namespace evoke::s3

@@ -11,8 +11,8 @@ namespace evoke::s3 {
 Task<Status> GetBucketLocation(Context& ctx) {
   std::optional<store::BucketRecord> bucket;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto b = store::GetBucket(*reader, ctx.target.bucket);
+    auto reader = ctx.deps.txns.Read();
+    auto b = ctx.deps.objects.GetBucket(*reader, ctx.target.bucket);
     if (!b.ok()) co_return std::move(b).error();
     bucket = std::move(*b);
   }
@@ -25,13 +25,13 @@ Task<Status> GetBucketLocation(Context& ctx) {
                      std::string(kS3Namespace) + "\">" +
                      (bucket->region == "us-east-1" ? "" : XmlEscape(bucket->region)) +
                      "</LocationConstraint>";
-  co_return co_await ctx.Send(ctx.XmlResponse(std::move(body)));
+  co_return ctx.Reply(ctx.XmlResponse(std::move(body)));
 }
 
 Task<Status> GetBucketVersioning(Context& ctx) {
   Status s = CheckBucketExists(ctx, ctx.target.bucket);
   if (!s.ok()) co_return s;
-  co_return co_await ctx.Send(ctx.XmlResponse(XmlWriter("VersioningConfiguration").Finish()));
+  co_return ctx.Reply(ctx.XmlResponse(XmlWriter("VersioningConfiguration").Finish()));
 }
 
 }  // namespace evoke::s3

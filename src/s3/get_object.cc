@@ -14,7 +14,28 @@ namespace {
 
 // Bodies up to this size go out in one write with the head; larger ones stream.
 constexpr uint64_t kInlineBody = 1024 * 1024;
-constexpr uint64_t kStreamChunk = 1024 * 1024;
+
+// A byte range of an opened object, read piece by piece as the pipeline sends it. The object's
+// blobs stay open, so an overwrite meanwhile does not change what is sent.
+class ObjectBody final : public api::BodySource {
+ public:
+  ObjectBody(OpenedObject object, uint64_t offset, uint64_t length)
+      : object_(std::move(object)), offset_(offset), length_(length) {}
+  uint64_t size() const override { return length_; }
+  Result<size_t> Read(char* out, size_t n) override {
+    n = static_cast<size_t>(std::min<uint64_t>(n, length_ - sent_));
+    Status s = ReadObjectBytes(object_, offset_ + sent_, n, out);
+    if (!s.ok()) return std::move(s).error();
+    sent_ += n;
+    return n;
+  }
+
+ private:
+  OpenedObject object_;
+  uint64_t offset_;
+  uint64_t length_;
+  uint64_t sent_ = 0;
+};
 
 constexpr std::pair<std::string_view, std::string_view> kOverrides[] = {
     {"response-content-type", "Content-Type"},
@@ -55,7 +76,7 @@ Task<Status> ServeObject(Context& ctx, bool head) {
       http::Response r = ctx.NewResponse(304);
       r.headers.Add("ETag", QuoteEtag(o.etag));
       r.headers.Add("Last-Modified", FormatHttpDate(o.modified_ms / 1000));
-      co_return co_await ctx.Send(std::move(r));
+      co_return ctx.Reply(std::move(r));
     }
     case Precondition::kProceed: break;
   }
@@ -118,28 +139,10 @@ Task<Status> ServeObject(Context& ctx, bool head) {
       Status s = ReadObjectBytes(*opened, range.first, length, r.body);
       if (!s.ok()) co_return s;
     }
-    co_return co_await ctx.Send(std::move(r));
+    co_return ctx.Reply(std::move(r));
   }
-  Status s = co_await ctx.ex.SendHead(r);
-  if (!s.ok()) co_return Status{};  // the client went away; nothing more to say
-  std::string chunk;
-  uint64_t offset = range.first;
-  uint64_t left = length;
-  while (left > 0) {
-    chunk.clear();
-    uint64_t take = std::min(left, kStreamChunk);
-    s = ReadObjectBytes(*opened, offset, take, chunk);
-    if (!s.ok()) {
-      // The head is out: all that is left is to cut the connection short.
-      ctx.ex.CloseAfterResponse();
-      co_return Status{};
-    }
-    s = co_await ctx.ex.SendBody(chunk);
-    if (!s.ok()) co_return Status{};
-    offset += take;
-    left -= take;
-  }
-  co_return Status{};
+  co_return ctx.Reply(std::move(r), std::make_shared<ObjectBody>(std::move(*opened), range.first,
+                                                                 length));
 }
 
 }  // namespace

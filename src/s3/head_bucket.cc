@@ -7,8 +7,8 @@ namespace evoke::s3 {
 Task<Status> HeadBucket(Context& ctx) {
   std::optional<store::BucketRecord> bucket;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto b = store::GetBucket(*reader, ctx.target.bucket);
+    auto reader = ctx.deps.txns.Read();
+    auto b = ctx.deps.objects.GetBucket(*reader, ctx.target.bucket);
     if (!b.ok()) co_return std::move(b).error();
     bucket = std::move(*b);
   }
@@ -19,7 +19,7 @@ Task<Status> HeadBucket(Context& ctx) {
   http::Response r = ctx.NewResponse();
   r.headers.Add("x-amz-bucket-region", bucket->region);
   r.headers.Add("x-amz-access-point-alias", "false");
-  co_return co_await ctx.Send(std::move(r));
+  co_return ctx.Reply(std::move(r));
 }
 
 }  // namespace evoke::s3

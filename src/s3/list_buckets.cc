@@ -28,8 +28,8 @@ Task<Status> ListBuckets(Context& ctx) {
   }
   std::vector<store::BucketRecord> buckets;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto all = store::ListBuckets(*reader);
+    auto reader = ctx.deps.txns.Read();
+    auto all = ctx.deps.objects.ListBuckets(*reader);
     if (!all.ok()) co_return std::move(all).error();
     buckets = std::move(*all);
   }
@@ -53,7 +53,7 @@ Task<Status> ListBuckets(Context& ctx) {
   x.Close("Buckets");
   if (truncated) x.Element("ContinuationToken", Base64Encode(last));
   if (!prefix.empty()) x.Element("Prefix", prefix);
-  co_return co_await ctx.Send(ctx.XmlResponse(x.Finish()));
+  co_return ctx.Reply(ctx.XmlResponse(x.Finish()));
 }
 
 }  // namespace evoke::s3

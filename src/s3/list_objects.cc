@@ -54,8 +54,8 @@ std::string ResumeAfter(const CommonParams& p, const std::string& marker) {
 }
 
 Result<ListPage> Walk(Context& ctx, const CommonParams& p, std::string after) {
-  auto reader = ctx.deps.db.Reader();
-  auto bucket = store::GetBucket(*reader, ctx.target.bucket);
+  auto reader = ctx.deps.txns.Read();
+  auto bucket = ctx.deps.objects.GetBucket(*reader, ctx.target.bucket);
   if (!bucket.ok()) return std::move(bucket).error();
   if (!bucket->has_value()) {
     return MakeError("NoSuchBucket", "The specified bucket does not exist")
@@ -63,7 +63,7 @@ Result<ListPage> Walk(Context& ctx, const CommonParams& p, std::string after) {
   }
   ListQuery q{p.prefix, p.delimiter, std::move(after), p.max_keys};
   return ListObjectsPage(q, [&](std::string_view from, size_t limit) {
-    return store::ListObjects(*reader, ctx.target.bucket, p.prefix, from, limit);
+    return ctx.deps.objects.ListObjects(*reader, ctx.target.bucket, p.prefix, from, limit);
   });
 }
 
@@ -123,7 +123,7 @@ Task<Status> ListObjects(Context& ctx) {
     x.Close("Contents");
   }
   WriteTail(x, *page, *p, enc);
-  co_return co_await ctx.Send(ctx.XmlResponse(x.Finish()));
+  co_return ctx.Reply(ctx.XmlResponse(x.Finish()));
 }
 
 Task<Status> ListObjectsV2(Context& ctx) {
@@ -166,7 +166,7 @@ Task<Status> ListObjectsV2(Context& ctx) {
     x.Close("Contents");
   }
   WriteTail(x, *page, *p, enc);
-  co_return co_await ctx.Send(ctx.XmlResponse(x.Finish()));
+  co_return ctx.Reply(ctx.XmlResponse(x.Finish()));
 }
 
 Task<Status> ListObjectVersions(Context& ctx) {
@@ -202,7 +202,7 @@ Task<Status> ListObjectVersions(Context& ctx) {
     x.Close("Version");
   }
   WriteTail(x, *page, *p, enc);
-  co_return co_await ctx.Send(ctx.XmlResponse(x.Finish()));
+  co_return ctx.Reply(ctx.XmlResponse(x.Finish()));
 }
 
 }  // namespace evoke::s3

@@ -47,9 +47,9 @@ Task<Status> ListParts(Context& ctx) {
   if (!marker.ok()) co_return std::move(marker).error();
   std::vector<store::PartRecord> parts;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto got = store::ListParts(*reader, upload->upload_id, static_cast<int>(*marker),
-                                static_cast<size_t>(*max_parts) + 1);
+    auto reader = ctx.deps.txns.Read();
+    auto got = ctx.deps.objects.ListParts(*reader, upload->upload_id, static_cast<int>(*marker),
+                                          static_cast<size_t>(*max_parts) + 1);
     if (!got.ok()) co_return std::move(got).error();
     parts = std::move(*got);
   }
@@ -75,7 +75,7 @@ Task<Status> ListParts(Context& ctx) {
     x.Element("ChecksumAlgorithm", upload->checksum_algorithm);
     x.Element("ChecksumType", upload->checksum_type);
   }
-  co_return co_await ctx.Send(ctx.XmlResponse(x.Finish()));
+  co_return ctx.Reply(ctx.XmlResponse(x.Finish()));
 }
 
 Task<Status> ListMultipartUploads(Context& ctx) {
@@ -95,8 +95,9 @@ Task<Status> ListMultipartUploads(Context& ctx) {
 
   std::vector<store::UploadRecord> uploads;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto got = store::ListUploads(*reader, ctx.target.bucket, prefix, key_marker, id_floor, 100000);
+    auto reader = ctx.deps.txns.Read();
+    auto got = ctx.deps.objects.ListUploads(*reader, ctx.target.bucket, prefix, key_marker,
+                                            id_floor, 100000);
     if (!got.ok()) co_return std::move(got).error();
     uploads = std::move(*got);
   }
@@ -146,7 +147,7 @@ Task<Status> ListMultipartUploads(Context& ctx) {
   }
   for (const auto& cp : prefixes) x.Open("CommonPrefixes").Element("Prefix", enc(cp)).Close("CommonPrefixes");
   if (url) x.Element("EncodingType", "url");
-  co_return co_await ctx.Send(ctx.XmlResponse(x.Finish()));
+  co_return ctx.Reply(ctx.XmlResponse(x.Finish()));
 }
 
 }  // namespace evoke::s3

@@ -80,23 +80,32 @@ ObjectEvent RemovedEvent(std::string_view bucket, std::string_view key, int64_t 
 }
 
 Status PublishObjectEvent(store::WriteTxn& t, const Context& ctx, const ObjectEvent& event) {
-  NotificationSink* sink = ctx.deps.notifications;
+  EventOrigin origin;
+  origin.principal_id = ctx.auth.principal.anonymous ? "ANONYMOUS_PRINCIPAL"
+                                                     : "AWS:" + ctx.auth.principal.access_key_id;
+  origin.source_ip = ctx.req().remote_address;
+  origin.request_id = ctx.request_id;
+  origin.host_id = ctx.host_id;
+  return PublishObjectEvent(t, ctx.options, ctx.deps, origin, event);
+}
+
+Status PublishObjectEvent(store::WriteTxn& t, const S3Options& options, const S3Dependencies& deps,
+                          const EventOrigin& origin, const ObjectEvent& event) {
+  NotificationSink* sink = deps.notifications;
   if (!sink) return {};
-  auto bucket = store::GetBucket(t.db(), event.bucket);
+  auto bucket = deps.objects.GetBucket(t, event.bucket);
   if (!bucket.ok()) return std::move(bucket).error();
   if (!*bucket || (*bucket)->notification_xml.empty()) return {};
   auto config = ParseNotificationConfiguration((*bucket)->notification_xml);
   if (!config.ok()) return {};  // stored documents were validated; nothing to send
   const std::string event_name = "s3:" + event.name;
   EventRecordFields fields;
-  fields.region = ctx.options.region;
-  fields.principal_id = ctx.auth.principal.anonymous
-                            ? "ANONYMOUS_PRINCIPAL"
-                            : "AWS:" + ctx.auth.principal.access_key_id;
-  fields.source_ip = ctx.req().remote_address;
-  fields.request_id = ctx.request_id;
-  fields.host_id = ctx.host_id;
-  fields.owner_id = ctx.options.owner_id;
+  fields.region = options.region;
+  fields.principal_id = origin.principal_id;
+  fields.source_ip = origin.source_ip;
+  fields.request_id = origin.request_id;
+  fields.host_id = origin.host_id;
+  fields.owner_id = options.owner_id;
   std::string sequencer;
   for (const NotificationRule& rule : config->rules) {
     if (rule.kind != NotificationRule::Kind::kLambda) continue;  // no SNS or SQS in evoke

@@ -8,12 +8,17 @@
 #include <string_view>
 
 #include "base/result.h"
-#include "store/committer.h"
-#include "store/objects.h"
+#include "store/txn.h"
+
+namespace evoke::store {
+struct ObjectRecord;
+}
 
 namespace evoke::s3 {
 
 struct Context;
+struct S3Options;
+struct S3Dependencies;
 
 // Where notifications go: implemented by the events module, wired by the app.
 class NotificationSink {
@@ -42,9 +47,20 @@ struct ObjectEvent {
 ObjectEvent CreatedEvent(std::string_view how, const store::ObjectRecord& object);
 ObjectEvent RemovedEvent(std::string_view bucket, std::string_view key, int64_t time_ms);
 
+// Who caused an event, as its record names them.
+struct EventOrigin {
+  std::string principal_id;  // "AWS:<access key id>" or "ANONYMOUS_PRINCIPAL"
+  std::string source_ip;
+  std::string request_id;
+  std::string host_id;
+};
+
 // Inside the write's transaction: reads the bucket's notification configuration (in that
 // transaction, so a concurrent change cannot be half-seen) and hands one event document to the
 // sink for every Lambda rule that matches. Does nothing when the bucket has no rules.
+Status PublishObjectEvent(store::WriteTxn& t, const S3Options& options, const S3Dependencies& deps,
+                          const EventOrigin& origin, const ObjectEvent& event);
+// The same for the event of an S3 request.
 Status PublishObjectEvent(store::WriteTxn& t, const Context& ctx, const ObjectEvent& event);
 
 // One S3 event record as AWS writes it (eventVersion 2.1, URL-encoded key, ...). Pure; for tests.

@@ -5,6 +5,7 @@
 #include "base/time_format.h"
 #include "s3/tagging.h"
 #include "s3/xml.h"
+#include "store/errors.h"
 
 namespace evoke::s3 {
 namespace {
@@ -99,8 +100,8 @@ void AddObjectHeaders(http::Response& r, const store::ObjectRecord& o) {
 std::string FormatS3Time(int64_t ms) { return FormatIso8601Ms(ms / 1000 * 1000); }
 
 Status CheckBucketExists(Context& ctx, std::string_view bucket) {
-  auto reader = ctx.deps.db.Reader();
-  auto b = store::GetBucket(*reader, bucket);
+  auto reader = ctx.deps.txns.Read();
+  auto b = ctx.deps.objects.GetBucket(*reader, bucket);
   if (!b.ok()) return std::move(b).error();
   if (!b->has_value()) {
     return MakeError("NoSuchBucket", "The specified bucket does not exist")
@@ -113,11 +114,11 @@ Result<OpenedObject> OpenObject(Context& ctx, std::string_view bucket, std::stri
   for (int attempt = 0; attempt < 5; ++attempt) {
     std::optional<store::ObjectRecord> record;
     {
-      auto reader = ctx.deps.db.Reader();
-      auto o = store::GetObject(*reader, bucket, key);
+      auto reader = ctx.deps.txns.Read();
+      auto o = ctx.deps.objects.GetObject(*reader, bucket, key);
       if (!o.ok()) return std::move(o).error();
       if (!o->has_value()) {
-        auto b = store::GetBucket(*reader, bucket);
+        auto b = ctx.deps.objects.GetBucket(*reader, bucket);
         if (!b.ok()) return std::move(b).error();
         if (!b->has_value()) {
           return MakeError("NoSuchBucket", "The specified bucket does not exist")
@@ -133,7 +134,7 @@ Result<OpenedObject> OpenObject(Context& ctx, std::string_view bucket, std::stri
     for (const auto& seg : record->segments) {
       auto f = ctx.deps.blobs.Open(seg.blob);
       if (!f.ok()) {
-        if (f.error().code == "NoSuchBlob") {
+        if (store::Is(f.error(), store::kNotFound, "blob")) {
           lost_race = true;
           break;
         }
@@ -148,13 +149,12 @@ Result<OpenedObject> OpenObject(Context& ctx, std::string_view bucket, std::stri
   return MakeError("InternalError", "the object kept changing while it was being read");
 }
 
-Status ReadObjectBytes(const OpenedObject& object, uint64_t offset, uint64_t length,
-                       std::string& out) {
+Status ReadObjectBytes(const OpenedObject& object, uint64_t offset, uint64_t length, char* out) {
   if (const std::string& body = object.record.inline_body; !body.empty()) {
     if (offset > body.size() || length > body.size() - offset) {
       return MakeError("InternalError", "read past the end of the object");
     }
-    out.append(body, offset, length);
+    body.copy(out, length, offset);
     return {};
   }
   uint64_t seg_start = 0;
@@ -164,11 +164,10 @@ Status ReadObjectBytes(const OpenedObject& object, uint64_t offset, uint64_t len
     if (offset < seg_end) {
       uint64_t within = offset - seg_start;
       uint64_t take = std::min(length, seg_size - within);
-      size_t old = out.size();
-      out.resize(old + take);
-      auto got = object.files[i].ReadAt(out.data() + old, take, within);
+      auto got = object.files[i]->ReadAt(out, take, within);
       if (!got.ok()) return std::move(got).error();
       if (*got != take) return MakeError("InternalError", "a stored blob is shorter than recorded");
+      out += take;
       offset += take;
       length -= take;
     }
@@ -178,12 +177,17 @@ Status ReadObjectBytes(const OpenedObject& object, uint64_t offset, uint64_t len
   return {};
 }
 
-std::vector<int> WrittenBody::sync_fds() const {
-  return blob ? std::vector<int>{blob->fd()} : std::vector<int>{};
+Status ReadObjectBytes(const OpenedObject& object, uint64_t offset, uint64_t length,
+                       std::string& out) {
+  size_t old = out.size();
+  out.resize(old + length);
+  Status s = ReadObjectBytes(object, offset, length, out.data() + old);
+  if (!s.ok()) out.resize(old);
+  return s;
 }
 
-std::vector<std::string> WrittenBody::sync_dirs(const store::BlobStore& blobs) const {
-  return blob ? std::vector<std::string>{blobs.DirOf(blob->id())} : std::vector<std::string>{};
+std::vector<store::BlobWriter*> WrittenBody::blobs() const {
+  return blob ? std::vector<store::BlobWriter*>{blob.get()} : std::vector<store::BlobWriter*>{};
 }
 
 std::vector<store::Segment> WrittenBody::segments() const {
@@ -211,7 +215,7 @@ Task<Result<WrittenBody>> WriteBody(Context& ctx, BodyReader& body, bool may_inl
     if (!out.blob) {
       auto w = ctx.deps.blobs.Create();
       if (!w.ok()) co_return std::move(w).error();
-      out.blob.emplace(std::move(*w));
+      out.blob = std::move(*w);
     }
     Status s = out.blob->Write(*piece);
     if (!s.ok()) co_return std::move(s).error();

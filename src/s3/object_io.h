@@ -14,7 +14,7 @@
 #include "http/message.h"
 #include "s3/body.h"
 #include "s3/context.h"
-#include "store/blobs.h"
+#include "store/blob_store.h"
 #include "store/objects.h"
 
 namespace evoke::s3 {
@@ -38,13 +38,15 @@ Status CheckBucketExists(Context& ctx, std::string_view bucket);
 
 struct OpenedObject {
   store::ObjectRecord record;
-  std::vector<store::File> files;  // one per segment
+  std::vector<std::unique_ptr<store::BlobReader>> files;  // one per segment
 };
 // NoSuchKey / NoSuchBucket. Retries when an overwrite removed a blob between the lookup and
 // the open, so the files always belong to one version of the object.
 Result<OpenedObject> OpenObject(Context& ctx, std::string_view bucket, std::string_view key);
 // Appends `length` bytes of the object from `offset` to `out`.
 Status ReadObjectBytes(const OpenedObject& object, uint64_t offset, uint64_t length, std::string& out);
+// Writes `length` bytes of the object from `offset` to `out`.
+Status ReadObjectBytes(const OpenedObject& object, uint64_t offset, uint64_t length, char* out);
 
 // Bodies up to this size may be kept in the object's row instead of a blob file of their own:
 // one journal commit for a batch of small PUTs rather than a file creation and sync for each.
@@ -53,14 +55,14 @@ inline constexpr uint64_t kMaxInlineBodySize = 64 * 1024;
 // A body written to a new blob (none for an empty body) or kept in memory to be stored inline,
 // verified.
 struct WrittenBody {
-  std::optional<store::BlobWriter> blob;
+  std::unique_ptr<store::BlobWriter> blob;
   std::string inline_body;
   uint64_t size = 0;
   std::string md5_hex;
   std::optional<ChecksumAlgorithm> checksum_algorithm;
   std::string checksum_base64;
-  std::vector<int> sync_fds() const;
-  std::vector<std::string> sync_dirs(const store::BlobStore& blobs) const;
+  // What the commit that names the body must make durable first.
+  std::vector<store::BlobWriter*> blobs() const;
   std::vector<store::Segment> segments() const;
 };
 // `may_inline`: a body announced (Content-Length or x-amz-decoded-content-length) at no more

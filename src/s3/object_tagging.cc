@@ -14,8 +14,8 @@ namespace {
 Task<Status> ReplaceTags(Context& ctx, const TagSet& tags) {
   std::string bucket = ctx.target.bucket, key = ctx.target.key;
   co_return co_await ctx.Commit([&](store::WriteTxn& t) {
-    return store::UpdateObjectHeaders(t, bucket, key,
-                                      [&](store::HeaderList& h) { SetTags(h, tags); });
+    return ctx.deps.objects.UpdateObjectHeaders(t, bucket, key,
+                                                [&](store::HeaderList& h) { SetTags(h, tags); });
   });
 }
 
@@ -26,8 +26,8 @@ Task<Status> GetObjectTagging(Context& ctx) {
   if (!s.ok()) co_return s;
   TagSet tags;
   {
-    auto reader = ctx.deps.db.Reader();
-    auto object = store::GetObject(*reader, ctx.target.bucket, ctx.target.key);
+    auto reader = ctx.deps.txns.Read();
+    auto object = ctx.deps.objects.GetObject(*reader, ctx.target.bucket, ctx.target.key);
     if (!object.ok()) co_return std::move(object).error();
     if (!object->has_value()) {
       Status bucket = CheckBucketExists(ctx, ctx.target.bucket);
@@ -37,7 +37,7 @@ Task<Status> GetObjectTagging(Context& ctx) {
     }
     tags = TagsOf((*object)->headers);
   }
-  co_return co_await ctx.Send(ctx.XmlResponse(TaggingXml(tags)));
+  co_return ctx.Reply(ctx.XmlResponse(TaggingXml(tags)));
 }
 
 Task<Status> PutObjectTagging(Context& ctx) {
@@ -49,7 +49,7 @@ Task<Status> PutObjectTagging(Context& ctx) {
   if (!tags.ok()) co_return std::move(tags).error();
   s = co_await ReplaceTags(ctx, *tags);
   if (!s.ok()) co_return s;
-  co_return co_await ctx.Send(ctx.NewResponse());
+  co_return ctx.Reply(ctx.NewResponse());
 }
 
 Task<Status> DeleteObjectTagging(Context& ctx) {
@@ -57,7 +57,7 @@ Task<Status> DeleteObjectTagging(Context& ctx) {
   if (!s.ok()) co_return s;
   s = co_await ReplaceTags(ctx, {});
   if (!s.ok()) co_return s;
-  co_return co_await ctx.Send(ctx.NewResponse(204));
+  co_return ctx.Reply(ctx.NewResponse(204));
 }
 
 }  // namespace evoke::s3

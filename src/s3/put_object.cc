@@ -20,7 +20,7 @@ Task<Status> PutObject(Context& ctx) {
   if (!req.content_length && !req.chunked) {
     co_return MakeError("MissingContentLength", "You must provide the Content-Length HTTP header.");
   }
-  BodyReader body(ctx.ex, ctx.auth);
+  BodyReader body(ctx.ex, ctx.auth, ctx.deps.hashing);
   s = body.Prepare();
   if (!s.ok()) co_return s;
   if (body.expected_length() && *body.expected_length() > kMaxSinglePutSize) {
@@ -50,12 +50,11 @@ Task<Status> PutObject(Context& ctx) {
     record.checksum_value = written->checksum_base64;
     record.checksum_type = "FULL_OBJECT";
   }
-  s = co_await ctx.Commit(written->sync_fds(), written->sync_dirs(ctx.deps.blobs),
-                          [&](store::WriteTxn& t) -> Status {
-                            Status put = store::PutObject(t, record);
-                            if (!put.ok()) return put;
-                            return PublishObjectEvent(t, ctx, CreatedEvent("Put", record));
-                          });
+  s = co_await ctx.Commit(written->blobs(), [&](store::WriteTxn& t) -> Status {
+    Status put = ctx.deps.objects.PutObject(t, record);
+    if (!put.ok()) return put;
+    return PublishObjectEvent(t, ctx, CreatedEvent("Put", record));
+  });
   if (!s.ok()) co_return s;
   if (written->blob) written->blob->Keep();
 
@@ -65,7 +64,7 @@ Task<Status> PutObject(Context& ctx) {
     r.headers.Add(std::string(ChecksumHeader(*written->checksum_algorithm)), record.checksum_value);
     r.headers.Add("x-amz-checksum-type", "FULL_OBJECT");
   }
-  co_return co_await ctx.Send(std::move(r));
+  co_return ctx.Reply(std::move(r));
 }
 
 }  // namespace evoke::s3

@@ -1,22 +1,118 @@
 #include "s3/service.h"
 
+#include <array>
+
 #include "base/encoding.h"
-#include "base/ids.h"
 #include "s3/actions.h"
 #include "s3/context.h"
 #include "s3/dispatch.h"
 #include "s3/errors.h"
 #include "s3/names.h"
-#include "store/await_commit.h"
+#include "store/write.h"
 
 namespace evoke::s3 {
+namespace {
+
+// What IAM calls each action and what it acts on (the S3 "actions, resources and condition
+// keys" table): the account's bucket list, a bucket, or an object.
+enum class On { kAccount, kBucket, kObject };
+
+struct OperationRow {
+  Action action;
+  std::string_view iam_action;
+  On on;
+  Task<Status> (*run)(Context&);
+};
+
+// In Action order: the route indexes it by action.
+constexpr std::array kOperations = {
+    OperationRow{Action::kListBuckets, "s3:ListAllMyBuckets", On::kAccount, ListBuckets},
+    OperationRow{Action::kCreateBucket, "s3:CreateBucket", On::kBucket, CreateBucket},
+    OperationRow{Action::kDeleteBucket, "s3:DeleteBucket", On::kBucket, DeleteBucket},
+    OperationRow{Action::kHeadBucket, "s3:ListBucket", On::kBucket, HeadBucket},
+    OperationRow{Action::kGetBucketLocation, "s3:GetBucketLocation", On::kBucket,
+                 GetBucketLocation},
+    OperationRow{Action::kGetBucketVersioning, "s3:GetBucketVersioning", On::kBucket,
+                 GetBucketVersioning},
+    OperationRow{Action::kGetBucketNotificationConfiguration, "s3:GetBucketNotification",
+                 On::kBucket, GetBucketNotificationConfiguration},
+    OperationRow{Action::kPutBucketNotificationConfiguration, "s3:PutBucketNotification",
+                 On::kBucket, PutBucketNotificationConfiguration},
+    OperationRow{Action::kListObjects, "s3:ListBucket", On::kBucket, ListObjects},
+    OperationRow{Action::kListObjectsV2, "s3:ListBucket", On::kBucket, ListObjectsV2},
+    OperationRow{Action::kListObjectVersions, "s3:ListBucketVersions", On::kBucket,
+                 ListObjectVersions},
+    OperationRow{Action::kListMultipartUploads, "s3:ListBucketMultipartUploads", On::kBucket,
+                 ListMultipartUploads},
+    OperationRow{Action::kDeleteObjects, "s3:DeleteObject", On::kBucket, DeleteObjects},
+    OperationRow{Action::kPutObject, "s3:PutObject", On::kObject, PutObject},
+    OperationRow{Action::kCopyObject, "s3:PutObject", On::kObject, CopyObject},
+    OperationRow{Action::kGetObject, "s3:GetObject", On::kObject, GetObject},
+    OperationRow{Action::kHeadObject, "s3:GetObject", On::kObject, HeadObject},
+    OperationRow{Action::kDeleteObject, "s3:DeleteObject", On::kObject, DeleteObject},
+    OperationRow{Action::kCreateMultipartUpload, "s3:PutObject", On::kObject,
+                 CreateMultipartUpload},
+    OperationRow{Action::kUploadPart, "s3:PutObject", On::kObject, UploadPart},
+    OperationRow{Action::kUploadPartCopy, "s3:PutObject", On::kObject, UploadPartCopy},
+    OperationRow{Action::kCompleteMultipartUpload, "s3:PutObject", On::kObject,
+                 CompleteMultipartUpload},
+    OperationRow{Action::kAbortMultipartUpload, "s3:AbortMultipartUpload", On::kObject,
+                 AbortMultipartUpload},
+    OperationRow{Action::kListParts, "s3:ListMultipartUploadParts", On::kObject, ListParts},
+    OperationRow{Action::kGetObjectTagging, "s3:GetObjectTagging", On::kObject, GetObjectTagging},
+    OperationRow{Action::kPutObjectTagging, "s3:PutObjectTagging", On::kObject, PutObjectTagging},
+    OperationRow{Action::kDeleteObjectTagging, "s3:DeleteObjectTagging", On::kObject,
+                 DeleteObjectTagging},
+    // What the table has no action for still meets the authorize stage as what it names.
+    OperationRow{Action::kNotImplemented, "", On::kObject, NotImplemented},
+    OperationRow{Action::kMethodNotAllowed, "", On::kObject, MethodNotAllowed},
+};
+
+constexpr bool InActionOrder() {
+  for (size_t i = 0; i < kOperations.size(); ++i) {
+    if (static_cast<size_t>(kOperations[i].action) != i) return false;
+  }
+  return true;
+}
+static_assert(InActionOrder());
+
+// Where a request points, from the route's path labels (bucket, key).
+Target TargetOf(const api::Call& call) {
+  Target t;
+  t.bucket = call.path_params.at(0);
+  t.key = call.path_params.at(1);
+  t.level = t.bucket.empty() ? Level::kService : t.key.empty() ? Level::kBucket : Level::kObject;
+  return t;
+}
+
+std::string ResourceArn(On on, const api::Call& call) {
+  const std::string& bucket = call.path_params.at(0);
+  if (on == On::kAccount || bucket.empty()) return "*";
+  if (on == On::kBucket || call.path_params.at(1).empty()) return "arn:aws:s3:::" + bucket;
+  return "arn:aws:s3:::" + bucket + "/" + call.path_params.at(1);
+}
+
+Task<Result<api::Output>> RunOperation(Task<Status> (*run)(Context&), const S3Options& options,
+                                       const S3Dependencies& deps, api::Call& call) {
+  Context ctx{*call.exchange, options,         deps,        TargetOf(call),
+              call.verified,  call.request_id, call.host_id};
+  Status s = co_await run(ctx);
+  if (!s.ok()) co_return std::move(s).error();
+  co_return std::move(ctx.answer);
+}
+
+// S3's errors and their statuses (errors.cc).
+std::vector<api::ErrorStatus> ErrorTable() {
+  std::vector<api::ErrorStatus> out;
+  for (const auto& [code, status] : ErrorStatuses()) out.push_back({code, status});
+  return out;
+}
+
+}  // namespace
 
 http::Response Context::NewResponse(int status) const {
   http::Response r;
   r.status = status;
-  r.headers.Add("x-amz-request-id", request_id);
-  r.headers.Add("x-amz-id-2", host_id);
-  r.headers.Add("Server", "evoke");
   return r;
 }
 
@@ -27,86 +123,62 @@ http::Response Context::XmlResponse(std::string xml, int status) const {
   return r;
 }
 
-Task<Status> Context::Commit(std::vector<int> fds, std::vector<std::string> dirs,
+Status Context::Reply(http::Response response) {
+  answer = api::Output{};
+  answer.status = response.status;
+  answer.headers = std::move(response.headers);
+  if (!response.body.empty()) {
+    answer.payload = std::move(response.body);
+  } else {
+    answer.content_length = response.content_length;
+  }
+  return {};
+}
+
+Status Context::Reply(http::Response response, std::shared_ptr<api::BodySource> body) {
+  answer = api::Output{};
+  answer.status = response.status;
+  answer.headers = std::move(response.headers);
+  answer.stream = std::move(body);
+  return {};
+}
+
+Task<Status> Context::Commit(std::vector<store::BlobWriter*> blobs,
                              std::function<Status(store::WriteTxn&)> apply) {
-  return store::AwaitCommit(deps.committer, std::move(fds), std::move(dirs), std::move(apply));
+  Status s = co_await store::Write(deps.txns, std::move(blobs), std::move(apply));
+  if (!s.ok()) co_return S3Error(std::move(s).error());
+  co_return Status{};
 }
 
-S3Service::S3Service(S3Options options, S3Dependencies deps)
-    : options_(std::move(options)), deps_(deps) {}
-
-http::Response S3Service::ErrorResponse(const Error& error, std::string_view resource,
-                                        const std::string& request_id) const {
-  http::Response r;
-  r.status = StatusForError(error.code);
-  std::string host_id = Base64Encode(request_id + "/evoke");
-  r.headers.Add("x-amz-request-id", request_id);
-  r.headers.Add("x-amz-id-2", host_id);
-  r.headers.Add("Server", "evoke");
-  if (r.status == 304) return r;  // Not Modified carries no body
-  r.headers.Add("Content-Type", "application/xml");
-  for (const auto& [name, value] : error.details) {
-    // Redirect hints travel as headers too, so clients that only read headers follow them.
-    if (name == "Region") r.headers.Add("x-amz-bucket-region", value);
+S3Service::S3Service(S3Options options, S3Dependencies deps, const api::Pipeline& pipeline)
+    : options_(std::move(options)), deps_(deps), pipeline_(pipeline) {
+  static const std::vector<api::ErrorStatus> errors = ErrorTable();
+  service_.name = "s3";
+  service_.protocol = api::Protocol::kRestXml;
+  service_.errors = errors;
+  service_.internal_error = "InternalError";
+  service_.internal_message = "We encountered an internal error. Please try again.";
+  for (const OperationRow& row : kOperations) {
+    api::Operation op;
+    op.name = std::string(ActionName(row.action));
+    op.iam_action = std::string(row.iam_action);
+    op.resource = [on = row.on](const api::Call& call) { return ResourceArn(on, call); };
+    op.run = [this, run = row.run](api::Call& call) {
+      return RunOperation(run, options_, deps_, call);
+    };
+    service_.operations.push_back(std::move(op));
   }
-  r.body = RenderErrorXml(error, resource, request_id, host_id);
-  return r;
-}
-
-Task<void> S3Service::Handle(http::Exchange& ex) {
-  const http::Request& req = ex.request();
-  std::string request_id = ex.log().request_id.empty() ? NewRequestId() : ex.log().request_id;
-  ex.log().request_id = request_id;
-  ex.log().service = "s3";
-
-  Error error;
-  bool failed = false;
-  std::string resource = req.path;
-  do {
+  service_.route = [this](const http::Request& req,
+                          api::Call& call) -> Result<const api::Operation*> {
     auto target = ParseTarget(req, options_.domains);
-    if (!target.ok()) {
-      error = std::move(target).error();
-      failed = true;
-      break;
-    }
+    if (!target.ok()) return std::move(target).error();
     // SigV2 signs the path with the bucket in front, however the request addressed it.
-    std::string v2_resource = target->virtual_host ? "/" + target->bucket + req.path : req.path;
-    auto verified = deps_.verifier.VerifyS3(req, v2_resource);
-    if (!verified.ok()) {
-      error = std::move(verified).error();
-      failed = true;
-      break;
-    }
-    if (auth::DetectAuthKind(req) == auth::AuthKind::kPresignedV2) {
-      Status applied = auth::ApplySigV2QueryHeaders(ex.mutable_request());
-      if (!applied.ok()) {
-        error = std::move(applied).error();
-        failed = true;
-        break;
-      }
-    }
-    ex.log().principal = verified->principal.access_key_id;
+    call.sigv2_resource = target->virtual_host ? "/" + target->bucket + req.path : req.path;
+    call.host_id = Base64Encode(call.request_id + "/evoke");
     Action action = Dispatch(req.method, target->level, req.query, req.headers);
-    ex.log().action = std::string(ActionName(action));
-    if (verified->principal.anonymous) {
-      // Bucket policies and ACLs that would let anyone in come later; until then, no one.
-      error = MakeError("AccessDenied", "Access Denied");
-      failed = true;
-      break;
-    }
-    Context ctx{ex, options_, deps_, std::move(*target), std::move(*verified), request_id,
-                Base64Encode(request_id + "/evoke")};
-    Status s = co_await RunAction(action, ctx);
-    if (!s.ok()) {
-      error = std::move(s).error();
-      failed = true;
-    }
-  } while (false);
-
-  if (failed && !ex.responded()) {
-    ex.log().error_code = error.code;
-    (void)co_await ex.Send(ErrorResponse(error, resource, request_id));
-  }
+    call.path_params = {std::move(target->bucket), std::move(target->key)};
+    return &service_.operations[static_cast<size_t>(action)];
+  };
 }
 
 }  // namespace evoke::s3

@@ -1,19 +1,23 @@
-// S3Service: the S3 REST-XML API. Authenticates each request (SigV4), finds its action in the
-// dispatch table, runs it, and renders S3's XML errors. Called on I/O threads; holds no
-// per-request state.
+// S3Service: the S3 REST-XML API, as a table of operations and errors that the request pipeline
+// runs (api/pipeline.h: route by bucket, key and sub-resource, authenticate, authorize, execute,
+// render S3's XML). Called on I/O threads; holds no per-request state.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "api/pipeline.h"
+#include "api/service.h"
 #include "auth/verifier.h"
 #include "base/asio.h"
 #include "base/clock.h"
+#include "base/worker_pool.h"
 #include "http/exchange.h"
+#include "s3/object_access.h"
 #include "s3/object_events.h"
-#include "store/blobs.h"
-#include "store/committer.h"
-#include "store/database.h"
+#include "store/blob_store.h"
+#include "store/objects.h"
+#include "store/txn.h"
 
 namespace evoke::s3 {
 
@@ -27,25 +31,44 @@ struct S3Options {
 };
 
 struct S3Dependencies {
-  store::Database& db;
+  store::Transactions& txns;
   store::BlobStore& blobs;
-  store::Committer& committer;
+  store::ObjectRepository& objects;
   auth::Verifier& verifier;
   const Clock& clock;
   NotificationSink* notifications = nullptr;  // where notification rules send object events
+  WorkerPool* hashing = nullptr;  // hashes large bodies; none: each request's own thread does
 };
 
 class S3Service {
  public:
-  S3Service(S3Options options, S3Dependencies deps);
-  Task<void> Handle(http::Exchange& exchange);
-  // An S3 error response (XML body, request id headers).
-  http::Response ErrorResponse(const Error& error, std::string_view resource,
-                               const std::string& request_id) const;
+  S3Service(S3Options options, S3Dependencies deps, const api::Pipeline& pipeline);
+  Task<void> Handle(http::Exchange& exchange) { return pipeline_.Handle(exchange, service_); }
+  const api::Service& table() const { return service_; }
 
  private:
   S3Options options_;
   S3Dependencies deps_;
+  const api::Pipeline& pipeline_;
+  api::Service service_;
+};
+
+// S3's ObjectAccess (s3/object_access.h), for the modules that are not S3.
+class S3ObjectAccess final : public ObjectAccess {
+ public:
+  // `deps` must outlive this.
+  S3ObjectAccess(S3Options options, const S3Dependencies& deps)
+      : options_(std::move(options)), deps_(deps) {}
+
+  Result<bool> BucketExists(store::ReadTxn& t, std::string_view bucket) override;
+  Result<std::string> ReadObjectBlocking(std::string_view bucket, std::string_view key,
+                                         std::string_view version_id, uint64_t max_size) override;
+  Status PutSmallObject(store::WriteTxn& t, std::string_view bucket, std::string_view key,
+                        std::string body, std::string_view content_type) override;
+
+ private:
+  S3Options options_;
+  const S3Dependencies& deps_;
 };
 
 }  // namespace evoke::s3

@@ -2,25 +2,21 @@
 
 #include <charconv>
 
+#include "s3/errors.h"
 #include "s3/multipart.h"
 
 namespace evoke::s3 {
 
 Result<store::UploadRecord> FindUpload(Context& ctx) {
   const std::string* id = ctx.req().query.Get("uploadId");
-  auto missing = [&] {
-    return MakeError("NoSuchUpload",
-                     "The specified upload does not exist. The upload ID may be invalid, or the "
-                     "upload may have been aborted or completed.")
-        .With("UploadId", id ? *id : "");
-  };
+  auto missing = [&] { return NoSuchUpload(id ? *id : ""); };
   if (!id || id->empty()) return missing();
-  auto reader = ctx.deps.db.Reader();
-  auto upload = store::GetUpload(*reader, *id);
+  auto reader = ctx.deps.txns.Read();
+  auto upload = ctx.deps.objects.GetUpload(*reader, *id);
   if (!upload.ok()) return std::move(upload).error();
   if (!upload->has_value() || (*upload)->bucket != ctx.target.bucket ||
       (*upload)->key != ctx.target.key) {
-    auto bucket = store::GetBucket(*reader, ctx.target.bucket);
+    auto bucket = ctx.deps.objects.GetBucket(*reader, ctx.target.bucket);
     if (bucket.ok() && !bucket->has_value()) {
       return MakeError("NoSuchBucket", "The specified bucket does not exist")
           .With("BucketName", ctx.target.bucket);

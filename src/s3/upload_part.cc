@@ -31,8 +31,8 @@ Task<Status> CommitPart(Context& ctx, const store::UploadRecord& upload, int par
   part.modified_ms = ctx.NowMs();
   part.blob = written.blob ? written.blob->id() : "";
   part.checksum_value = written.checksum_base64;
-  Status s = co_await ctx.Commit(written.sync_fds(), written.sync_dirs(ctx.deps.blobs),
-                                 [&](store::WriteTxn& t) { return store::PutPart(t, part); });
+  Status s = co_await ctx.Commit(
+      written.blobs(), [&](store::WriteTxn& t) { return ctx.deps.objects.PutPart(t, part); });
   if (s.ok() && written.blob) written.blob->Keep();
   co_return s;
 }
@@ -47,7 +47,7 @@ Task<Status> UploadPart(Context& ctx) {
   auto upload_alg = UploadAlgorithm(*upload);
   if (!upload_alg.ok()) co_return std::move(upload_alg).error();
 
-  BodyReader body(ctx.ex, ctx.auth);
+  BodyReader body(ctx.ex, ctx.auth, ctx.deps.hashing);
   Status s = body.Prepare();
   if (!s.ok()) co_return s;
   if (body.expected_length() && *body.expected_length() > kMaxSinglePutSize) {
@@ -71,7 +71,7 @@ Task<Status> UploadPart(Context& ctx) {
       if (!f.ok()) co_return std::move(f).error();
       std::string buf(1 << 20, '\0');
       for (uint64_t off = 0; off < written->size;) {
-        auto got = f->ReadAt(buf.data(), buf.size(), off);
+        auto got = (*f)->ReadAt(buf.data(), buf.size(), off);
         if (!got.ok()) co_return std::move(got).error();
         if (*got == 0) break;
         sum.Update(std::string_view(buf.data(), *got));
@@ -90,7 +90,7 @@ Task<Status> UploadPart(Context& ctx) {
   if (written->checksum_algorithm) {
     r.headers.Add(std::string(ChecksumHeader(*written->checksum_algorithm)), written->checksum_base64);
   }
-  co_return co_await ctx.Send(std::move(r));
+  co_return ctx.Reply(std::move(r));
 }
 
 Task<Status> UploadPartCopy(Context& ctx) {
@@ -151,7 +151,7 @@ Task<Status> UploadPartCopy(Context& ctx) {
   XmlWriter x("CopyPartResult");
   x.Element("ETag", QuoteEtag(written->md5_hex)).Element("LastModified", FormatS3Time(ctx.NowMs()));
   if (*upload_alg) x.Element(ChecksumXmlElement(**upload_alg), written->checksum_base64);
-  co_return co_await ctx.Send(ctx.XmlResponse(x.Finish()));
+  co_return ctx.Reply(ctx.XmlResponse(x.Finish()));
 }
 
 }  // namespace evoke::s3

@@ -1,6 +1,7 @@
-// The function repository: Lambda functions as records in the database, their code packages
-// as blobs. Reads take any connection; writes take a Committer job's WriteTxn. The Lambda
-// module sees only this.
+// The function repository: Lambda functions as records (their configuration, resource policy,
+// reserved concurrency and event invoke configuration), their code packages as blobs
+// (docs/store.md). Reads take any transaction; writes a job's WriteTxn. Used by the Lambda
+// module.
 #pragma once
 
 #include <cstdint>
@@ -11,8 +12,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "store/committer.h"
-#include "store/sqlite.h"
+#include "store/txn.h"
 
 namespace evoke::store {
 
@@ -38,34 +38,33 @@ struct CodeUsage {
                                  // while functions still use them)
 };
 
-Result<std::optional<FunctionRecord>> GetFunction(Connection& c, std::string_view name);
-// Functions with name > after, in name order, at most `limit`.
-Result<std::vector<FunctionRecord>> ListFunctions(Connection& c, std::string_view after,
-                                                  size_t limit);
+// NotFound "function" for a function that is gone, AlreadyExists "function" for a taken name.
+class FunctionRepository {
+ public:
+  virtual ~FunctionRepository() = default;
 
-// Every function with a reserved concurrency, to restore the accounting at start-up.
-Result<std::vector<std::pair<std::string, int>>> ListReservedConcurrency(Connection& c);
-Result<CodeUsage> GetCodeUsage(Connection& c);
+  virtual Result<std::optional<FunctionRecord>> GetFunction(ReadTxn& t, std::string_view name) = 0;
+  // Functions with name > after, in name order, at most `limit`.
+  virtual Result<std::vector<FunctionRecord>> ListFunctions(ReadTxn& t, std::string_view after,
+                                                            size_t limit) = 0;
+  // Every function with a reserved concurrency, to restore the accounting at start-up.
+  virtual Result<std::vector<std::pair<std::string, int>>> ListReservedConcurrency(ReadTxn& t) = 0;
+  virtual Result<CodeUsage> GetCodeUsage(ReadTxn& t) = 0;
 
-// ResourceConflictException when the name is taken.
-Status CreateFunction(WriteTxn& t, const FunctionRecord& function);
-// Rewrites an existing function's record (ResourceNotFoundException when it is gone); a package
-// blob it no longer names goes after the commit.
-Status ReplaceFunction(WriteTxn& t, const FunctionRecord& function);
-// ResourceNotFoundException when it is gone; the package blob goes after the commit.
-Status DeleteFunction(WriteTxn& t, std::string_view name);
-// Sets or (nullopt) removes the function's reserved concurrency; ResourceNotFoundException
-// when it is gone.
-Status SetReservedConcurrency(WriteTxn& t, std::string_view name, std::optional<int> reserved);
-
-// A function's resource-based policy: nullopt when the function does not exist, an empty
-// string when it has no policy.
-Result<std::optional<std::string>> GetFunctionPolicy(Connection& c, std::string_view name);
-// Replaces it (empty: removes it). ResourceNotFoundException when the function is gone.
-Status SetFunctionPolicy(WriteTxn& t, std::string_view name, std::string_view policy);
-
-// Replaces the function's event invoke configuration (empty: removes it).
-// ResourceNotFoundException when the function is gone.
-Status SetEventInvokeConfig(WriteTxn& t, std::string_view name, std::string_view config);
+  virtual Status CreateFunction(WriteTxn& t, const FunctionRecord& function) = 0;
+  // Rewrites an existing function's record; a package blob it no longer names goes after the
+  // commit.
+  virtual Status ReplaceFunction(WriteTxn& t, const FunctionRecord& function) = 0;
+  // The package blob goes after the commit.
+  virtual Status DeleteFunction(WriteTxn& t, std::string_view name) = 0;
+  // Sets or (nullopt) removes the function's reserved concurrency.
+  virtual Status SetReservedConcurrency(WriteTxn& t, std::string_view name,
+                                        std::optional<int> reserved) = 0;
+  // Replaces the function's resource-based policy (empty: removes it).
+  virtual Status SetFunctionPolicy(WriteTxn& t, std::string_view name, std::string_view policy) = 0;
+  // Replaces the function's event invoke configuration (empty: removes it).
+  virtual Status SetEventInvokeConfig(WriteTxn& t, std::string_view name,
+                                      std::string_view config) = 0;
+};
 
 }  // namespace evoke::store

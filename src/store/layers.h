@@ -1,7 +1,7 @@
 // The layer repository: Lambda layer versions as records, their archives as blobs. Versions of
 // a name are numbered from 1 and never reused. A deleted version that a function still names
 // stays (marked deleted) so that the function keeps running with it, and goes once no function
-// names it, as Lambda keeps its copy. Reads take any connection; writes a Committer WriteTxn.
+// names it, as Lambda keeps its copy. Reads take any transaction; writes a job's WriteTxn.
 // Used by the Lambda layer actions and, for mounting layers, by the sandboxes.
 #pragma once
 
@@ -12,8 +12,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "store/committer.h"
-#include "store/sqlite.h"
+#include "store/txn.h"
 
 namespace evoke::store {
 
@@ -26,29 +25,37 @@ struct LayerVersionRecord {
   std::string code_sha256;  // base64, as Lambda reports CodeSha256
   uint64_t code_size = 0;
   int64_t created_ms = 0;
-  bool deleted = false;     // DeleteLayerVersion ran, but a function still names it
+  bool deleted = false;  // DeleteLayerVersion ran, but a function still names it
 };
 
-// A layer version by name and number, deleted ones included (check `deleted`): what a sandbox
-// mounts for a function configured with it. nullopt when it never existed or is gone for good.
-Result<std::optional<LayerVersionRecord>> GetLayerVersion(Connection& c, std::string_view name,
-                                                          int64_t version);
-// The versions of a layer that are not deleted, newest first, with version < `below` (0: no
-// bound), at most `limit`.
-Result<std::vector<LayerVersionRecord>> ListLayerVersions(Connection& c, std::string_view name,
-                                                          int64_t below, size_t limit);
-// Names with at least one version that is not deleted, name > after, in order, at most `limit`.
-Result<std::vector<std::string>> ListLayerNames(Connection& c, std::string_view after,
-                                                size_t limit);
+class LayerRepository {
+ public:
+  virtual ~LayerRepository() = default;
 
-// Stores `layer` (its name, config, code and time) as the name's next version; fills in its
-// version and its ARN (`layer_arn` + ":" + version) and returns it.
-Result<LayerVersionRecord> PublishLayerVersion(WriteTxn& t, LayerVersionRecord layer,
-                                               std::string_view layer_arn);
-// Deletes a version (nothing when it does not exist). Its archive goes after the commit unless
-// a function still names it; then it is only marked deleted.
-Status DeleteLayerVersion(WriteTxn& t, std::string_view name, int64_t version);
-// Removes the deleted versions no function names any longer (run after a function changes).
-Status PurgeUnusedDeletedLayers(WriteTxn& t);
+  // A layer version by name and number, deleted ones included (check `deleted`): what a sandbox
+  // mounts for a function configured with it. nullopt when it never existed or is gone for good.
+  virtual Result<std::optional<LayerVersionRecord>> GetLayerVersion(ReadTxn& t,
+                                                                    std::string_view name,
+                                                                    int64_t version) = 0;
+  // The versions of a layer that are not deleted, newest first, with version < `below` (0: no
+  // bound), at most `limit`.
+  virtual Result<std::vector<LayerVersionRecord>> ListLayerVersions(ReadTxn& t,
+                                                                    std::string_view name,
+                                                                    int64_t below,
+                                                                    size_t limit) = 0;
+  // Names with at least one version that is not deleted, name > after, in order, at most
+  // `limit`.
+  virtual Result<std::vector<std::string>> ListLayerNames(ReadTxn& t, std::string_view after,
+                                                          size_t limit) = 0;
+
+  // Stores `layer` (its name, config, code and time) as the name's next version; fills in its
+  // version and its ARN (`layer_arn` + ":" + version) and returns it.
+  virtual Result<LayerVersionRecord> PublishLayerVersion(WriteTxn& t, LayerVersionRecord layer,
+                                                         std::string_view layer_arn) = 0;
+  // Deletes a version (nothing when it does not exist). Its archive goes after the commit
+  // unless a function still names it; then it is only marked deleted (and goes when the last
+  // function naming it changes).
+  virtual Status DeleteLayerVersion(WriteTxn& t, std::string_view name, int64_t version) = 0;
+};
 
 }  // namespace evoke::store

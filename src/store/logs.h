@@ -1,6 +1,6 @@
-// The log repository: CloudWatch-style log groups, streams and events as records in the
-// database (docs/logs.md). Reads take any connection (usually a pool lease); writes take a
-// Committer job's WriteTxn. The observe module sees only this.
+// The log repository: CloudWatch-style log groups, streams and events as records (docs/logs.md,
+// docs/store.md). Reads take any transaction; writes a job's WriteTxn. Used by the observe
+// module.
 #pragma once
 
 #include <cstdint>
@@ -10,8 +10,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "store/committer.h"
-#include "store/sqlite.h"
+#include "store/txn.h"
 
 namespace evoke::store {
 
@@ -61,19 +60,6 @@ inline int64_t StoredSize(std::string_view message) {
   return static_cast<int64_t>(message.size()) + 26;
 }
 
-// ---- reads
-
-Result<std::optional<LogGroupRecord>> GetLogGroup(Connection& c, std::string_view name);
-// Groups whose name starts with `prefix` and sorts after `after`, in name order, at most `limit`.
-Result<std::vector<LogGroupRecord>> ListLogGroups(Connection& c, std::string_view prefix,
-                                                  std::string_view after, size_t limit);
-// Every group with a retention policy (for expiry).
-Result<std::vector<LogGroupRecord>> ListGroupsWithRetention(Connection& c);
-
-Result<std::optional<LogStreamRecord>> GetLogStream(Connection& c, int64_t group_id,
-                                                    std::string_view name);
-Result<std::vector<LogStreamRecord>> ListAllLogStreams(Connection& c, int64_t group_id);
-
 // The position of a stream listing: by name, or by (last event time, name) with streams that
 // have no event first.
 struct StreamListing {
@@ -85,7 +71,6 @@ struct StreamListing {
   std::optional<std::pair<int64_t, std::string>> after;  // (last_event_ms or -1, name)
   size_t limit = 50;
 };
-Result<std::vector<LogStreamRecord>> ListLogStreams(Connection& c, const StreamListing& listing);
 
 // A time range of one stream (start <= timestamp < end), in time order. With `after` only
 // events past it; with `before` only events before it. `from_tail` takes the last `limit`
@@ -98,33 +83,48 @@ struct EventRange {
   bool from_tail = false;
   size_t limit = 10000;
 };
-Result<std::vector<StoredLogEvent>> ReadStreamEvents(Connection& c, int64_t stream_id,
-                                                     const EventRange& range);
-// The same over every stream of a group, interleaved in time order (`from_tail` unused).
-Result<std::vector<StoredLogEvent>> ReadGroupEvents(Connection& c, int64_t group_id,
-                                                    const EventRange& range);
 
-// ---- writes
+// Errors: NotFound "log group" / "log stream", AlreadyExists "log group" / "log stream".
+class LogRepository {
+ public:
+  virtual ~LogRepository() = default;
 
-// ResourceAlreadyExistsException when the name is taken.
-Status CreateLogGroup(WriteTxn& t, std::string_view name, int64_t now_ms);
-// ResourceNotFoundException when absent; removes the group's streams and events too.
-Status DeleteLogGroup(WriteTxn& t, std::string_view name);
-// ResourceNotFoundException when the group is absent; nullopt removes the policy.
-Status SetLogRetention(WriteTxn& t, std::string_view group, std::optional<int> days);
-// ResourceNotFoundException for a missing group, ResourceAlreadyExistsException for a taken name.
-Status CreateLogStream(WriteTxn& t, std::string_view group, std::string_view stream,
-                       int64_t now_ms);
-Status DeleteLogStream(WriteTxn& t, std::string_view group, std::string_view stream);
+  virtual Result<std::optional<LogGroupRecord>> GetLogGroup(ReadTxn& t, std::string_view name) = 0;
+  // Groups whose name starts with `prefix` and sorts after `after`, in name order, at most
+  // `limit`.
+  virtual Result<std::vector<LogGroupRecord>> ListLogGroups(ReadTxn& t, std::string_view prefix,
+                                                            std::string_view after,
+                                                            size_t limit) = 0;
+  // Every group with a retention policy (for expiry).
+  virtual Result<std::vector<LogGroupRecord>> ListGroupsWithRetention(ReadTxn& t) = 0;
+  virtual Result<std::optional<LogStreamRecord>> GetLogStream(ReadTxn& t, int64_t group_id,
+                                                              std::string_view name) = 0;
+  virtual Result<std::vector<LogStreamRecord>> ListAllLogStreams(ReadTxn& t, int64_t group_id) = 0;
+  virtual Result<std::vector<LogStreamRecord>> ListLogStreams(ReadTxn& t,
+                                                              const StreamListing& listing) = 0;
+  virtual Result<std::vector<StoredLogEvent>> ReadStreamEvents(ReadTxn& t, int64_t stream_id,
+                                                               const EventRange& range) = 0;
+  // The same over every stream of a group, interleaved in time order (`from_tail` unused).
+  virtual Result<std::vector<StoredLogEvent>> ReadGroupEvents(ReadTxn& t, int64_t group_id,
+                                                              const EventRange& range) = 0;
 
-// Appends `events` to a stream in the given order, stamping them with `now_ms` as ingestion
-// time, and keeps the stream's and group's counters. `create` makes a missing group and stream
-// (the invoke path); otherwise they must exist (ResourceNotFoundException, as PutLogEvents).
-Status AppendLogEvents(WriteTxn& t, std::string_view group, std::string_view stream,
-                       const std::vector<NewLogEvent>& events, int64_t now_ms, bool create);
-
-// Deletes events older than their group's retention at `now_ms`, at most `budget` of them in
-// this call; returns how many went (== budget means more may be left).
-Result<size_t> ExpireLogEvents(WriteTxn& t, int64_t now_ms, size_t budget);
+  virtual Status CreateLogGroup(WriteTxn& t, std::string_view name, int64_t now_ms) = 0;
+  // Removes the group's streams and events too.
+  virtual Status DeleteLogGroup(WriteTxn& t, std::string_view name) = 0;
+  // nullopt removes the policy.
+  virtual Status SetLogRetention(WriteTxn& t, std::string_view group, std::optional<int> days) = 0;
+  virtual Status CreateLogStream(WriteTxn& t, std::string_view group, std::string_view stream,
+                                 int64_t now_ms) = 0;
+  virtual Status DeleteLogStream(WriteTxn& t, std::string_view group, std::string_view stream) = 0;
+  // Appends `events` to a stream in the given order, stamping them with `now_ms` as ingestion
+  // time, and keeps the stream's and group's counters. `create` makes a missing group and
+  // stream (the invoke path); otherwise they must exist (as PutLogEvents wants).
+  virtual Status AppendLogEvents(WriteTxn& t, std::string_view group, std::string_view stream,
+                                 const std::vector<NewLogEvent>& events, int64_t now_ms,
+                                 bool create) = 0;
+  // Deletes events older than their group's retention at `now_ms`, at most `budget` of them in
+  // this call; returns how many went (== budget means more may be left).
+  virtual Result<size_t> ExpireLogEvents(WriteTxn& t, int64_t now_ms, size_t budget) = 0;
+};
 
 }  // namespace evoke::store

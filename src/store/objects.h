@@ -1,6 +1,6 @@
-// The S3 repository: buckets, objects, multipart uploads and parts, as records in the
-// database. Reads take any connection (usually a pool lease); writes take the WriteTxn of a
-// Committer job, so that they commit with the job's batch. The S3 module sees only this.
+// The S3 repository: buckets, objects, multipart uploads and parts, as records (docs/store.md).
+// Reads take any transaction; writes a job's WriteTxn, so they commit with the job. Only the S3
+// module (and app, which wires it) sees this; others reach objects through s3/object_access.h.
 #pragma once
 
 #include <cstdint>
@@ -12,8 +12,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "store/committer.h"
-#include "store/sqlite.h"
+#include "store/txn.h"
 
 namespace evoke::store {
 
@@ -36,17 +35,17 @@ struct ObjectRecord {
   std::string bucket;
   std::string key;
   uint64_t size = 0;
-  std::string etag;               // without quotes
+  std::string etag;  // without quotes
   int64_t modified_ms = 0;
-  std::vector<Segment> segments;  // none for an empty or inline body; one per part when multipart
-  std::string inline_body;        // the whole body of a small object kept in its row; filled
-                                  // by GetObject only (listings leave it empty)
-  int part_count = 0;             // > 0 for objects made by CompleteMultipartUpload
-  HeaderList headers;             // Content-Type, ..., x-amz-meta-* (lower case)
-  std::string checksum_algorithm; // CRC32, CRC32C, CRC64NVME, SHA1, SHA256 or empty
-  std::string checksum_value;     // base64, "-N" suffixed when composite
-  std::string checksum_type;      // FULL_OBJECT or COMPOSITE
-  std::string storage_class;      // empty means STANDARD
+  std::vector<Segment> segments;   // none for an empty or inline body; one per part when multipart
+  std::string inline_body;         // the whole body of a small object kept in its row; filled
+                                   // by GetObject only (listings leave it empty)
+  int part_count = 0;              // > 0 for objects made by CompleteMultipartUpload
+  HeaderList headers;              // Content-Type, ..., x-amz-meta-* (lower case)
+  std::string checksum_algorithm;  // CRC32, CRC32C, CRC64NVME, SHA1, SHA256 or empty
+  std::string checksum_value;      // base64, "-N" suffixed when composite
+  std::string checksum_type;       // FULL_OBJECT or COMPOSITE
+  std::string storage_class;       // empty means STANDARD
 };
 
 struct UploadRecord {
@@ -64,58 +63,60 @@ struct PartRecord {
   std::string upload_id;
   int part_number = 0;
   uint64_t size = 0;
-  std::string etag;               // without quotes
+  std::string etag;  // without quotes
   int64_t modified_ms = 0;
-  std::string blob;               // empty for an empty part
-  std::string checksum_value;     // base64 in the upload's algorithm, or empty
+  std::string blob;            // empty for an empty part
+  std::string checksum_value;  // base64 in the upload's algorithm, or empty
 };
 
-// Reads.
-Result<std::optional<BucketRecord>> GetBucket(Connection& c, std::string_view name);
-Result<std::vector<BucketRecord>> ListBuckets(Connection& c);
-Result<std::optional<ObjectRecord>> GetObject(Connection& c, std::string_view bucket,
-                                              std::string_view key);
-// Objects with key > after and key starting with prefix, in key order, at most `limit`.
-Result<std::vector<ObjectRecord>> ListObjects(Connection& c, std::string_view bucket,
-                                              std::string_view prefix, std::string_view after,
-                                              size_t limit);
-Result<bool> BucketHasObjects(Connection& c, std::string_view bucket);
-Result<std::optional<UploadRecord>> GetUpload(Connection& c, std::string_view upload_id);
-// Parts with part_number > after, in order, at most `limit`.
-Result<std::vector<PartRecord>> ListParts(Connection& c, std::string_view upload_id, int after,
-                                          size_t limit);
-// Uploads of a bucket ordered by (key, upload_id), after (key_marker, upload_id_marker).
-Result<std::vector<UploadRecord>> ListUploads(Connection& c, std::string_view bucket,
-                                              std::string_view prefix, std::string_view key_marker,
-                                              std::string_view upload_id_marker, size_t limit);
-// Every blob id named by a record (objects, parts, function packages, layers), for the start-up
-// orphan sweep.
-Status ForEachReferencedBlob(Connection& c, const std::function<void(std::string_view)>& fn);
+// Every method takes the transaction it reads or writes in. Writes fail with the store's errors
+// (store/errors.h): NotFound "bucket" or "upload", AlreadyExists "bucket", NotEmpty "bucket".
+class ObjectRepository {
+ public:
+  virtual ~ObjectRepository() = default;
 
-// Writes. Each fails with the S3 error its condition means (NoSuchBucket, ...).
-Status CreateBucket(WriteTxn& t, const BucketRecord& bucket);  // BucketAlreadyOwnedByYou
-Status DeleteBucket(WriteTxn& t, std::string_view name);       // NoSuchBucket, BucketNotEmpty
-Status SetBucketNotification(WriteTxn& t, std::string_view bucket, std::string_view xml);
-// Inserts or replaces; the replaced object's blobs go after the commit.
-Status PutObject(WriteTxn& t, const ObjectRecord& object);
-// Rewrites an object's stored headers in place (body, ETag and modification time unchanged);
-// NoSuchBucket / NoSuchKey.
-Status UpdateObjectHeaders(WriteTxn& t, std::string_view bucket, std::string_view key,
-                           const std::function<void(HeaderList&)>& update);
-// Returns whether an object was there.
-Result<bool> DeleteObject(WriteTxn& t, std::string_view bucket, std::string_view key);
-Status CreateUpload(WriteTxn& t, const UploadRecord& upload);
-// NoSuchUpload when the upload is gone; replaces an earlier part of the same number.
-Status PutPart(WriteTxn& t, const PartRecord& part);
-// Turns the upload into `object`, whose segments must be blobs of the upload's parts; parts not
-// used are dropped.
-Status CompleteUpload(WriteTxn& t, std::string_view upload_id, const ObjectRecord& object);
-Status AbortUpload(WriteTxn& t, std::string_view upload_id);  // NoSuchUpload
+  virtual Result<std::optional<BucketRecord>> GetBucket(ReadTxn& t, std::string_view name) = 0;
+  virtual Result<std::vector<BucketRecord>> ListBuckets(ReadTxn& t) = 0;
+  // The object with its inline body (if any).
+  virtual Result<std::optional<ObjectRecord>> GetObject(ReadTxn& t, std::string_view bucket,
+                                                        std::string_view key) = 0;
+  // Objects with key > after and key starting with prefix, in key order, at most `limit`
+  // (without inline bodies).
+  virtual Result<std::vector<ObjectRecord>> ListObjects(ReadTxn& t, std::string_view bucket,
+                                                        std::string_view prefix,
+                                                        std::string_view after, size_t limit) = 0;
+  virtual Result<std::optional<UploadRecord>> GetUpload(ReadTxn& t, std::string_view upload_id) = 0;
+  // Parts with part_number > after, in order, at most `limit`.
+  virtual Result<std::vector<PartRecord>> ListParts(ReadTxn& t, std::string_view upload_id,
+                                                    int after, size_t limit) = 0;
+  // Uploads of a bucket ordered by (key, upload_id), after (key_marker, upload_id_marker).
+  virtual Result<std::vector<UploadRecord>> ListUploads(ReadTxn& t, std::string_view bucket,
+                                                        std::string_view prefix,
+                                                        std::string_view key_marker,
+                                                        std::string_view upload_id_marker,
+                                                        size_t limit) = 0;
 
-// The text forms of segment lists and header lists in the database; exposed for tests.
-std::string EncodeSegments(const std::vector<Segment>& segments);
-std::vector<Segment> DecodeSegments(std::string_view text);
-std::string EncodeHeaders(const HeaderList& headers);
-HeaderList DecodeHeaders(std::string_view text);
+  virtual Status CreateBucket(WriteTxn& t, const BucketRecord& bucket) = 0;
+  // NotEmpty while it holds objects; its unfinished uploads go with it.
+  virtual Status DeleteBucket(WriteTxn& t, std::string_view name) = 0;
+  virtual Status SetBucketNotification(WriteTxn& t, std::string_view bucket,
+                                       std::string_view xml) = 0;
+  // Inserts or replaces; the replaced object's blobs go after the commit.
+  virtual Status PutObject(WriteTxn& t, const ObjectRecord& object) = 0;
+  // Rewrites an object's stored headers in place (body, ETag and modification time unchanged);
+  // NotFound "bucket" or "object".
+  virtual Status UpdateObjectHeaders(WriteTxn& t, std::string_view bucket, std::string_view key,
+                                     const std::function<void(HeaderList&)>& update) = 0;
+  // Returns whether an object was there.
+  virtual Result<bool> DeleteObject(WriteTxn& t, std::string_view bucket, std::string_view key) = 0;
+  virtual Status CreateUpload(WriteTxn& t, const UploadRecord& upload) = 0;
+  // Replaces an earlier part of the same number.
+  virtual Status PutPart(WriteTxn& t, const PartRecord& part) = 0;
+  // Turns the upload into `object`, whose segments must be blobs of the upload's parts; parts
+  // not used are dropped.
+  virtual Status CompleteUpload(WriteTxn& t, std::string_view upload_id,
+                                const ObjectRecord& object) = 0;
+  virtual Status AbortUpload(WriteTxn& t, std::string_view upload_id) = 0;
+};
 
 }  // namespace evoke::store

@@ -1,20 +1,30 @@
+#include "store/store.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <future>
+#include <set>
 
+#include "base/clock.h"
 #include "base/ids.h"
-#include "store/blobs.h"
-#include "store/committer.h"
-#include "store/database.h"
-#include "store/functions.h"
-#include "store/layers.h"
-#include "store/objects.h"
+#include "store/errors.h"
+#include "store/files/file_blob_store.h"
+#include "store/sqlite/repositories.h"
+#include "store/sqlite/sqlite_store.h"
 
+// The store's interfaces (docs/store.md), exercised through their embedded implementations:
+// SQLite and files.
 namespace evoke::store {
 namespace {
+
+using sqlite::DecodeHeaders;
+using sqlite::DecodeSegments;
+using sqlite::EncodeHeaders;
+using sqlite::EncodeSegments;
 
 namespace fs = std::filesystem;
 
@@ -23,39 +33,59 @@ class StoreTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("evoke-store-test-" + RandomHex(6));
     fs::create_directories(dir_);
-    blobs_ = std::make_unique<BlobStore>((dir_ / "blobs").string());
+    blobs_ = std::make_unique<files::FileBlobStore>((dir_ / "blobs").string());
     ASSERT_TRUE(blobs_->Init().ok());
-    auto db = Database::Open((dir_ / "evoke.db").string());
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(*db);
-    auto writer = db_->OpenWriter();
-    ASSERT_TRUE(writer.ok());
-    committer_ = std::make_unique<Committer>(std::move(*writer), *blobs_);
-    ASSERT_TRUE(Run([](WriteTxn& t) { return CreateBucket(t, {"b", 1, "us-east-1", ""}); }).ok());
+    Reopen();
+    ASSERT_TRUE(Run([&](WriteTxn& t) {
+                  return objects().CreateBucket(t, {"b", 1, "us-east-1", ""});
+                }).ok());
   }
   void TearDown() override {
-    committer_.reset();
-    db_.reset();
+    store_.reset();
     fs::remove_all(dir_);
   }
 
-  Status Run(std::function<Status(WriteTxn&)> f) { return committer_->RunBlocking(std::move(f)); }
+  // Stops the store (if open) and opens it again, as a restart would.
+  void Reopen() {
+    if (store_) store_->Stop();
+    store_.reset();
+    auto opened = sqlite::SqliteStore::Open((dir_ / "evoke.db").string(), *blobs_, lease_clock_);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store_ = std::move(*opened);
+  }
 
-  // Writes a blob with `data` and commits an object naming it.
+  Store view() { return store_->view(); }
+  ObjectRepository& objects() { return view().objects; }
+  FunctionRepository& functions() { return view().functions; }
+  LayerRepository& layers() { return view().layers; }
+  AsyncQueueStore& queue() { return view().queue; }
+  std::unique_ptr<ReadTxn> Read() { return view().txns.Read(); }
+  Status Run(std::function<Status(WriteTxn&)> f) { return view().txns.WriteBlocking(std::move(f)); }
+
+  // Writes a blob with `data` and commits an object naming it, as S3's PutObject does: the
+  // blob made durable by the job that names it.
   Status PutBlobObject(const std::string& key, const std::string& data) {
     auto w = blobs_->Create();
     if (!w.ok()) return std::move(w).error();
-    Status s = w->Write(data);
+    Status s = (*w)->Write(data);
     if (!s.ok()) return s;
     ObjectRecord o;
     o.bucket = "b";
     o.key = key;
     o.size = data.size();
     o.etag = "e";
-    o.segments = {{w->id(), data.size()}};
-    s = Run([&](WriteTxn& t) { return PutObject(t, o); });
-    if (s.ok()) w->Keep();
+    o.segments = {{(*w)->id(), data.size()}};
+    std::promise<Status> done;
+    view().txns.Submit(WriteJob{{w->get()},
+                                [&](WriteTxn& t) { return objects().PutObject(t, o); },
+                                [&](Status st) { done.set_value(std::move(st)); }});
+    s = done.get_future().get();
+    if (s.ok()) (*w)->Keep();
     return s;
+  }
+
+  bool BlobExists(const std::string& id) {
+    return fs::exists(dir_ / "blobs" / id.substr(0, 2) / id);
   }
 
   size_t BlobCount() {
@@ -65,15 +95,15 @@ class StoreTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  std::unique_ptr<BlobStore> blobs_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<Committer> committer_;
+  FakeClock lease_clock_{1'000'000};
+  std::unique_ptr<files::FileBlobStore> blobs_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
 };
 
 TEST_F(StoreTest, PutGetReplaceDelete) {
   ASSERT_TRUE(PutBlobObject("k", "one").ok());
-  auto reader = db_->Reader();
-  auto got = GetObject(*reader, "b", "k");
+  auto reader = Read();
+  auto got = objects().GetObject(*reader, "b", "k");
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->size, 3u);
   EXPECT_EQ(BlobCount(), 1u);
@@ -81,14 +111,14 @@ TEST_F(StoreTest, PutGetReplaceDelete) {
   EXPECT_EQ(BlobCount(), 1u);  // the replaced blob went after the commit
   auto deleted = std::make_shared<bool>(false);
   ASSERT_TRUE(Run([&](WriteTxn& t) {
-                auto r = DeleteObject(t, "b", "k");
+                auto r = objects().DeleteObject(t, "b", "k");
                 if (!r.ok()) return Status(std::move(r).error());
                 *deleted = *r;
                 return Status();
               }).ok());
   EXPECT_TRUE(*deleted);
   EXPECT_EQ(BlobCount(), 0u);
-  EXPECT_FALSE(GetObject(*reader, "b", "k")->has_value());
+  EXPECT_FALSE(objects().GetObject(*reader, "b", "k")->has_value());
 }
 
 TEST_F(StoreTest, InlineBodyRoundTripAndReplacesABlob) {
@@ -99,14 +129,14 @@ TEST_F(StoreTest, InlineBodyRoundTripAndReplacesABlob) {
   o.inline_body = std::string("in\0the row", 10);
   o.size = o.inline_body.size();
   o.etag = "e";
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return PutObject(t, o); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return objects().PutObject(t, o); }).ok());
   EXPECT_EQ(BlobCount(), 0u);  // the replaced object's blob is gone
-  auto reader = db_->Reader();
-  auto got = GetObject(*reader, "b", "k");
+  auto reader = Read();
+  auto got = objects().GetObject(*reader, "b", "k");
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->inline_body, o.inline_body);
   EXPECT_TRUE((*got)->segments.empty());
-  auto listed = ListObjects(*reader, "b", "", "", 10);
+  auto listed = objects().ListObjects(*reader, "b", "", "", 10);
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].size, 10u);
@@ -116,8 +146,9 @@ TEST_F(StoreTest, FailedJobKeepsOthersInTheBatch) {
   ObjectRecord bad;
   bad.bucket = "missing";
   bad.key = "k";
-  Status s = Run([&](WriteTxn& t) { return PutObject(t, bad); });
-  EXPECT_EQ(s.error().code, "NoSuchBucket");
+  Status s = Run([&](WriteTxn& t) { return objects().PutObject(t, bad); });
+  EXPECT_TRUE(Is(s.error(), kNotFound, "bucket"));
+  EXPECT_EQ(NameOf(s.error()), "missing");
   EXPECT_TRUE(PutBlobObject("k", "x").ok());
 }
 
@@ -125,27 +156,24 @@ TEST_F(StoreTest, UncommittedBlobIsRemovedByItsWriter) {
   {
     auto w = blobs_->Create();
     ASSERT_TRUE(w.ok());
-    ASSERT_TRUE(w->Write("abandoned").ok());
+    ASSERT_TRUE((*w)->Write("abandoned").ok());
   }
   EXPECT_EQ(BlobCount(), 0u);
 }
 
-TEST_F(StoreTest, OrphanSweepKeepsReferencedBlobs) {
+TEST_F(StoreTest, OpeningSweepsOrphansAndKeepsReferencedBlobs) {
   ASSERT_TRUE(PutBlobObject("k", "kept").ok());
   auto orphan = blobs_->Create();
   ASSERT_TRUE(orphan.ok());
-  orphan->Keep();  // as if the process died before committing
+  (*orphan)->Keep();  // as if the process died before committing
   EXPECT_EQ(BlobCount(), 2u);
-  std::set<std::string> referenced;
-  auto reader = db_->Reader();
-  ASSERT_TRUE(ForEachReferencedBlob(*reader, [&](std::string_view id) {
-                referenced.insert(std::string(id));
-              }).ok());
-  auto removed = blobs_->RemoveOrphans(
-      [&](std::string_view id) { return referenced.count(std::string(id)) > 0; });
-  ASSERT_TRUE(removed.ok());
-  EXPECT_EQ(*removed, 1u);
+  Reopen();
   EXPECT_EQ(BlobCount(), 1u);
+  EXPECT_FALSE(BlobExists((*orphan)->id()));
+  auto reader = Read();
+  auto got = objects().GetObject(*reader, "b", "k");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_TRUE(BlobExists((*got)->segments.at(0).blob));
 }
 
 TEST_F(StoreTest, ListObjectsHonoursPrefixAndAfter) {
@@ -154,13 +182,13 @@ TEST_F(StoreTest, ListObjectsHonoursPrefixAndAfter) {
                   ObjectRecord o;
                   o.bucket = "b";
                   o.key = k;
-                  return PutObject(t, o);
+                  return objects().PutObject(t, o);
                 }).ok());
   }
-  auto reader = db_->Reader();
+  auto reader = Read();
   auto keys = [&](std::string_view prefix, std::string_view after) {
     std::vector<std::string> out;
-    auto listed = ListObjects(*reader, "b", prefix, after, 100);
+    auto listed = objects().ListObjects(*reader, "b", prefix, after, 100);
     for (auto& o : *listed) out.push_back(o.key);
     return out;
   };
@@ -171,14 +199,14 @@ TEST_F(StoreTest, ListObjectsHonoursPrefixAndAfter) {
 
 TEST_F(StoreTest, MultipartPartsBecomeSegments) {
   UploadRecord u{"up1", "b", "big", 1, {}, "", "", ""};
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return CreateUpload(t, u); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return objects().CreateUpload(t, u); }).ok());
   std::vector<std::string> blobs;
   for (int n = 1; n <= 3; ++n) {
     auto w = blobs_->Create();
-    ASSERT_TRUE(w->Write(std::string(10, 'a' + n)).ok());
-    PartRecord p{"up1", n, 10, "e", 1, w->id(), ""};
-    ASSERT_TRUE(Run([&](WriteTxn& t) { return PutPart(t, p); }).ok());
-    w->Keep();
+    ASSERT_TRUE((*w)->Write(std::string(10, 'a' + n)).ok());
+    PartRecord p{"up1", n, 10, "e", 1, (*w)->id(), ""};
+    ASSERT_TRUE(Run([&](WriteTxn& t) { return objects().PutPart(t, p); }).ok());
+    (*w)->Keep();
     blobs.push_back(p.blob);
   }
   ObjectRecord o;
@@ -187,30 +215,37 @@ TEST_F(StoreTest, MultipartPartsBecomeSegments) {
   o.size = 20;
   o.part_count = 2;
   o.segments = {{blobs[0], 10}, {blobs[2], 10}};  // part 2 left out
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return CompleteUpload(t, "up1", o); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return objects().CompleteUpload(t, "up1", o); }).ok());
   EXPECT_EQ(BlobCount(), 2u);
-  auto reader = db_->Reader();
-  auto got = GetObject(*reader, "b", "big");
+  auto reader = Read();
+  auto got = objects().GetObject(*reader, "b", "big");
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->segments.size(), 2u);
-  EXPECT_FALSE(GetUpload(*reader, "up1")->has_value());
-  EXPECT_EQ(Run([&](WriteTxn& t) { return AbortUpload(t, "up1"); }).error().code, "NoSuchUpload");
+  EXPECT_FALSE(objects().GetUpload(*reader, "up1")->has_value());
+  EXPECT_TRUE(Is(Run([&](WriteTxn& t) { return objects().AbortUpload(t, "up1"); }).error(),
+                 kNotFound, "upload"));
 }
 
 TEST_F(StoreTest, DeleteBucketRules) {
   ASSERT_TRUE(PutBlobObject("k", "x").ok());
-  EXPECT_EQ(Run([](WriteTxn& t) { return DeleteBucket(t, "b"); }).error().code, "BucketNotEmpty");
-  EXPECT_EQ(Run([](WriteTxn& t) { return DeleteBucket(t, "nope"); }).error().code, "NoSuchBucket");
-  EXPECT_EQ(Run([](WriteTxn& t) { return CreateBucket(t, {"b", 1, "us-east-1", ""}); }).error().code,
-            "BucketAlreadyOwnedByYou");
+  auto run = [&](std::function<Status(WriteTxn&)> f) { return Run(std::move(f)).error(); };
+  EXPECT_TRUE(
+      Is(run([&](WriteTxn& t) { return objects().DeleteBucket(t, "b"); }), kNotEmpty, "bucket"));
+  EXPECT_TRUE(
+      Is(run([&](WriteTxn& t) { return objects().DeleteBucket(t, "nope"); }), kNotFound, "bucket"));
+  EXPECT_TRUE(Is(run([&](WriteTxn& t) {
+                   return objects().CreateBucket(t, {"b", 1, "us-east-1", ""});
+                 }),
+                 kAlreadyExists, "bucket"));
 }
 
 // Publishes a layer version of `name` with a fresh blob; returns it.
-LayerVersionRecord PublishBlobLayer(BlobStore& blobs,
-                                    const std::function<Status(std::function<Status(WriteTxn&)>)>& run,
-                                    const std::string& name) {
-  auto w = blobs.Create();
-  EXPECT_TRUE(w.ok());
+LayerVersionRecord PublishBlobLayer(
+    BlobStore& blobs, LayerRepository& layers,
+    const std::function<Status(std::function<Status(WriteTxn&)>)>& run, const std::string& name) {
+  auto created = blobs.Create();
+  EXPECT_TRUE(created.ok());
+  std::unique_ptr<BlobWriter> w = std::move(*created);
   EXPECT_TRUE(w->Write("zip").ok());
   LayerVersionRecord layer;
   layer.name = name;
@@ -219,7 +254,8 @@ LayerVersionRecord PublishBlobLayer(BlobStore& blobs,
   layer.code_sha256 = "sha";
   layer.code_size = 3;
   Status s = run([&](WriteTxn& t) -> Status {
-    auto published = PublishLayerVersion(t, layer, "arn:aws:lambda:us-east-1:1:layer:" + name);
+    auto published =
+        layers.PublishLayerVersion(t, layer, "arn:aws:lambda:us-east-1:1:layer:" + name);
     if (!published.ok()) return std::move(published).error();
     layer = *published;
     return {};
@@ -231,8 +267,8 @@ LayerVersionRecord PublishBlobLayer(BlobStore& blobs,
 
 TEST_F(StoreTest, LayerVersionsAreNeverReusedAndStayWhileUsed) {
   auto run = [&](std::function<Status(WriteTxn&)> f) { return Run(std::move(f)); };
-  LayerVersionRecord v1 = PublishBlobLayer(*blobs_, run, "pillow");
-  LayerVersionRecord v2 = PublishBlobLayer(*blobs_, run, "pillow");
+  LayerVersionRecord v1 = PublishBlobLayer(*blobs_, layers(), run, "pillow");
+  LayerVersionRecord v2 = PublishBlobLayer(*blobs_, layers(), run, "pillow");
   EXPECT_EQ(v1.version, 1);
   EXPECT_EQ(v2.version, 2);
   EXPECT_EQ(v2.arn, "arn:aws:lambda:us-east-1:1:layer:pillow:2");
@@ -242,32 +278,29 @@ TEST_F(StoreTest, LayerVersionsAreNeverReusedAndStayWhileUsed) {
   f.name = "fn";
   f.config_json = "{\"layers\":[\"" + v1.arn + "\"]}";
   f.code_blob = "none";
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return CreateFunction(t, f); }).ok());
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return DeleteLayerVersion(t, "pillow", 1); }).ok());
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return DeleteLayerVersion(t, "pillow", 2); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return functions().CreateFunction(t, f); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return layers().DeleteLayerVersion(t, "pillow", 1); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return layers().DeleteLayerVersion(t, "pillow", 2); }).ok());
   {
-    auto reader = db_->Reader();
-    auto kept = GetLayerVersion(*reader, "pillow", 1);
+    auto reader = Read();
+    auto kept = layers().GetLayerVersion(*reader, "pillow", 1);
     ASSERT_TRUE(kept.ok() && kept->has_value());
     EXPECT_TRUE((*kept)->deleted);
-    EXPECT_FALSE(GetLayerVersion(*reader, "pillow", 2)->has_value());
-    EXPECT_TRUE(ListLayerVersions(*reader, "pillow", 0, 10)->empty());
-    EXPECT_TRUE(ListLayerNames(*reader, "", 10)->empty());
-    std::vector<std::string> referenced;
-    ASSERT_TRUE(ForEachReferencedBlob(*reader, [&](std::string_view id) {
-                  referenced.emplace_back(id);
-                }).ok());
-    EXPECT_NE(std::find(referenced.begin(), referenced.end(), v1.code_blob), referenced.end());
+    EXPECT_FALSE(layers().GetLayerVersion(*reader, "pillow", 2)->has_value());
+    EXPECT_TRUE(layers().ListLayerVersions(*reader, "pillow", 0, 10)->empty());
+    EXPECT_TRUE(layers().ListLayerNames(*reader, "", 10)->empty());
   }
-  EXPECT_TRUE(fs::exists(blobs_->PathOf(v1.code_blob)));
-  EXPECT_FALSE(fs::exists(blobs_->PathOf(v2.code_blob)));
+  EXPECT_TRUE(BlobExists(v1.code_blob));
+  EXPECT_FALSE(BlobExists(v2.code_blob));
+  Reopen();  // the orphan sweep keeps what a deleted but used version names
+  EXPECT_TRUE(BlobExists(v1.code_blob));
 
   // Numbering goes on after deletes.
-  LayerVersionRecord v3 = PublishBlobLayer(*blobs_, run, "pillow");
+  LayerVersionRecord v3 = PublishBlobLayer(*blobs_, layers(), run, "pillow");
   EXPECT_EQ(v3.version, 3);
   {
-    auto reader = db_->Reader();
-    auto listed = ListLayerVersions(*reader, "pillow", 0, 10);
+    auto reader = Read();
+    auto listed = layers().ListLayerVersions(*reader, "pillow", 0, 10);
     ASSERT_EQ(listed->size(), 1u);
     EXPECT_EQ((*listed)[0].version, 3);
   }
@@ -275,23 +308,26 @@ TEST_F(StoreTest, LayerVersionsAreNeverReusedAndStayWhileUsed) {
   // Once the function lets go of version 1, it goes for good.
   f.config_json = "{\"layers\":[]}";
   f.reserved_concurrency = 5;
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return ReplaceFunction(t, f); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return functions().ReplaceFunction(t, f); }).ok());
   {
-    auto reader = db_->Reader();
-    EXPECT_FALSE(GetLayerVersion(*reader, "pillow", 1)->has_value());
-    auto reserved = ListReservedConcurrency(*reader);
+    auto reader = Read();
+    EXPECT_FALSE(layers().GetLayerVersion(*reader, "pillow", 1)->has_value());
+    auto reserved = functions().ListReservedConcurrency(*reader);
     ASSERT_EQ(reserved->size(), 1u);
     EXPECT_EQ((*reserved)[0], std::make_pair(std::string("fn"), 5));
-    auto usage = GetCodeUsage(*reader);
+    auto usage = functions().GetCodeUsage(*reader);
     EXPECT_EQ(usage->function_count, 1u);
     EXPECT_EQ(usage->total_code_size, 3u);  // version 3
   }
-  EXPECT_FALSE(fs::exists(blobs_->PathOf(v1.code_blob)));
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return SetReservedConcurrency(t, "fn", std::nullopt); }).ok());
-  EXPECT_EQ(Run([&](WriteTxn& t) { return SetReservedConcurrency(t, "gone", 1); }).error().code,
-            "ResourceNotFoundException");
-  auto reader = db_->Reader();
-  EXPECT_TRUE(ListReservedConcurrency(*reader)->empty());
+  EXPECT_FALSE(BlobExists(v1.code_blob));
+  ASSERT_TRUE(Run([&](WriteTxn& t) {
+                return functions().SetReservedConcurrency(t, "fn", std::nullopt);
+              }).ok());
+  EXPECT_TRUE(
+      Is(Run([&](WriteTxn& t) { return functions().SetReservedConcurrency(t, "gone", 1); }).error(),
+         kNotFound, "function"));
+  auto reader = Read();
+  EXPECT_TRUE(functions().ListReservedConcurrency(*reader)->empty());
 }
 
 TEST_F(StoreTest, PolicyAndEventInvokeConfigSurviveRewrites) {
@@ -300,37 +336,169 @@ TEST_F(StoreTest, PolicyAndEventInvokeConfigSurviveRewrites) {
   f.config_json = "{}";
   f.code_blob = "none";
   f.policy = "ignored by CreateFunction";
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return CreateFunction(t, f); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return functions().CreateFunction(t, f); }).ok());
   {
-    auto reader = db_->Reader();
-    auto got = GetFunction(*reader, "fn");
+    auto reader = Read();
+    auto got = functions().GetFunction(*reader, "fn");
     ASSERT_TRUE(got.ok() && got->has_value());
     EXPECT_EQ((*got)->policy, "");
     EXPECT_EQ((*got)->event_invoke_config, "");
   }
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return SetFunctionPolicy(t, "fn", "{\"p\":1}"); }).ok());
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return SetEventInvokeConfig(t, "fn", "{\"e\":1}"); }).ok());
+  ASSERT_TRUE(
+      Run([&](WriteTxn& t) { return functions().SetFunctionPolicy(t, "fn", "{\"p\":1}"); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) {
+                return functions().SetEventInvokeConfig(t, "fn", "{\"e\":1}");
+              }).ok());
   // A configuration or code update rewrites the record without them.
   f.config_json = "{\"x\":1}";
   f.policy.clear();
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return ReplaceFunction(t, f); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return functions().ReplaceFunction(t, f); }).ok());
   {
-    auto reader = db_->Reader();
-    auto got = GetFunction(*reader, "fn");
+    auto reader = Read();
+    auto got = functions().GetFunction(*reader, "fn");
     EXPECT_EQ((*got)->config_json, "{\"x\":1}");
     EXPECT_EQ((*got)->policy, "{\"p\":1}");
     EXPECT_EQ((*got)->event_invoke_config, "{\"e\":1}");
-    auto listed = ListFunctions(*reader, "", 10);
+    auto listed = functions().ListFunctions(*reader, "", 10);
     ASSERT_EQ(listed->size(), 1u);
     EXPECT_EQ((*listed)[0].event_invoke_config, "{\"e\":1}");
   }
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return SetEventInvokeConfig(t, "fn", ""); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return functions().SetEventInvokeConfig(t, "fn", ""); }).ok());
   {
-    auto reader = db_->Reader();
-    EXPECT_EQ((*GetFunction(*reader, "fn"))->event_invoke_config, "");
+    auto reader = Read();
+    EXPECT_EQ((*functions().GetFunction(*reader, "fn"))->event_invoke_config, "");
   }
-  EXPECT_EQ(Run([&](WriteTxn& t) { return SetEventInvokeConfig(t, "gone", "{}"); }).error().code,
-            "ResourceNotFoundException");
+  EXPECT_TRUE(Is(
+      Run([&](WriteTxn& t) { return functions().SetEventInvokeConfig(t, "gone", "{}"); }).error(),
+      kNotFound, "function"));
+}
+
+TEST_F(StoreTest, NestedPartFailsAloneAndTakesItsAfterCommitWork) {
+  bool kept_ran = false, dropped_ran = false;
+  Status s = Run([&](WriteTxn& t) -> Status {
+    t.AfterCommit([&] { kept_ran = true; });
+    Status nested = t.Nested([&]() -> Status {
+      ObjectRecord o;
+      o.bucket = "b";
+      o.key = "undone";
+      if (Status put = objects().PutObject(t, o); !put.ok()) return put;
+      t.AfterCommit([&] { dropped_ran = true; });
+      return MakeError("Refused", "the nested part fails after writing");
+    });
+    EXPECT_EQ(nested.error().code, "Refused");
+    ObjectRecord o;
+    o.bucket = "b";
+    o.key = "kept";
+    return objects().PutObject(t, o);
+  });
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_TRUE(kept_ran);
+  EXPECT_FALSE(dropped_ran);
+  auto reader = Read();
+  EXPECT_TRUE(objects().GetObject(*reader, "b", "kept")->has_value());
+  EXPECT_FALSE(objects().GetObject(*reader, "b", "undone")->has_value());
+}
+
+TEST_F(StoreTest, FailedJobRunsNoAfterCommitWork) {
+  bool ran = false;
+  Status s = Run([&](WriteTxn& t) -> Status {
+    t.AfterCommit([&] { ran = true; });
+    return MakeError("Refused", "no");
+  });
+  EXPECT_FALSE(s.ok());
+  EXPECT_FALSE(ran);
+}
+
+QueuedEvent Event(const std::string& function, int64_t due_ms) {
+  QueuedEvent e;
+  e.function = function;
+  e.request_id = "r-" + function;
+  e.payload = "{\"f\": \"" + function + "\"}";
+  e.source = "{}";
+  e.received_ms = due_ms;
+  e.due_ms = due_ms;
+  return e;
+}
+
+std::vector<std::string> Functions(const std::vector<QueuedEvent>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.function);
+  return out;
+}
+
+TEST_F(StoreTest, QueueEventsAreClaimableOnceCommittedAndDue) {
+  int ready = 0;
+  queue().OnReady([&] { ++ready; });
+  ASSERT_TRUE(Run([&](WriteTxn& t) -> Status {
+                for (auto [f, due] : {std::pair{"a", 100}, {"b", 50}, {"later", 500}}) {
+                  auto id = queue().Enqueue(t, Event(f, due));
+                  if (!id.ok()) return std::move(id).error();
+                }
+                // Not claimable before the commit.
+                EXPECT_TRUE(queue().Claim(1000, std::chrono::seconds(60), 10).empty());
+                return {};
+              }).ok());
+  EXPECT_EQ(ready, 3);
+  EXPECT_EQ(queue().NextDue(), 50);
+  // Due first, oldest due first; the later one waits.
+  auto claimed = queue().Claim(100, std::chrono::seconds(60), 10);
+  EXPECT_EQ(Functions(claimed), (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(claimed[1].payload, "{\"f\": \"a\"}");
+  EXPECT_EQ(queue().NextDue(), 500);
+  // Leased: nobody else gets them.
+  EXPECT_TRUE(queue().Claim(100, std::chrono::seconds(60), 10).empty());
+  EXPECT_EQ(queue().size(), 3u);
+}
+
+TEST_F(StoreTest, QueueAckRemovesRetryKeepsAttemptsAndExpiredLeasesComeBack) {
+  queue().OnReady([] {});
+  ASSERT_TRUE(Run([&](WriteTxn& t) -> Status {
+                for (const char* f : {"acked", "retried", "abandoned", "released"}) {
+                  auto id = queue().Enqueue(t, Event(f, 10));
+                  if (!id.ok()) return std::move(id).error();
+                }
+                return {};
+              }).ok());
+  auto claimed = queue().Claim(10, std::chrono::seconds(60), 10);
+  ASSERT_EQ(claimed.size(), 4u);
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return queue().Ack(t, claimed[0].id); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return queue().Retry(t, claimed[1].id, 1, 70); }).ok());
+  queue().Release(claimed[3].id, 20);
+  EXPECT_EQ(queue().size(), 3u);
+  EXPECT_EQ(Functions(queue().Claim(20, std::chrono::seconds(60), 10)),
+            (std::vector<std::string>{"released"}));
+  auto retried = queue().Claim(70, std::chrono::seconds(60), 10);
+  ASSERT_EQ(Functions(retried), (std::vector<std::string>{"retried"}));
+  EXPECT_EQ(retried[0].attempts, 1);
+  // The worker of "abandoned" never comes back: its lease runs out, and it is claimable again.
+  EXPECT_TRUE(queue().Claim(1000, std::chrono::seconds(60), 10).empty());
+  lease_clock_.Advance(60'001);
+  auto again = queue().Claim(1000, std::chrono::seconds(60), 10);
+  EXPECT_EQ(Functions(again), (std::vector<std::string>{"abandoned", "released", "retried"}));
+}
+
+TEST_F(StoreTest, QueueSurvivesARestartWithAttemptsAndDueTimes) {
+  queue().OnReady([] {});
+  int64_t acked = 0;
+  ASSERT_TRUE(Run([&](WriteTxn& t) -> Status {
+                for (const char* f : {"kept", "acked"}) {
+                  auto id = queue().Enqueue(t, Event(f, 10));
+                  if (!id.ok()) return std::move(id).error();
+                  acked = *id;
+                }
+                return {};
+              }).ok());
+  auto claimed = queue().Claim(10, std::chrono::seconds(60), 10);
+  ASSERT_EQ(claimed.size(), 2u);
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return queue().Retry(t, claimed[0].id, 2, 99); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return queue().Ack(t, acked); }).ok());
+  Reopen();  // leases do not survive; rows do
+  EXPECT_EQ(queue().size(), 1u);
+  EXPECT_TRUE(queue().Claim(98, std::chrono::seconds(60), 10).empty());
+  auto back = queue().Claim(99, std::chrono::seconds(60), 10);
+  ASSERT_EQ(Functions(back), (std::vector<std::string>{"kept"}));
+  EXPECT_EQ(back[0].attempts, 2);
+  EXPECT_EQ(back[0].request_id, "r-kept");
 }
 
 TEST(Encodings, SegmentsAndHeadersRoundTrip) {

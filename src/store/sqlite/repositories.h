@@ -1,0 +1,141 @@
+// The SQLite repositories (store/objects.h, store/functions.h, store/layers.h, store/logs.h,
+// store/schedules.h): each method runs its SQL on the connection of the transaction it is given
+// (store/sqlite/txn.h). Stateless; one of each per SqliteStore.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/functions.h"
+#include "store/layers.h"
+#include "store/logs.h"
+#include "store/objects.h"
+#include "store/schedules.h"
+
+namespace evoke::store::sqlite {
+
+class SqliteObjects final : public ObjectRepository {
+ public:
+  Result<std::optional<BucketRecord>> GetBucket(ReadTxn& t, std::string_view name) override;
+  Result<std::vector<BucketRecord>> ListBuckets(ReadTxn& t) override;
+  Result<std::optional<ObjectRecord>> GetObject(ReadTxn& t, std::string_view bucket,
+                                                std::string_view key) override;
+  Result<std::vector<ObjectRecord>> ListObjects(ReadTxn& t, std::string_view bucket,
+                                                std::string_view prefix, std::string_view after,
+                                                size_t limit) override;
+  Result<std::optional<UploadRecord>> GetUpload(ReadTxn& t, std::string_view upload_id) override;
+  Result<std::vector<PartRecord>> ListParts(ReadTxn& t, std::string_view upload_id, int after,
+                                            size_t limit) override;
+  Result<std::vector<UploadRecord>> ListUploads(ReadTxn& t, std::string_view bucket,
+                                                std::string_view prefix,
+                                                std::string_view key_marker,
+                                                std::string_view upload_id_marker,
+                                                size_t limit) override;
+  Status CreateBucket(WriteTxn& t, const BucketRecord& bucket) override;
+  Status DeleteBucket(WriteTxn& t, std::string_view name) override;
+  Status SetBucketNotification(WriteTxn& t, std::string_view bucket, std::string_view xml) override;
+  Status PutObject(WriteTxn& t, const ObjectRecord& object) override;
+  Status UpdateObjectHeaders(WriteTxn& t, std::string_view bucket, std::string_view key,
+                             const std::function<void(HeaderList&)>& update) override;
+  Result<bool> DeleteObject(WriteTxn& t, std::string_view bucket, std::string_view key) override;
+  Status CreateUpload(WriteTxn& t, const UploadRecord& upload) override;
+  Status PutPart(WriteTxn& t, const PartRecord& part) override;
+  Status CompleteUpload(WriteTxn& t, std::string_view upload_id,
+                        const ObjectRecord& object) override;
+  Status AbortUpload(WriteTxn& t, std::string_view upload_id) override;
+};
+
+class SqliteFunctions final : public FunctionRepository {
+ public:
+  Result<std::optional<FunctionRecord>> GetFunction(ReadTxn& t, std::string_view name) override;
+  Result<std::vector<FunctionRecord>> ListFunctions(ReadTxn& t, std::string_view after,
+                                                    size_t limit) override;
+  Result<std::vector<std::pair<std::string, int>>> ListReservedConcurrency(ReadTxn& t) override;
+  Result<CodeUsage> GetCodeUsage(ReadTxn& t) override;
+  Status CreateFunction(WriteTxn& t, const FunctionRecord& function) override;
+  Status ReplaceFunction(WriteTxn& t, const FunctionRecord& function) override;
+  Status DeleteFunction(WriteTxn& t, std::string_view name) override;
+  Status SetReservedConcurrency(WriteTxn& t, std::string_view name,
+                                std::optional<int> reserved) override;
+  Status SetFunctionPolicy(WriteTxn& t, std::string_view name, std::string_view policy) override;
+  Status SetEventInvokeConfig(WriteTxn& t, std::string_view name, std::string_view config) override;
+};
+
+class SqliteLayers final : public LayerRepository {
+ public:
+  Result<std::optional<LayerVersionRecord>> GetLayerVersion(ReadTxn& t, std::string_view name,
+                                                            int64_t version) override;
+  Result<std::vector<LayerVersionRecord>> ListLayerVersions(ReadTxn& t, std::string_view name,
+                                                            int64_t below, size_t limit) override;
+  Result<std::vector<std::string>> ListLayerNames(ReadTxn& t, std::string_view after,
+                                                  size_t limit) override;
+  Result<LayerVersionRecord> PublishLayerVersion(WriteTxn& t, LayerVersionRecord layer,
+                                                 std::string_view layer_arn) override;
+  Status DeleteLayerVersion(WriteTxn& t, std::string_view name, int64_t version) override;
+};
+
+class SqliteLogs final : public LogRepository {
+ public:
+  Result<std::optional<LogGroupRecord>> GetLogGroup(ReadTxn& t, std::string_view name) override;
+  Result<std::vector<LogGroupRecord>> ListLogGroups(ReadTxn& t, std::string_view prefix,
+                                                    std::string_view after, size_t limit) override;
+  Result<std::vector<LogGroupRecord>> ListGroupsWithRetention(ReadTxn& t) override;
+  Result<std::optional<LogStreamRecord>> GetLogStream(ReadTxn& t, int64_t group_id,
+                                                      std::string_view name) override;
+  Result<std::vector<LogStreamRecord>> ListAllLogStreams(ReadTxn& t, int64_t group_id) override;
+  Result<std::vector<LogStreamRecord>> ListLogStreams(ReadTxn& t,
+                                                      const StreamListing& listing) override;
+  Result<std::vector<StoredLogEvent>> ReadStreamEvents(ReadTxn& t, int64_t stream_id,
+                                                       const EventRange& range) override;
+  Result<std::vector<StoredLogEvent>> ReadGroupEvents(ReadTxn& t, int64_t group_id,
+                                                      const EventRange& range) override;
+  Status CreateLogGroup(WriteTxn& t, std::string_view name, int64_t now_ms) override;
+  Status DeleteLogGroup(WriteTxn& t, std::string_view name) override;
+  Status SetLogRetention(WriteTxn& t, std::string_view group, std::optional<int> days) override;
+  Status CreateLogStream(WriteTxn& t, std::string_view group, std::string_view stream,
+                         int64_t now_ms) override;
+  Status DeleteLogStream(WriteTxn& t, std::string_view group, std::string_view stream) override;
+  Status AppendLogEvents(WriteTxn& t, std::string_view group, std::string_view stream,
+                         const std::vector<NewLogEvent>& events, int64_t now_ms,
+                         bool create) override;
+  Result<size_t> ExpireLogEvents(WriteTxn& t, int64_t now_ms, size_t budget) override;
+};
+
+class SqliteSchedules final : public ScheduleRepository {
+ public:
+  Result<std::optional<RuleRecord>> GetRule(ReadTxn& t, std::string_view name) override;
+  Result<std::vector<RuleRecord>> ListRules(ReadTxn& t, std::string_view prefix,
+                                            std::string_view after, size_t limit) override;
+  Result<std::vector<RuleRecord>> ListEnabledScheduledRules(ReadTxn& t) override;
+  Status PutRule(WriteTxn& t, const RuleRecord& rule) override;
+  Result<bool> SetRuleState(WriteTxn& t, std::string_view name, std::string_view state) override;
+  Result<bool> DeleteRule(WriteTxn& t, std::string_view name) override;
+  Result<std::vector<RuleTargetRecord>> ListRuleTargets(ReadTxn& t, std::string_view rule) override;
+  Result<size_t> CountRuleTargets(ReadTxn& t, std::string_view rule) override;
+  Status PutRuleTarget(WriteTxn& t, const RuleTargetRecord& target) override;
+  Result<bool> DeleteRuleTarget(WriteTxn& t, std::string_view rule, std::string_view id) override;
+  Result<std::optional<ScheduleRecord>> GetSchedule(ReadTxn& t, std::string_view group,
+                                                    std::string_view name) override;
+  Result<std::vector<ScheduleRecord>> ListSchedules(ReadTxn& t, const ScheduleFilter& filter,
+                                                    size_t limit) override;
+  Status CreateSchedule(WriteTxn& t, const ScheduleRecord& schedule) override;
+  Result<bool> ReplaceSchedule(WriteTxn& t, const ScheduleRecord& schedule) override;
+  Result<bool> DeleteSchedule(WriteTxn& t, std::string_view group, std::string_view name) override;
+  Result<std::optional<ScheduleGroupRecord>> GetScheduleGroup(ReadTxn& t,
+                                                              std::string_view name) override;
+  Result<std::vector<ScheduleGroupRecord>> ListScheduleGroups(ReadTxn& t) override;
+  Status CreateScheduleGroup(WriteTxn& t, const ScheduleGroupRecord& group) override;
+  Result<bool> DeleteScheduleGroup(WriteTxn& t, std::string_view name) override;
+};
+
+// Removes the deleted layer versions no function names any longer (after a function changed).
+Status PurgeUnusedDeletedLayers(WriteTxn& t);
+
+// The text forms of segment lists and header lists in the objects table; exposed for tests.
+std::string EncodeSegments(const std::vector<Segment>& segments);
+std::vector<Segment> DecodeSegments(std::string_view text);
+std::string EncodeHeaders(const HeaderList& headers);
+HeaderList DecodeHeaders(std::string_view text);
+
+}  // namespace evoke::store::sqlite

@@ -1,0 +1,196 @@
+#include "store/sqlite/schema.h"
+
+namespace evoke::store::sqlite {
+
+const std::vector<std::string_view>& SchemaMigrations() {
+  static const std::vector<std::string_view> kMigrations = {
+      // 1: S3 buckets, objects, multipart uploads and parts.
+      R"sql(
+CREATE TABLE buckets (
+  name TEXT PRIMARY KEY,
+  created_ms INTEGER NOT NULL,
+  region TEXT NOT NULL,
+  notification TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE objects (
+  bucket TEXT NOT NULL,
+  key TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  etag TEXT NOT NULL,
+  modified_ms INTEGER NOT NULL,
+  segments TEXT,            -- "blob:size;blob:size", one per part of a multipart object
+  part_count INTEGER NOT NULL DEFAULT 0,
+  headers TEXT,             -- "name\nvalue\n" pairs: Content-Type..., x-amz-meta-*
+  checksum_algorithm TEXT,
+  checksum_value TEXT,
+  checksum_type TEXT,
+  storage_class TEXT,
+  PRIMARY KEY (bucket, key)
+) WITHOUT ROWID;
+
+CREATE TABLE uploads (
+  upload_id TEXT PRIMARY KEY,
+  bucket TEXT NOT NULL,
+  key TEXT NOT NULL,
+  initiated_ms INTEGER NOT NULL,
+  headers TEXT,
+  checksum_algorithm TEXT,
+  checksum_type TEXT,
+  storage_class TEXT
+) WITHOUT ROWID;
+CREATE INDEX uploads_by_key ON uploads (bucket, key, upload_id);
+
+CREATE TABLE parts (
+  upload_id TEXT NOT NULL,
+  part_number INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  etag TEXT NOT NULL,
+  modified_ms INTEGER NOT NULL,
+  blob TEXT,
+  checksum_value TEXT,
+  PRIMARY KEY (upload_id, part_number)
+) WITHOUT ROWID;
+)sql",
+      // 2: small object bodies kept in the row instead of a blob file (docs/storage.md).
+      R"sql(
+ALTER TABLE objects ADD COLUMN body BLOB;
+)sql",
+      // 3: Lambda functions; their code packages are blobs.
+      R"sql(
+CREATE TABLE functions (
+  name TEXT PRIMARY KEY,
+  config TEXT NOT NULL,     -- JSON, as the Lambda module serializes a configuration
+  code_blob TEXT NOT NULL,
+  code_sha256 TEXT NOT NULL,
+  code_size INTEGER NOT NULL,
+  revision_id TEXT NOT NULL,
+  modified_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+      // 4: CloudWatch-style logs (docs/logs.md). Events carry their group so a group's events
+      // read in time order from one index (FilterLogEvents, retention) and a stream's from
+      // another (GetLogEvents); the rowid orders events of equal timestamp by arrival.
+      R"sql(
+CREATE TABLE log_groups (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL,
+  retention_days INTEGER,       -- NULL: kept forever
+  stored_bytes INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE log_streams (
+  id INTEGER PRIMARY KEY,
+  group_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  first_event_ms INTEGER,       -- NULL until the first event
+  last_event_ms INTEGER,
+  last_ingestion_ms INTEGER,
+  stored_bytes INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (group_id, name)
+);
+CREATE INDEX log_streams_by_last_event ON log_streams (group_id, last_event_ms, name);
+
+CREATE TABLE log_events (
+  id INTEGER PRIMARY KEY,
+  group_id INTEGER NOT NULL,
+  stream_id INTEGER NOT NULL,
+  timestamp_ms INTEGER NOT NULL,
+  ingestion_ms INTEGER NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE INDEX log_events_by_stream ON log_events (stream_id, timestamp_ms, id);
+CREATE INDEX log_events_by_group ON log_events (group_id, timestamp_ms, id);
+)sql",
+      // 5: Lambda layers (versions numbered per name from 1 and never reused: layer_names keeps
+      // the last number) and each function's reserved concurrency. A deleted layer version
+      // that functions still use stays as a row with deleted_ms set until none does.
+      R"sql(
+CREATE TABLE layer_names (
+  name TEXT PRIMARY KEY,
+  last_version INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE layers (
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  arn TEXT NOT NULL,        -- the layer version ARN functions name it by
+  config TEXT NOT NULL,     -- JSON: Description, LicenseInfo, CompatibleRuntimes/Architectures
+  code_blob TEXT NOT NULL,
+  code_sha256 TEXT NOT NULL,
+  code_size INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  deleted_ms INTEGER,
+  PRIMARY KEY (name, version)
+) WITHOUT ROWID;
+
+ALTER TABLE functions ADD COLUMN reserved_concurrency INTEGER;
+)sql",
+      // 6: each function's resource-based policy (AddPermission), a JSON document; NULL: none.
+      R"sql(
+ALTER TABLE functions ADD COLUMN policy TEXT;
+)sql",
+      // 7: asynchronous invocations. Each function's event invoke configuration (JSON, NULL:
+      // none), and the durable queue: an event is a row from the commit that acknowledged it
+      // (the Invoke's 202, the S3 write, the schedule's firing) until its last attempt is over.
+      R"sql(
+ALTER TABLE functions ADD COLUMN event_invoke_config TEXT;
+
+CREATE TABLE async_events (
+  id INTEGER PRIMARY KEY,
+  function TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  source TEXT NOT NULL,           -- JSON: the sender (principal, SourceArn, account)
+  received_ms INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,      -- executions that ended with an error so far
+  due_ms INTEGER NOT NULL         -- not to run before (events clock)
+);
+)sql",
+      // 8: schedules (docs/events.md). EventBridge rules on the default event bus and their
+      // targets (each target the JSON object PutTargets took), and EventBridge Scheduler
+      // schedules keyed by group and name with their whole definition as JSON. anchor_ms is
+      // where a rate() counts from: when the rule's expression was set, a schedule's StartDate
+      // or creation. The "default" schedule group exists without a row.
+      R"sql(
+CREATE TABLE event_rules (
+  name TEXT PRIMARY KEY,
+  schedule_expression TEXT,
+  event_pattern TEXT,
+  state TEXT NOT NULL,            -- ENABLED | DISABLED
+  description TEXT,
+  role_arn TEXT,
+  created_ms INTEGER NOT NULL,
+  anchor_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE event_targets (
+  rule TEXT NOT NULL,
+  id TEXT NOT NULL,
+  target TEXT NOT NULL,           -- JSON: Id, Arn, Input | InputPath | InputTransformer, ...
+  PRIMARY KEY (rule, id)
+) WITHOUT ROWID;
+
+CREATE TABLE schedule_groups (
+  name TEXT PRIMARY KEY,
+  created_ms INTEGER NOT NULL,
+  modified_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE schedules (
+  group_name TEXT NOT NULL,
+  name TEXT NOT NULL,
+  state TEXT NOT NULL,            -- ENABLED | DISABLED
+  definition TEXT NOT NULL,       -- JSON, as the Scheduler module serializes it
+  created_ms INTEGER NOT NULL,
+  modified_ms INTEGER NOT NULL,
+  PRIMARY KEY (group_name, name)
+) WITHOUT ROWID;
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace evoke::store::sqlite
