@@ -5,6 +5,7 @@
 // Implementations are called on I/O threads and must be thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,8 +21,9 @@ struct AuthorizationRequest {
   std::string_view action;    // "logs:FilterLogEvents"
   std::string_view resource;  // "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/f"
   // Global condition keys of the request: aws:SourceIp, aws:SecureTransport, aws:CurrentTime,
-  // aws:EpochTime, aws:PrincipalArn, aws:PrincipalAccount, aws:username (IAM's spelling).
-  std::vector<std::pair<std::string, std::string>> conditions;
+  // aws:EpochTime, aws:PrincipalArn, aws:PrincipalAccount (IAM's spelling). Computed when an
+  // authorizer asks: most decisions need none, and the hot paths should not pay for them.
+  std::function<std::vector<std::pair<std::string, std::string>>()> conditions;
 };
 
 class Authorizer {

@@ -96,10 +96,14 @@ Task<Result<Output>> Pipeline::RunRestXml(http::Exchange& ex, const Service& ser
   auto verified = verifier_.VerifyS3(ex.request(), call.sigv2_resource);
   if (!verified.ok()) co_return std::move(verified).error();
   if (auth::DetectAuthKind(ex.request()) == auth::AuthKind::kPresignedV2) {
-    // The headers a SigV2 presigned URL carries in its query apply to the request.
+    // The headers a SigV2 presigned URL carries in its query apply to the request, and may
+    // change its operation (x-amz-copy-source makes a PUT a copy): route it again.
     if (Status s = auth::ApplySigV2QueryHeaders(ex.mutable_request()); !s.ok()) {
       co_return std::move(s).error();
     }
+    op = service.route(ex.request(), call);
+    if (!op.ok()) co_return std::move(op).error();
+    ex.log().action = (*op)->name;
   }
   call.principal = verified->principal;
   call.verified = std::move(*verified);
@@ -107,8 +111,8 @@ Task<Result<Output>> Pipeline::RunRestXml(http::Exchange& ex, const Service& ser
 
   // authorize
   std::string resource = (*op)->resource ? (*op)->resource(call) : std::string("*");
-  Status allowed = authorizer_.Authorize(
-      AuthorizationRequest{call.principal, (*op)->iam_action, resource, GlobalConditions(call)});
+  Status allowed = authorizer_.Authorize(AuthorizationRequest{
+      call.principal, (*op)->iam_action, resource, [&call] { return GlobalConditions(call); }});
   if (!allowed.ok()) co_return MakeError("AccessDenied", "Access Denied");
 
   // execute
@@ -156,12 +160,14 @@ Task<Result<Output>> Pipeline::Run(http::Exchange& ex, const Service& service,
     auto input = ParseJsonInput(call.body);
     if (!input.ok()) co_return std::move(input).error();
     call.input = std::move(*input);
+  } else {
+    call.input = nlohmann::json::object();
   }
 
   // authorize
   std::string resource = op->resource ? op->resource(call) : std::string("*");
-  Status allowed = authorizer_.Authorize(
-      AuthorizationRequest{call.principal, op->iam_action, resource, GlobalConditions(call)});
+  Status allowed = authorizer_.Authorize(AuthorizationRequest{
+      call.principal, op->iam_action, resource, [&call] { return GlobalConditions(call); }});
   if (!allowed.ok()) {
     co_return MakeError("AccessDeniedException", "User: " + call.principal.arn +
                                                      " is not authorized to perform: " +

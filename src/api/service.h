@@ -39,7 +39,7 @@ struct Call {
   auth::Principal principal;
   std::string request_id;
   std::vector<std::string> path_params;  // REST: the decoded {Label} segments in path order
-  nlohmann::json input = nlohmann::json::object();  // the members the codec parsed
+  nlohmann::json input;                  // the members the codec parsed (JSON protocols)
   std::string body;                      // the whole, verified request body
 
   // rest-xml (S3), whose operations read their own bodies, streaming: the exchange to read the

@@ -107,9 +107,11 @@ Task<void> FrontDoor::Handle(http::Exchange& ex) {
     co_return;
   }
   ex.log().error_code = "NotImplemented";
-  (void)co_await ex.Send(
+  // Built before the co_await: GCC 12 mishandles temporaries inside a co_await's arguments.
+  http::Response refused =
       S3Error(MakeError("NotImplemented", "evoke does not serve the '" + service + "' service yet."),
-              request_id, ex.request().path));
+              request_id, ex.request().path);
+  (void)co_await ex.Send(std::move(refused));
 }
 
 http::Response FrontDoor::RenderProtocolError(http::ProtocolError error,

@@ -220,7 +220,7 @@ Task<void> Dispatcher::Run(store::QueuedEvent event) {
     // An environment failure (a package that does not unzip, ...) counts as a failed attempt.
     outcome.function_error = true;
     outcome.payload =
-        json{{"errorType", result.error().code}, {"errorMessage", result.error().message}}.dump();
+        json{{"errorType", result.error().code}, {"errorMessage", result.error().message}}.dump(-1, ' ', false, json::error_handler_t::replace);
   }
   const int attempts = event.attempts + 1;
   if (!outcome.function_error) {
@@ -258,9 +258,12 @@ void Dispatcher::Settled(int64_t id, bool done) {
 void Dispatcher::RetryLater(const store::QueuedEvent& event, int attempts, int64_t delay_ms) {
   // The attempt count survives a restart; the event is claimable again once this commits.
   int64_t id = event.id;
+  uint64_t lease = event.lease;
   int64_t due = clock_.NowMs() + delay_ms;
   WriteInBackground(
-      [this, id, attempts, due](store::WriteTxn& t) { return queue_.Retry(t, id, attempts, due); },
+      [this, id, lease, attempts, due](store::WriteTxn& t) {
+        return queue_.Retry(t, id, lease, attempts, due);
+      },
       "record an attempt");
   {
     std::lock_guard lock(mutex_);
@@ -276,13 +279,14 @@ void Dispatcher::Throttled(const store::QueuedEvent& event) {
     throttles = ++throttles_[event.id];
     ++stats_.throttled;
   }
-  queue_.Release(event.id, clock_.NowMs() + ThrottleBackoffMs(throttles));
+  queue_.Release(event.id, event.lease, clock_.NowMs() + ThrottleBackoffMs(throttles));
   Settled(event.id, /*done=*/false);
 }
 
 void Dispatcher::Drop(const store::QueuedEvent& event) {
   int64_t id = event.id;
-  WriteInBackground([this, id](store::WriteTxn& t) { return queue_.Ack(t, id); },
+  uint64_t lease = event.lease;
+  WriteInBackground([this, id, lease](store::WriteTxn& t) { return queue_.Ack(t, id, lease); },
                     "delete a dropped event");
   {
     std::lock_guard lock(mutex_);
@@ -311,13 +315,15 @@ void Dispatcher::Finish(const store::QueuedEvent& event, int attempts,
       r["responseContext"] = std::move(context);
       r["responsePayload"] = Embedded(result->payload);
     }
-    record = r.dump();
+    // A function's answer need not be UTF-8 (a provided runtime sends bytes): replace what is not.
+    record = r.dump(-1, ' ', false, json::error_handler_t::replace);
   }
   int64_t id = event.id;
+  uint64_t lease = event.lease;
   std::string function = event.function;
   WriteInBackground(
-      [this, id, function, destination, record, now](store::WriteTxn& t) -> Status {
-        if (Status s = queue_.Ack(t, id); !s.ok() || destination.empty()) return s;
+      [this, id, lease, function, destination, record, now](store::WriteTxn& t) -> Status {
+        if (Status s = queue_.Ack(t, id, lease); !s.ok() || destination.empty()) return s;
         // A destination that cannot take the record loses it (Lambda counts a
         // DestinationDeliveryFailure); the event itself is finished either way.
         Status delivered = t.Nested([&]() -> Status {

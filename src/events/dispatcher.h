@@ -32,9 +32,11 @@ struct DispatcherOptions {
   std::vector<int64_t> retry_delays_ms = {60'000, 120'000};
   // Events running at once; more wait in the queue (Lambda's own limits apply beneath).
   int max_in_flight = 64;
-  // How long a claimed event is this dispatcher's: longer than the longest function timeout
-  // (900 s), so only a dispatcher that died loses its events to another claim.
-  std::chrono::milliseconds lease{std::chrono::minutes(16)};
+  // How long a claimed event is this dispatcher's: far longer than the longest run (a 900 s
+  // timeout, a cold start, a queue for the blocking pool), so only a dispatcher that died loses
+  // its events to another claim. Should a run outlast it all the same, its late ack or retry is
+  // refused (store::kConflict): the later claim finishes the event.
+  std::chrono::milliseconds lease{std::chrono::hours(1)};
 };
 
 struct DispatcherStats {

@@ -113,8 +113,14 @@ Task<Result<std::string>> CodeCache::Unpacked(
       Status s;
       struct stat st;
       if (::stat((root_ + "/" + sha256_hex).c_str(), &st) != 0) {
-        auto zips = read_zips();
-        s = zips.ok() ? Unpack(sha256_hex, *zips) : Status(std::move(zips).error());
+        // Whatever happens, the waiters get an answer (a package too large to hold in memory
+        // throws).
+        try {
+          auto zips = read_zips();
+          s = zips.ok() ? Unpack(sha256_hex, *zips) : Status(std::move(zips).error());
+        } catch (const std::exception& e) {
+          s = MakeError("InternalError", std::string("unpacking failed: ") + e.what());
+        }
       }
       std::vector<std::function<void(Status)>> waiters;
       {

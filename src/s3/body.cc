@@ -111,33 +111,63 @@ Status BodyReader::Prepare() {
 
 // Runs the payload's MD5 and additional checksum on the shared hashing pool, so that for a
 // large body they overlap with receiving, SHA-256, decoding and writing on the I/O thread. One
-// piece at a time (MD5 is sequential): Submit waits (briefly, on the I/O thread) while the
-// previous piece is hashed.
+// piece at a time (MD5 is sequential): Submit awaits the previous piece, so the I/O thread
+// serves its other connections meanwhile.
 class BodyReader::HashWorker {
  public:
   HashWorker(WorkerPool& pool, std::function<void(std::string_view)> hash)
       : pool_(pool), hash_(std::move(hash)) {}
-  // A piece still being hashed refers to this worker: wait for it.
+  // A piece still being hashed refers to this worker: wait for it (a body abandoned halfway).
   ~HashWorker() { Wait(); }
 
-  // `piece` must stay valid and unchanged until the next Submit or Wait returns.
-  void Submit(std::string_view piece) {
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return !busy_; });
-      busy_ = true;
-    }
-    pool_.Post([this, piece] {
-      hash_(piece);
-      std::lock_guard lock(mutex_);
-      busy_ = false;
-      wake_.notify_all();
-    });
-  }
-  // Returns once every submitted piece is hashed.
+  // Blocks until every submitted piece is hashed (at once after Idle() has resumed).
   void Wait() {
     std::unique_lock lock(mutex_);
     wake_.wait(lock, [&] { return !busy_; });
+  }
+
+  // Hands `piece` to the pool once the previous piece is hashed. `piece` must stay valid and
+  // unchanged until the next Submit or Idle has resumed.
+  Task<void> Submit(std::string_view piece) {
+    co_await Idle();
+    {
+      std::lock_guard lock(mutex_);
+      busy_ = true;
+    }
+    pool_.Post([this, piece] {
+      try {
+        hash_(piece);
+      } catch (...) {
+        // Never leaves busy_ set: the reader would wait for ever. The digests are only spoiled
+        // by memory exhaustion, and the whole process is in trouble then.
+      }
+      std::function<void(bool)> waiter;
+      {
+        std::lock_guard lock(mutex_);
+        busy_ = false;
+        waiter = std::move(waiter_);
+        waiter_ = nullptr;
+        wake_.notify_all();
+      }
+      if (waiter) waiter(true);
+    });
+  }
+
+  // Resumes once every submitted piece is hashed.
+  Task<void> Idle() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!busy_) co_return;
+    }
+    (void)co_await AwaitCallback<bool>([this](std::function<void(bool)> done) {
+      std::unique_lock lock(mutex_);
+      if (!busy_) {
+        lock.unlock();
+        done(true);
+        return;
+      }
+      waiter_ = std::move(done);
+    });
   }
 
  private:
@@ -145,7 +175,8 @@ class BodyReader::HashWorker {
   std::function<void(std::string_view)> hash_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool busy_ = false;  // GUARDED_BY(mutex_): a piece is on the pool
+  bool busy_ = false;                    // GUARDED_BY(mutex_): a piece is on the pool
+  std::function<void(bool)> waiter_;     // GUARDED_BY(mutex_): resumes Idle()
 };
 
 BodyReader::~BodyReader() = default;
@@ -163,7 +194,11 @@ Task<Result<std::string_view>> BodyReader::Next() {
     }
   }
   for (;;) {
-    if (ended_) co_return std::string_view();
+    if (ended_) {
+      // The end: every piece hashed before the caller asks for the digests (Finish).
+      if (worker_) co_await worker_->Idle();
+      co_return std::string_view();
+    }
     char* buffer = raw_[current_].get();
     size_t filled = 0;
     do {  // a worker's hand-over costs a wake-up: give it up to kReadSize at a time
@@ -175,7 +210,7 @@ Task<Result<std::string_view>> BodyReader::Next() {
       }
       filled += *n;
     } while (worker_ && filled < kReadSize);
-    if (filled == 0) co_return std::string_view();
+    if (filled == 0) continue;  // the end (ended_ is set)
     std::string_view piece(buffer, filled);
     if (sha256_) sha256_->Update(piece);
     if (decoder_) {
@@ -187,7 +222,7 @@ Task<Result<std::string_view>> BodyReader::Next() {
       if (piece.empty()) continue;
     }
     if (worker_) {
-      worker_->Submit(piece);
+      co_await worker_->Submit(piece);
       // The next piece goes to the other buffers: the worker may still be hashing this one.
       current_ ^= 1;
     } else {

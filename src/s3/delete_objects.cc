@@ -5,9 +5,11 @@
 #include "s3/actions.h"
 #include "s3/object_events.h"
 #include "s3/body.h"
+#include "s3/errors.h"
 #include "s3/names.h"
 #include "s3/object_io.h"
 #include "s3/xml.h"
+#include "store/errors.h"
 #include "store/objects.h"
 
 namespace evoke::s3 {
@@ -77,8 +79,8 @@ Task<Status> DeleteObjects(Context& ctx) {
       }
       auto r = ctx.deps.objects.DeleteObject(t, bucket, request->keys[i]);
       if (!r.ok()) {
-        if (r.error().code == "NoSuchBucket") return std::move(r).error();
-        results[i] = std::move(r).error();
+        if (store::Is(r.error(), store::kNotFound, "bucket")) return std::move(r).error();
+        results[i] = S3Error(std::move(r).error());
       } else if (*r) {
         Status published =
             PublishObjectEvent(t, ctx, RemovedEvent(bucket, request->keys[i], ctx.NowMs()));

@@ -83,12 +83,9 @@ Status S3ObjectAccess::PutSmallObject(store::WriteTxn& t, std::string_view bucke
   object.modified_ms = deps_.clock.NowMs();
   object.inline_body = std::move(body);
   object.headers = {{"Content-Type", std::string(content_type)}};
+  // No notifications: a record that invoked its own function again would loop for ever.
   if (Status s = deps_.objects.PutObject(t, object); !s.ok()) return S3Error(std::move(s).error());
-  EventOrigin origin;
-  origin.principal_id = "AWS:lambda.amazonaws.com";
-  origin.request_id = NewRequestId();
-  origin.host_id = Base64Encode(origin.request_id + "/evoke");
-  return PublishObjectEvent(t, options_, deps_, origin, CreatedEvent("Put", object));
+  return {};
 }
 
 }  // namespace evoke::s3

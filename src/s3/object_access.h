@@ -25,8 +25,9 @@ class ObjectAccess {
   virtual Result<std::string> ReadObjectBlocking(std::string_view bucket, std::string_view key,
                                                  std::string_view version_id,
                                                  uint64_t max_size) = 0;
-  // Stores a small object (its body kept inline) in the caller's transaction, with the bucket's
-  // notifications. NoSuchBucket when the bucket is gone.
+  // Stores a small object (its body kept inline) in the caller's transaction. It sends none of
+  // the bucket's notifications (an invocation record sent to a bucket whose notifications invoke
+  // the same function would loop). NoSuchBucket when the bucket is gone.
   virtual Status PutSmallObject(store::WriteTxn& t, std::string_view bucket, std::string_view key,
                                 std::string body, std::string_view content_type) = 0;
 };

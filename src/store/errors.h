@@ -15,11 +15,13 @@ inline constexpr std::string_view kNotFound = "store.NotFound";
 inline constexpr std::string_view kAlreadyExists = "store.AlreadyExists";
 inline constexpr std::string_view kNotEmpty = "store.NotEmpty";        // a bucket with objects
 inline constexpr std::string_view kUnavailable = "store.Unavailable";  // shutting down
+inline constexpr std::string_view kConflict = "store.Conflict";  // e.g. a lease no longer held
 inline constexpr std::string_view kInternal = "InternalError";
 
 Error NotFound(std::string_view entity, std::string_view name);
 Error AlreadyExists(std::string_view entity, std::string_view name);
 Error NotEmpty(std::string_view entity, std::string_view name);
+Error Conflict(std::string_view entity, std::string_view name);
 Error Internal(std::string message);
 
 // Whether `error` is the store's `code` about a record of kind `entity`.

@@ -38,6 +38,10 @@ Error NotEmpty(std::string_view entity, std::string_view name) {
   return StoreError(kNotEmpty, entity, name, "is not empty");
 }
 
+Error Conflict(std::string_view entity, std::string_view name) {
+  return StoreError(kConflict, entity, name, "was changed by someone else");
+}
+
 Error Internal(std::string message) {
   return MakeError(std::string(kInternal), std::move(message));
 }

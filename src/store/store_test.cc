@@ -461,9 +461,11 @@ TEST_F(StoreTest, QueueAckRemovesRetryKeepsAttemptsAndExpiredLeasesComeBack) {
               }).ok());
   auto claimed = queue().Claim(10, std::chrono::seconds(60), 10);
   ASSERT_EQ(claimed.size(), 4u);
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return queue().Ack(t, claimed[0].id); }).ok());
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return queue().Retry(t, claimed[1].id, 1, 70); }).ok());
-  queue().Release(claimed[3].id, 20);
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return queue().Ack(t, claimed[0].id, claimed[0].lease); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) {
+                return queue().Retry(t, claimed[1].id, claimed[1].lease, 1, 70);
+              }).ok());
+  queue().Release(claimed[3].id, claimed[3].lease, 20);
   EXPECT_EQ(queue().size(), 3u);
   EXPECT_EQ(Functions(queue().Claim(20, std::chrono::seconds(60), 10)),
             (std::vector<std::string>{"released"}));
@@ -490,8 +492,10 @@ TEST_F(StoreTest, QueueSurvivesARestartWithAttemptsAndDueTimes) {
               }).ok());
   auto claimed = queue().Claim(10, std::chrono::seconds(60), 10);
   ASSERT_EQ(claimed.size(), 2u);
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return queue().Retry(t, claimed[0].id, 2, 99); }).ok());
-  ASSERT_TRUE(Run([&](WriteTxn& t) { return queue().Ack(t, acked); }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) {
+                return queue().Retry(t, claimed[0].id, claimed[0].lease, 2, 99);
+              }).ok());
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return queue().Ack(t, acked, claimed[1].lease); }).ok());
   Reopen();  // leases do not survive; rows do
   EXPECT_EQ(queue().size(), 1u);
   EXPECT_TRUE(queue().Claim(98, std::chrono::seconds(60), 10).empty());

@@ -4,11 +4,14 @@ hashes, Content-MD5, flexible checksums, aws-chunked uploads with chunk signatur
 unsigned checksum trailer, and virtual-host addressing."""
 
 import hashlib
+import http.client
 import time
 import urllib.parse
 
+import boto3
 import pytest
 from botocore.auth import HmacV1QueryAuth, S3SigV4Auth, S3SigV4QueryAuth
+from botocore.config import Config
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
@@ -342,3 +345,26 @@ def test_virtual_host_style(raw, s3, obj):
     r = raw.request("PUT", "/vhost%20put", body=b"via vhost", host=vhost)
     assert r.status == 200, r
     assert s3.get_object(Bucket=bucket, Key="vhost put")["Body"].read() == b"via vhost"
+
+
+def test_sigv2_presigned_copy_copies(target, s3, obj):
+    """botocore's SigV2 presigned URL for CopyObject carries x-amz-copy-source in its query: the
+    request is a copy (not a PUT of an empty body over the destination)."""
+    bucket, key = obj
+    v2 = boto3.client("s3", endpoint_url=target.endpoint, region_name="us-east-1",
+                      aws_access_key_id=target.access_key, aws_secret_access_key=target.secret,
+                      config=Config(signature_version="s3"))
+    url = v2.generate_presigned_url(
+        "copy_object", Params={"Bucket": bucket, "Key": "copied",
+                               "CopySource": "%s/%s" % (bucket, key)}, ExpiresIn=300)
+    assert "x-amz-copy-source=" in url
+    # No Content-Type (SigV2 signs it, and the URL was signed without one).
+    u = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    conn.request("PUT", u.path + "?" + u.query, body=b"")
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    assert resp.status == 200, body
+    assert b"<CopyObjectResult" in body
+    assert s3.get_object(Bucket=bucket, Key="copied")["Body"].read() == b"protected content"

@@ -83,17 +83,22 @@ std::vector<QueuedEvent> SqliteAsyncQueue::Claim(int64_t now_ms, std::chrono::mi
     waiting_.erase(waiting_.begin());
     Entry& e = entries_.at(id);
     e.lease_until_ms = real_now + lease.count();
+    e.event.lease = ++next_lease_;
     leased_.emplace(e.lease_until_ms, id);
     out.push_back(e.event);
   }
   return out;
 }
 
-void SqliteAsyncQueue::Unlease(int64_t id, int attempts, int64_t due_ms) {
-  std::lock_guard lock(mutex_);
+bool SqliteAsyncQueue::HoldsLocked(int64_t id, uint64_t lease) const {
   auto it = entries_.find(id);
-  if (it == entries_.end()) return;
-  Entry& e = it->second;
+  return it != entries_.end() && it->second.event.lease == lease;
+}
+
+void SqliteAsyncQueue::Unlease(int64_t id, uint64_t lease, int attempts, int64_t due_ms) {
+  std::lock_guard lock(mutex_);
+  if (!HoldsLocked(id, lease)) return;  // claimed again since: that claim decides
+  Entry& e = entries_.at(id);
   if (e.lease_until_ms != 0) {
     leased_.erase({e.lease_until_ms, id});
   } else {
@@ -105,7 +110,13 @@ void SqliteAsyncQueue::Unlease(int64_t id, int attempts, int64_t due_ms) {
   waiting_.emplace(due_ms, id);
 }
 
-Status SqliteAsyncQueue::Ack(WriteTxn& t, int64_t id) {
+Status SqliteAsyncQueue::Ack(WriteTxn& t, int64_t id, uint64_t lease) {
+  {
+    // A claim whose lease ran out and was claimed again must not finish the new claim's event
+    // (nor, ids being reused, another event of the same id).
+    std::lock_guard lock(mutex_);
+    if (!HoldsLocked(id, lease)) return Conflict("async event lease", std::to_string(id));
+  }
   Stmt s = Db(t).Prepare("DELETE FROM async_events WHERE id = ?1");
   if (Status st = s.Bind(1, id).Run(); !st.ok()) return st;
   t.AfterCommit([this, id] {
@@ -122,26 +133,30 @@ Status SqliteAsyncQueue::Ack(WriteTxn& t, int64_t id) {
   return {};
 }
 
-Status SqliteAsyncQueue::Retry(WriteTxn& t, int64_t id, int attempts, int64_t due_ms) {
+Status SqliteAsyncQueue::Retry(WriteTxn& t, int64_t id, uint64_t lease, int attempts,
+                               int64_t due_ms) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!HoldsLocked(id, lease)) return Conflict("async event lease", std::to_string(id));
+  }
   Stmt s = Db(t).Prepare("UPDATE async_events SET attempts = ?2, due_ms = ?3 WHERE id = ?1");
   s.Bind(1, id).Bind(2, static_cast<int64_t>(attempts)).Bind(3, due_ms);
   if (Status st = s.Run(); !st.ok()) return st;
-  t.AfterCommit([this, id, attempts, due_ms] {
-    Unlease(id, attempts, due_ms);
+  t.AfterCommit([this, id, lease, attempts, due_ms] {
+    Unlease(id, lease, attempts, due_ms);
     Ready();
   });
   return {};
 }
 
-void SqliteAsyncQueue::Release(int64_t id, int64_t due_ms) {
+void SqliteAsyncQueue::Release(int64_t id, uint64_t lease, int64_t due_ms) {
   int attempts = 0;
   {
     std::lock_guard lock(mutex_);
-    auto it = entries_.find(id);
-    if (it == entries_.end()) return;
-    attempts = it->second.event.attempts;
+    if (!HoldsLocked(id, lease)) return;
+    attempts = entries_.at(id).event.attempts;
   }
-  Unlease(id, attempts, due_ms);
+  Unlease(id, lease, attempts, due_ms);
 }
 
 std::optional<int64_t> SqliteAsyncQueue::NextDue() {

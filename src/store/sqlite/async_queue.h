@@ -30,19 +30,21 @@ class SqliteAsyncQueue final : public AsyncQueueStore {
   Result<int64_t> Enqueue(WriteTxn& t, QueuedEvent event) override;
   std::vector<QueuedEvent> Claim(int64_t now_ms, std::chrono::milliseconds lease,
                                  size_t limit) override;
-  Status Ack(WriteTxn& t, int64_t id) override;
-  Status Retry(WriteTxn& t, int64_t id, int attempts, int64_t due_ms) override;
-  void Release(int64_t id, int64_t due_ms) override;
+  Status Ack(WriteTxn& t, int64_t id, uint64_t lease) override;
+  Status Retry(WriteTxn& t, int64_t id, uint64_t lease, int attempts, int64_t due_ms) override;
+  void Release(int64_t id, uint64_t lease, int64_t due_ms) override;
   std::optional<int64_t> NextDue() override;
   size_t size() override;
 
  private:
   struct Entry {
-    QueuedEvent event;
+    QueuedEvent event;           // event.lease: the token of the last claim
     int64_t lease_until_ms = 0;  // on lease_clock_; 0: not leased
   };
   void Add(QueuedEvent event);
-  void Unlease(int64_t id, int attempts, int64_t due_ms);
+  // Whether `lease` is the event's current claim. REQUIRES: mutex_ held.
+  bool HoldsLocked(int64_t id, uint64_t lease) const;
+  void Unlease(int64_t id, uint64_t lease, int attempts, int64_t due_ms);
   void Ready();
 
   const Clock& lease_clock_;
@@ -50,6 +52,7 @@ class SqliteAsyncQueue final : public AsyncQueueStore {
   std::unordered_map<int64_t, Entry> entries_;     // GUARDED_BY(mutex_)
   std::set<std::pair<int64_t, int64_t>> waiting_;  // GUARDED_BY(mutex_): (due_ms, id), not leased
   std::set<std::pair<int64_t, int64_t>> leased_;   // GUARDED_BY(mutex_): (lease_until_ms, id)
+  uint64_t next_lease_ = 0;                        // GUARDED_BY(mutex_)
   std::function<void()> on_ready_;                 // set once before use
 };
 
