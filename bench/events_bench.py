@@ -302,13 +302,89 @@ def fmt(x, spec="%.2f"):
     return "–" if x is None else spec % x
 
 
+def before_after(w, by, meta):
+    """evoke-base and evoke side by side: the plain PUT (the reference each event's latency is a
+    ratio of), the event figures with that ratio, and evoke / evoke-base."""
+    evokes = [s for s in ("evoke-base", "evoke") if s in by and "start" not in by[s]]
+    if not evokes:
+        return
+    both = len(evokes) == 2
+
+    def result(s, key):
+        return (by[s].get(key) or {}).get("result") or {}
+
+    def lat(s, which, q):
+        return ((result(s, "latency").get(which)) or {}).get(q)
+
+    def plain(s, q):
+        return (result(s, "latency").get("plain_put") or {}).get(q)
+
+    def tput(s, key, field):
+        x = result(s, key)
+        return x.get(field) if "accepted" in x else None
+
+    rows = [
+        # label, getter, format, reference getter (or None)
+        ("PUT into a bucket without notification, p50 ms (the reference)",
+         lambda s: plain(s, "p50"), "%.2f", None),
+        ("PUT into a bucket without notification, p99 ms", lambda s: plain(s, "p99"), "%.2f", None),
+        ("S3 PUT → handler start p50 ms, from PUT start (a)",
+         lambda s: lat(s, "from_put_start", "p50"), "%.2f", lambda s: plain(s, "p50")),
+        ("S3 PUT → handler start p99 ms, from PUT start (a)",
+         lambda s: lat(s, "from_put_start", "p99"), "%.2f", lambda s: plain(s, "p99")),
+        ("handler start after the PUT's response p50 ms (b)",
+         lambda s: lat(s, "from_put_response", "p50"), "%.2f", None),
+        ("PUT round trip with notification p50 ms", lambda s: lat(s, "put_latency", "p50"), "%.2f",
+         lambda s: plain(s, "p50")),
+        ("Invoke Event: events/s", lambda s: tput(s, "tput_invoke", "events_per_s"), "%.0f", None),
+        ("Invoke Event: accepted/s", lambda s: tput(s, "tput_invoke", "accept_per_s"), "%.0f", None),
+        ("Invoke Event: lost", lambda s: tput(s, "tput_invoke", "lost"), "%d", None),
+        ("PUT into notifying bucket: events/s", lambda s: tput(s, "tput_put", "events_per_s"), "%.0f",
+         None),
+        ("PUT into notifying bucket: accepted/s", lambda s: tput(s, "tput_put", "accept_per_s"),
+         "%.0f", None),
+        ("PUT into notifying bucket: lost", lambda s: tput(s, "tput_put", "lost"), "%d", None),
+    ]
+    w("")
+    w("Before / after: each figure of evoke-base and evoke, the latencies also as a ratio of the "
+      "same system's PUT into a bucket without notification (the physical reference of an event: "
+      "the PUT it rides on), and evoke / evoke-base (for ms below 1 is better, for /s above 1).")
+    w("")
+    head = "| figure | " + " | ".join(evokes) + " |"
+    line = "|---|" + "---:|" * len(evokes)
+    if both:
+        head += " evoke / evoke-base |"
+        line += "---:|"
+    w(head)
+    w(line)
+    for label, get, f, refget in rows:
+        vals = [get(s) for s in evokes]
+        if all(v is None for v in vals):
+            continue
+        cells = []
+        for s, v in zip(evokes, vals):
+            if v is None:
+                cells.append("–")
+                continue
+            c = f % v
+            ref = refget(s) if refget else None
+            if ref:
+                c += " (%.2f× plain PUT)" % (v / ref)
+            cells.append(c)
+        row = "| %s | %s |" % (label, " | ".join(cells))
+        if both:
+            b, a = vals
+            row += " %s |" % ("%.2f×" % (a / b) if a is not None and b else "–")
+        w(row)
+
+
 def report(raw_path, meta_path):
     meta = json.load(open(meta_path))
     rows = [json.loads(line) for line in open(raw_path) if line.strip()]
     by = {}
     for r in rows:
         by.setdefault(r["system"], {})[r["key"]] = r
-    systems = [s for s in ("evoke", "serverless-offline") if s in by]
+    systems = [s for s in ("evoke-base", "evoke", "serverless-offline") if s in by]
     out = []
     w = out.append
     w("## Events benchmark %s" % meta["stamp"])
@@ -324,20 +400,27 @@ def report(raw_path, meta_path):
          meta.get("load_evoke", "?"), meta.get("load_peer", "?"), meta["async_concurrency"],
          meta["pause_ms"],
          meta["conns"], meta["run_dir"], meta["elapsed_s"]))
+    if meta.get("order") == "interleave" and "evoke-base" in systems and "evoke" in systems:
+        w("Order: evoke-base and evoke were started together and each measurement ran on each of "
+          "them in turn (the idle one waits meanwhile); serverless-offline, if any, ran alone "
+          "afterwards.")
+    for s in systems:
+        if "info" in by[s]:
+            w("- %s: %s" % (s, by[s]["info"]["detail"]))
     w("")
     w("Latency from an S3 PUT (%s-byte object, %s samples after %s warm-up events, %s ms "
       "apart) to the handler's first line, ms:" % (64, meta["samples"], meta["warmup"],
                                                     meta["pause_ms"]))
     w("")
     w("| system | (a) from PUT start p50 / p99 / max | (b) from PUT response p50 / p99 / max | "
-      "PUT round trip p50 / p99 | same PUTs, bucket without notification | heard / PUTs | "
-      "handler before response |")
-    w("|---|---|---|---|---|---|---|")
+      "PUT round trip p50 / p99 | same PUTs, bucket without notification (the reference) | "
+      "(a) p50 ÷ plain PUT p50 | heard / PUTs | handler before response |")
+    w("|---|---|---|---|---|---:|---|---|")
     for s in systems:
         r = by[s].get("latency")
         if r is None or "from_put_start" not in r.get("result", {}):
             why = (r or {}).get("failed") or (r or {}).get("result", {}).get("failed") or "not run"
-            w("| %s | %s | | | | | |" % (s, why))
+            w("| %s | %s | | | | | | |" % (s, why))
             continue
         x = r["result"]
         a, b, rt = x["from_put_start"], x["from_put_response"], x["put_latency"]
@@ -345,11 +428,12 @@ def report(raw_path, meta_path):
         pl = x.get("plain_put") or {}
         plain = ("%s / %s" % (fmt(pl["p50"]), fmt(pl["p99"])) +
                  (" (%d errors)" % pl["errors"] if pl["errors"] else "")) if "p50" in pl else "–"
-        w("| %s | %s / %s / %s | %s / %s / %s | %s / %s | %s | %d / %d | %d |" % (
+        rel = ("%.2f×" % (a["p50"] / pl["p50"])) if a and pl.get("p50") else "–"
+        w("| %s | %s / %s / %s | %s / %s / %s | %s / %s | %s | %s | %d / %d | %d |" % (
             s, fmt(a and a["p50"]), fmt(a and a["p99"]), fmt(a and a["max"]),
             fmt(b and b["p50"]), fmt(b and b["p99"]), fmt(b and b["max"]),
-            fmt(rt and rt["p50"]), fmt(rt and rt["p99"]), plain, heard, x["put_ok"] + x["put_errors"],
-            x["handler_before_response"]))
+            fmt(rt and rt["p50"]), fmt(rt and rt["p99"]), plain, rel, heard,
+            x["put_ok"] + x["put_errors"], x["handler_before_response"]))
     w("")
     w("Asynchronous throughput (no-op Python function; events/s = handler starts / (first "
       "acknowledgement .. last handler start)):")
@@ -377,8 +461,9 @@ def report(raw_path, meta_path):
     for s in systems:
         for key in sorted(by[s]):
             r = by[s][key]
-            if "detail" in r and key not in ("latency", "tput_invoke", "tput_put"):
+            if "detail" in r and key not in ("latency", "tput_invoke", "tput_put", "info"):
                 w("- %s %s: %s" % (s, key, r["detail"]))
+    before_after(w, by, meta)
     ev = by.get("evoke", {})
 
     def verdict(ok):

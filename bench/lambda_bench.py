@@ -172,6 +172,80 @@ def baseline(runs):
 RUNTIMES = [("py", "Python echo"), ("node", "Node.js echo"), ("cpp", "C++ echo (provided.al2023)")]
 
 
+def before_after(p, systems, by, res, clean, cold_ms):
+    """evoke-base and evoke side by side, each figure with its ratio to nginx's no-op answer to
+    the same requests, and evoke / evoke-base."""
+    def started(s):
+        return s in systems and not by.get((s, "start"), {}).get("failed")
+
+    evokes = [s for s in ("evoke-base", "evoke") if started(s)]
+    if not evokes:
+        return
+    ref_ok = started("nginx")
+    both = len(evokes) == 2
+
+    def ratio(r):
+        return ("%.3f×" if r < 0.1 else "%.2f×") % r
+
+    def fig(s, key, field):
+        x = res(s, key)
+        if not x or x["ok"] == 0:
+            return None, ""
+        return x[field], (" (%d err)" % x["errors"] if x["errors"] else "")
+
+    def cold(s, kind):
+        c, _, bad = cold_ms(s, kind)
+        return c, (" (%d err)" % bad if bad else "")
+
+    p("")
+    p("Before / after and the physical reference: each evoke figure with its ratio to the same "
+      "client's figure against nginx answering every Invoke with `{}` (the HTTP exchange alone), "
+      "and evoke / evoke-base. For invokes/s a ratio above 1 is better, for ms below 1.")
+    p("")
+    head = "| function | figure | nginx no-op | " + " | ".join(evokes) + " |"
+    line = "|---|---|---:|" + "---:|" * len(evokes)
+    if both:
+        head += " evoke / evoke-base |"
+        line += "---:|"
+    p(head)
+    p(line)
+    figures = [
+        ("warm p50 ms, 1 caller", "seq", "p50_ms", "{:.3f}"),
+        ("warm invokes/s, 1 caller", "seq", "ops_per_s", "{:,.0f}"),
+        ("invokes/s, 16 callers", "c16", "ops_per_s", "{:,.0f}"),
+        ("p50 ms, 16 callers", "c16", "p50_ms", "{:.2f}"),
+    ]
+    rows = []
+    for kind, what in RUNTIMES + [("thumb", "thumbnail")]:
+        if kind != "thumb":
+            for label, pre, field, f in figures:
+                ref, rerr = fig("nginx", pre + "_noop", field) if ref_ok else (None, "")
+                rows.append((what, label, f, ref, rerr,
+                             [fig(s, "%s_%s" % (pre, kind), field) for s in evokes]))
+        else:
+            rows.append((what, "warm p50 ms, 1 caller", "{:.2f}", None, "",
+                         [fig(s, "warm_thumb", "p50_ms") for s in evokes]))
+        rows.append((what, "cold start ms (median)", "{:,.1f}", None, "",
+                     [cold(s, kind) for s in evokes]))
+    for what, label, f, ref, rerr, vals in rows:
+        if all(v is None for v, _ in vals):
+            continue
+        cells = []
+        for v, err in vals:
+            if v is None:
+                cells.append("–")
+                continue
+            c = f.format(v) + err
+            if ref:
+                c += " (%s nginx)" % ratio(v / ref)
+            cells.append(c)
+        row = "| %s | %s | %s | %s |" % (what, label, f.format(ref) + rerr if ref else "–", " | ".join(cells))
+        if both:
+            (b, _), (a, _) = vals
+            row += " %s |" % (ratio(a / b) if a is not None and b else "–")
+        p(row)
+
+
 def report(raw_path, meta_path):
     rows = [json.loads(line) for line in open(raw_path) if line.strip()]
     meta = json.load(open(meta_path))
@@ -231,6 +305,13 @@ def report(raw_path, meta_path):
       "invokes on one connection; 16 callers = 16 connections for %s s after a %s s warm-up. "
       "Latency in ms from the first byte sent to the last byte received." % (
           meta["cold_runs"], meta["seq_ops"], meta["duration"], meta["warmup"]))
+    together = [s for s in ("evoke-base", "evoke", "nginx") if s in systems]
+    if meta.get("order") == "interleave" and len(together) > 1:
+        p("Order: %s were started together and each measurement ran on each of them in turn "
+          "(the idle ones wait meanwhile); any other system ran alone afterwards." % ", ".join(together))
+    for s in systems:
+        if (s, "info") in by:
+            p("- %s: %s" % (s, by[(s, "info")]["detail"]))
     p("")
     p("| system | function | cold ms | warm p50 ms | warm p99 ms | warm invokes/s | "
       "16 callers invokes/s | 16 callers p50 / p99 ms |")
@@ -238,6 +319,13 @@ def report(raw_path, meta_path):
     for s in systems:
         if by.get((s, "start"), {}).get("failed"):
             p("| %s | %s | | | | | | |" % (s, by[(s, "start")]["failed"]))
+            continue
+        if s == "nginx":
+            c16 = res(s, "c16_noop")
+            p("| nginx | no-op HTTP server (`return 200 '{}'`): the physical reference | – | %s | %s | %s | %s | %s |" % (
+                cell(s, "seq_noop", "p50_ms", "{:.3f}"), cell(s, "seq_noop", "p99_ms"),
+                cell(s, "seq_noop", "ops_per_s", "{:,.0f}"), cell(s, "c16_noop", "ops_per_s", "{:,.0f}"),
+                "-" if not c16 else "%.2f / %.2f" % (c16["p50_ms"], c16["p99_ms"])))
             continue
         for kind, what in RUNTIMES:
             if not any(sys_ == s and (k.startswith("cold_%s_" % kind) or k.endswith("_" + kind))
@@ -260,6 +348,7 @@ def report(raw_path, meta_path):
                 num(c, "{:,.1f}") + (" (%d err)" % n_bad if n_bad else ""),
                 cell(s, "warm_thumb", "p50_ms"), cell(s, "warm_thumb", "p99_ms"),
                 "-" if not w else "%.0f" % w["ops_per_s"]))
+    before_after(p, systems, by, res, clean, cold_ms)
     p("")
     p("Details (cpu = % of one core while measuring: the client, the server with all its "
       "descendants (sandboxes, runners), everything else on the machine; conns = connections "

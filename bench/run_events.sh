@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# run_events.sh: the events benchmark (issue 4). Starts evoke and serverless-offline +
-# serverless-s3-local (the peer) one after the other on loopback and measures, with the same
-# client (bench/s3load) and the same Python no-op handler that reports its start by UDP:
+# run_events.sh: the events benchmark (issue 4). Measures, in one run, the evoke build before a
+# change (evoke-base) and the build under test (evoke) on loopback, with the same client
+# (bench/s3load) and the same Python no-op handler that reports its start by UDP:
 #   - S3 PUT -> handler start latency with a warm, idle function: from the PUT's first byte and
-#     from its response;
+#     from its response; and the same PUTs into a bucket without notifications, the reference
+#     the event's latency is a ratio of;
 #   - asynchronous throughput: N Invoke (InvocationType Event) calls and N PUTs into a notifying
 #     bucket from CONNS clients, events/s until the last handler start, and events lost.
-# Prints a results table with evoke's targets and appends it to bench/RESULTS.md. See
-# bench/README.md for what each number means.
+# Prints a table of every figure with its ratio (to the plain PUT, and after / before) and
+# evoke's targets, and appends it to bench/RESULTS.md. The peer serverless-offline +
+# serverless-s3-local can be added. See bench/README.md for what each number means.
 #
-# usage: bench/run_events.sh [SYSTEM...]
-#   SYSTEM: evoke | serverless-offline   (default: both)
+# usage: EVOKE_BASE_BIN=/path/to/old/evoke bench/run_events.sh [SYSTEM...]
+#   SYSTEM: evoke-base | evoke | serverless-offline   (default: evoke-base evoke)
 # env:
-#   EVOKE_BIN          evoke binary (default build/release/evoke)
+#   EVOKE_BIN          evoke binary under test (default build/release/evoke)
+#   EVOKE_BASE_BIN     evoke binary before the change (system evoke-base; required for it)
+#   ORDER              interleave (default): evoke-base and evoke are both started, then each
+#                      measurement runs on each in turn; sequential: one after the other.
+#                      serverless-offline always runs alone, after those.
 #   SAMPLES            latency samples (default 200), after WARMUP events (default 20)
 #   PAUSE_MS           pause between the latency PUTs (default 20)
 #   N                  events per throughput run (default 4000), CONNS clients (default 16),
@@ -27,6 +33,8 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 EVOKE_BIN=${EVOKE_BIN:-$REPO/build/release/evoke}
+EVOKE_BASE_BIN=${EVOKE_BASE_BIN:-}
+ORDER=${ORDER:-interleave}
 SAMPLES=${SAMPLES:-200}
 WARMUP=${WARMUP:-20}
 PAUSE_MS=${PAUSE_MS:-20}
@@ -38,7 +46,7 @@ ASYNC_CONCURRENCY=${ASYNC_CONCURRENCY:-}
 BENCH_OUT=${BENCH_OUT:-$HERE/out}
 RESULTS=${RESULTS:-$HERE/RESULTS.md}
 SYSTEMS=("$@")
-[ ${#SYSTEMS[@]} -eq 0 ] && SYSTEMS=(evoke serverless-offline)
+[ ${#SYSTEMS[@]} -eq 0 ] && SYSTEMS=(evoke-base evoke)
 
 PY=/usr/bin/python3   # Debian's: boto3 (set-up only)
 HELPER=$HERE/events_bench.py
@@ -59,12 +67,13 @@ S3LOAD=$BENCH_OUT/bin/s3load
 LOG_TAG=run_events
 # shellcheck source=bench/lib.sh
 . "$HERE/lib.sh"
+case $ORDER in interleave|sequential) ;; *) log "ORDER is interleave or sequential"; exit 2 ;; esac
 T0=$(date +%s)
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 
 ENDPOINT=""
-LOAD_EVOKE="?"
+LOAD_EVOKE=""
 LOAD_PEER="?"
 helper() { timeout 900 "$PY" "$HELPER" "$@"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
@@ -110,51 +119,77 @@ else:
     print(x)' "$1"
 }
 
-measure_all() {  # SYSTEM UDP_PORT
-  local sys=$1 udp=$2
-  measure "$sys" latency latency "$S3LOAD" "$ENDPOINT" "$BUCKET" "$udp" "$SAMPLES" "$WARMUP" \
-    "$PAUSE_MS" "$sys/latency" "$RUN"
-  if [ -n "${INVOKE_ENDPOINT:-}" ]; then
-    measure "$sys" tput_invoke throughput "$S3LOAD" "$INVOKE_ENDPOINT" invoke "$INVOKE_FUNCTION" \
-      "$udp" "$N" "$CONNS" "$TPUT_WARMUP" "$WAIT_S" "$sys/tput_invoke" "$RUN"
-  fi
-  measure "$sys" tput_put throughput "$S3LOAD" "$ENDPOINT" put "$BUCKET" "$udp" "$N" "$CONNS" \
-    "$TPUT_WARMUP" "$WAIT_S" "$sys/tput_put" "$RUN"
+# One measurement on one evoke system.
+measure_one() {  # SYSTEM latency | tput_invoke | tput_put
+  local sys=$1 what=$2
+  use_system "$sys"
+  local udp=${S_UDP[$sys]}
+  case $what in
+    latency)
+      measure "$sys" latency latency "$S3LOAD" "$ENDPOINT" "$BUCKET" "$udp" "$SAMPLES" "$WARMUP" \
+        "$PAUSE_MS" "$sys/latency" "$RUN" ;;
+    tput_invoke)
+      measure "$sys" tput_invoke throughput "$S3LOAD" "$ENDPOINT" invoke "$FUNCTION" \
+        "$udp" "$N" "$CONNS" "$TPUT_WARMUP" "$WAIT_S" "$sys/tput_invoke" "$RUN" ;;
+    tput_put)
+      measure "$sys" tput_put throughput "$S3LOAD" "$ENDPOINT" put "$BUCKET" "$udp" "$N" "$CONNS" \
+        "$TPUT_WARMUP" "$WAIT_S" "$sys/tput_put" "$RUN" ;;
+  esac
 }
 
-# ---- evoke --------------------------------------------------------------------------------------
-bench_evoke() {
-  local dir=$RUN/evoke udp i line extra=()
-  mkdir -p "$dir/data"
-  [ -x "$EVOKE_BIN" ] || { log "evoke: no binary at $EVOKE_BIN"; record evoke start '"failed":"no binary"'; return; }
+# ---- evoke-base and evoke -----------------------------------------------------------------------
+# Each system's server (process group), endpoint and UDP port; use_system makes one current.
+declare -A S_PID S_EP S_UDP
+use_system() {  # SYSTEM
+  SERVER_PID=${S_PID[$1]:-}; ENDPOINT=${S_EP[$1]:-}
+  AK=benchkey; SK=benchsecret0000000000000000000000000000
+}
+
+# Starts one evoke and sets up its notifying bucket and function (a UDP port of its own, so that
+# a late handler start of one system never lands in the other's measurement).
+start_evoke_sys() {  # SYSTEM (evoke | evoke-base)
+  local sys=$1 dir=$RUN/$1 bin udp extra=()
+  bin=$(evoke_bin_of "$sys")
+  mkdir -p "$dir"
   [ -n "$ASYNC_CONCURRENCY" ] && extra=(--async-concurrency "$ASYNC_CONCURRENCY")
   AK=benchkey; SK=benchsecret0000000000000000000000000000
-  EVOKE_ACCESS_KEY_ID=$AK EVOKE_SECRET_ACCESS_KEY=$SK start_group "$dir/server.log" \
-    "$EVOKE_BIN" server --data-dir "$dir/data" --listen 127.0.0.1:0 --access-log off "${extra[@]}"
-  ENDPOINT=""
-  for i in $(seq 1 300); do
-    line=$(grep -m1 -o 'evoke listening on http://127.0.0.1:[0-9]*' "$dir/server.log" 2>/dev/null)
-    [ -n "$line" ] && { ENDPOINT=${line#evoke listening on }; break; }
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ -z "$ENDPOINT" ]; then
-    log "evoke did not start:"; tail -5 "$dir/server.log" >&2
-    record evoke start '"failed":"did not start"'; stop_server; return
+  if ! start_evoke_server "$bin" "$dir/data" "$dir/server.log" --access-log off "${extra[@]}"; then
+    record "$sys" start '"failed":"did not start"'; stop_server; return 1
   fi
-  log "evoke on $ENDPOINT, pid $SERVER_PID"
+  log "$sys on $ENDPOINT, pid $SERVER_PID"
+  record "$sys" info "\"detail\":\"$bin ($(describe_bin "$bin"))\""
   udp=$(free_port)
   if ! AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK helper setup "$ENDPOINT" "$BUCKET" "$FUNCTION" "$udp"; then
-    record evoke start '"failed":"set-up (CreateFunction, AddPermission, notification) failed"'
-    stop_server; return
+    record "$sys" start '"failed":"set-up (CreateFunction, AddPermission, notification) failed"'
+    stop_server; return 1
   fi
-  LOAD_EVOKE=$(load1)
-  INVOKE_ENDPOINT=$ENDPOINT INVOKE_FUNCTION=$FUNCTION measure_all evoke "$udp"
-  local hwm
+  S_PID[$sys]=$SERVER_PID; S_EP[$sys]=$ENDPOINT; S_UDP[$sys]=$udp
+}
+
+stop_evoke_sys() {  # SYSTEM: peak RSS, stop, delete its data
+  local sys=$1 hwm
+  use_system "$sys"
   hwm=$(awk '/^VmHWM:/ {printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status" 2>/dev/null)
-  record evoke rss "\"detail\":\"server peak RSS ${hwm:-?} MiB\""
+  record "$sys" rss "\"detail\":\"server peak RSS ${hwm:-?} MiB\""
   stop_server
-  rm -rf "$dir/data"
+  S_PID[$sys]=""
+  rm -rf "${RUN:?}/$sys/data"
+}
+
+# Systems started together; every measurement runs on each of them in turn, so that a drift of
+# the machine touches all alike (ORDER=sequential: called with one system at a time).
+bench_group() {  # SYSTEM...
+  local s what ready=()
+  for s in "$@"; do
+    log "=== $s"
+    start_evoke_sys "$s" && ready+=("$s")
+  done
+  [ ${#ready[@]} -gt 1 ] && log "interleaved: ${ready[*]}, each measurement on each in turn"
+  [ ${#ready[@]} -gt 0 ] && LOAD_EVOKE="$LOAD_EVOKE${LOAD_EVOKE:+, }$(load1) (${ready[*]})"
+  for what in latency tput_invoke tput_put; do
+    for s in "${ready[@]}"; do measure_one "$s" "$what"; done
+  done
+  for s in "${ready[@]}"; do stop_evoke_sys "$s"; done
 }
 
 # ---- serverless-offline + serverless-s3-local ---------------------------------------------------
@@ -268,27 +303,37 @@ peer_alive() {  # KEY (the measurement just done)
 }
 
 # ---- main ---------------------------------------------------------------------------------------
+check_evoke_bins "${SYSTEMS[@]}"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 build_s3load
 describe_machine
 log "machine: $MACHINE_MODEL, $MACHINE_CORES cores, $MACHINE_MEM, kernel $MACHINE_KERNEL; load $LOAD_AT_START"
 DSYNC=$(dsync_baseline)
 log "dd 4 KiB oflag=dsync: $DSYNC writes/s"
+TOGETHER=()   # started together, each measurement on each in turn
+ALONE=()      # one after the other, after those
 for s in "${SYSTEMS[@]}"; do
-  log "=== $s"
   case $s in
-    evoke) bench_evoke ;;
-    serverless-offline|sls) bench_sls ;;
+    evoke|evoke-base) if [ "$ORDER" = interleave ]; then TOGETHER+=("$s"); else ALONE+=("$s"); fi ;;
+    serverless-offline|sls) ALONE+=(serverless-offline) ;;
     *) log "unknown system $s" ;;
   esac
 done
+[ ${#TOGETHER[@]} -gt 0 ] && bench_group "${TOGETHER[@]}"
+for s in "${ALONE[@]}"; do
+  case $s in
+    serverless-offline) log "=== $s"; bench_sls ;;
+    *) bench_group "$s" ;;
+  esac
+done
 "$PY" - "$META" "$MACHINE_MODEL" "$MACHINE_CORES" "$MACHINE_MEM" "$MACHINE_KERNEL" "$STAMP" \
-  "$LOAD_AT_START" "$LOAD_EVOKE" "$LOAD_PEER" "$RUN" "$SAMPLES" "$WARMUP" "$PAUSE_MS" "$N" \
-  "$CONNS" "$TPUT_WARMUP" "${ASYNC_CONCURRENCY:-64 (default)}" "$DSYNC" "$(( $(date +%s) - T0 ))" <<'PY'
+  "$LOAD_AT_START" "${LOAD_EVOKE:-?}" "$LOAD_PEER" "$RUN" "$SAMPLES" "$WARMUP" "$PAUSE_MS" "$N" \
+  "$CONNS" "$TPUT_WARMUP" "${ASYNC_CONCURRENCY:-64 (default)}" "$DSYNC" "$(( $(date +%s) - T0 ))" \
+  "$ORDER" <<'PY'
 import json, sys
 k = ["model", "cores", "mem", "kernel", "stamp", "load_at_start", "load_evoke", "load_peer",
      "run_dir", "samples", "warmup", "pause_ms", "n", "conns", "tput_warmup", "async_concurrency",
-     "dsync_4k_ops_s", "elapsed_s"]
+     "dsync_4k_ops_s", "elapsed_s", "order"]
 json.dump(dict(zip(k, sys.argv[2:])), open(sys.argv[1], "w"))
 PY
 "$PY" "$HELPER" report "$RAW" "$META" > "$RUN/report.md"

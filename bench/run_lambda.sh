@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# run_lambda.sh: the functions benchmark. Starts evoke and serverless-offline (the peer) one after
-# the other on loopback; measures cold starts, warm sequential invokes and 16-caller throughput
-# of no-op Python, Node.js and C++ functions, and evoke's thumbnail function (boto3 + Pillow on
-# an S3 event), all through the Lambda Invoke API with the same client (bench/s3load invoke);
-# prints a results table with evoke's targets and appends it to bench/RESULTS.md. See
-# bench/README.md for what each number means.
+# run_lambda.sh: the functions benchmark. Measures, in one run, the evoke build before a change
+# (evoke-base), the build under test (evoke) and the physical reference (nginx answering the
+# same Invoke requests with a fixed `{}`: an HTTP server that does nothing), on loopback:
+# cold starts, warm sequential invokes and 16-caller throughput of no-op Python, Node.js and
+# C++ functions, and evoke's thumbnail function (boto3 + Pillow on an S3 event), all through the
+# Lambda Invoke API with the same client (bench/s3load invoke); prints a table of every figure
+# with its ratio to the reference and the after/before ratio, and evoke's targets, and appends
+# it to bench/RESULTS.md. The peer serverless-offline can be added. See bench/README.md.
 #
-# usage: bench/run_lambda.sh [SYSTEM...]
-#   SYSTEM: evoke | serverless-offline   (default: both)
+# usage: EVOKE_BASE_BIN=/path/to/old/evoke bench/run_lambda.sh [SYSTEM...]
+#   SYSTEM: evoke-base | evoke | nginx | serverless-offline   (default: evoke-base evoke nginx)
 # env:
-#   EVOKE_BIN    evoke binary (default build/release/evoke); the C++ echo function is
-#                runtimes/cpp/examples/echo beside it (ninja lambda_example_echo)
+#   EVOKE_BIN    evoke binary under test (default build/release/evoke); the C++ echo function
+#                is runtimes/cpp/examples/echo beside it (ninja lambda_example_echo)
+#   EVOKE_BASE_BIN  evoke binary before the change (system evoke-base), its C++ echo beside it
+#   ORDER        interleave (default): evoke-base, evoke and nginx are all started, then each
+#                measurement runs on each in turn; sequential: one system after the other.
+#                serverless-offline always runs alone, after those.
+#   NGINX_WORKERS  nginx's worker_processes (default auto: one per core)
 #   DURATION     seconds of each 16-caller run (default 5)
 #   WARMUP       unmeasured seconds before each 16-caller run (default 2)
 #   SEQ_OPS      sequential warm invokes per function (default 3000)
@@ -24,6 +31,8 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 EVOKE_BIN=${EVOKE_BIN:-$REPO/build/release/evoke}
+EVOKE_BASE_BIN=${EVOKE_BASE_BIN:-}
+ORDER=${ORDER:-interleave}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-2}
 SEQ_OPS=${SEQ_OPS:-3000}
@@ -33,7 +42,7 @@ THUMB_OPS=${THUMB_OPS:-20}
 BENCH_OUT=${BENCH_OUT:-$HERE/out}
 RESULTS=${RESULTS:-$HERE/RESULTS.md}
 SYSTEMS=("$@")
-[ ${#SYSTEMS[@]} -eq 0 ] && SYSTEMS=(evoke serverless-offline)
+[ ${#SYSTEMS[@]} -eq 0 ] && SYSTEMS=(evoke-base evoke nginx)
 
 PY=/usr/bin/python3   # Debian's: boto3 and Pillow, the interpreter evoke's sandboxes run
 HELPER=$HERE/lambda_bench.py
@@ -53,6 +62,7 @@ S3LOAD=$BENCH_OUT/bin/s3load
 LOG_TAG=run_lambda
 # shellcheck source=bench/lib.sh
 . "$HERE/lib.sh"
+case $ORDER in interleave|sequential) ;; *) log "ORDER is interleave or sequential"; exit 2 ;; esac
 T0=$(date +%s)
 
 # ---- everything started is stopped on exit (start_group / stop_server / cleanup: lib.sh) -------
@@ -113,57 +123,120 @@ warm_cases() {  # SYSTEM KIND FUNCTION
 
 helper() { AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK timeout 120 "$PY" "$HELPER" "$@"; }
 
-# ---- evoke --------------------------------------------------------------------------------------
-bench_evoke() {
-  local dir=$RUN/evoke cpp_echo kind i name line
-  cpp_echo=$(dirname "$EVOKE_BIN")/runtimes/cpp/examples/echo
-  mkdir -p "$dir/data"
-  [ -x "$EVOKE_BIN" ] || { log "evoke: no binary at $EVOKE_BIN"; record evoke start '"failed":"no binary"'; return; }
-  [ -x "$cpp_echo" ] || { log "evoke: no C++ echo at $cpp_echo (ninja lambda_example_echo)"; record evoke start '"failed":"no C++ echo function"'; return; }
-  AK=benchkey; SK=benchsecret0000000000000000000000000000
-  EVOKE_ACCESS_KEY_ID=$AK EVOKE_SECRET_ACCESS_KEY=$SK start_group "$dir/server.log" \
-    "$EVOKE_BIN" server --data-dir "$dir/data" --listen 127.0.0.1:0 --access-log off
-  ENDPOINT=""
-  for i in $(seq 1 300); do
-    line=$(grep -m1 -o 'evoke listening on http://127.0.0.1:[0-9]*' "$dir/server.log" 2>/dev/null)
-    [ -n "$line" ] && { ENDPOINT=${line#evoke listening on }; break; }
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ -z "$ENDPOINT" ]; then
-    log "evoke did not start:"; tail -5 "$dir/server.log" >&2
-    record evoke start '"failed":"did not start"'; stop_server; return
+# ---- evoke-base, evoke and nginx ---------------------------------------------------------------
+# Each system's server (process group), endpoint, keys and C++ echo; use_system makes one current.
+declare -A S_PID S_EP S_AK S_SK S_CPP
+use_system() {  # SYSTEM
+  SERVER_PID=${S_PID[$1]:-}; ENDPOINT=${S_EP[$1]:-}; AK=${S_AK[$1]:-}; SK=${S_SK[$1]:-}
+}
+save_system() {  # SYSTEM
+  S_PID[$1]=$SERVER_PID; S_EP[$1]=$ENDPOINT; S_AK[$1]=$AK; S_SK[$1]=$SK
+}
+
+start_evoke_sys() {  # SYSTEM (evoke | evoke-base)
+  local sys=$1 dir=$RUN/$1 bin cpp_echo
+  bin=$(evoke_bin_of "$sys")
+  cpp_echo=$(dirname "$bin")/runtimes/cpp/examples/echo
+  mkdir -p "$dir"
+  if [ ! -x "$cpp_echo" ]; then
+    log "$sys: no C++ echo at $cpp_echo (ninja lambda_example_echo in that build)"
+    record "$sys" start '"failed":"no C++ echo function"'; return 1
   fi
-  log "evoke on $ENDPOINT, pid $SERVER_PID"
+  AK=benchkey; SK=benchsecret0000000000000000000000000000
+  if ! start_evoke_server "$bin" "$dir/data" "$dir/server.log" --access-log off; then
+    record "$sys" start '"failed":"did not start"'; stop_server; return 1
+  fi
+  S_CPP[$sys]=$cpp_echo
+  save_system "$sys"
+  record "$sys" info "\"detail\":\"$bin ($(describe_bin "$bin"))\""
+  log "$sys on $ENDPOINT, pid $SERVER_PID"
+}
 
-  for kind in py node cpp; do
-    for i in $(seq 1 "$COLD_RUNS"); do
-      name=echo-$kind-$i
-      helper create "$ENDPOINT" "$name" "$kind" "$cpp_echo" ||
-        { record evoke "cold_${kind}_$i" "\"failed\":\"CreateFunction failed\""; continue; }
-      invoke_case evoke "cold_${kind}_$i" "$name" --ops 1
-    done
-    warm_cases evoke "$kind" "echo-$kind-1"
+start_nginx_sys() {
+  AK=x; SK=x; SERVER_PID=""   # a failure before nginx started must not stop another server
+  if ! start_nginx "$RUN/nginx"; then
+    record nginx start '"failed":"did not start"'; stop_server; return 1
+  fi
+  ENDPOINT=$NGINX_ENDPOINT
+  save_system nginx
+  record nginx info "\"detail\":\"$NGINX_VERSION, worker_processes $NGINX_WORKERS (${#NGINX_PIDS[@]} processes with the master), POST /2015-03-31/functions/*/invocations answered by return 200 '{}' (application/json), access log off, keep-alive\""
+}
+
+stop_system() {  # SYSTEM
+  use_system "$1"
+  [ -n "$SERVER_PID" ] && stop_server
+  S_PID[$1]=""
+  case $1 in
+    evoke|evoke-base) rm -rf "${RUN:?}/$1/data" ;;
+    nginx) rm -rf "$RUN/nginx/tmp" ;;
+  esac
+}
+
+# COLD_RUNS fresh functions of a runtime, each invoked once: cold starts.
+evoke_cold() {  # SYSTEM KIND
+  local sys=$1 kind=$2 i name
+  use_system "$sys"
+  for i in $(seq 1 "$COLD_RUNS"); do
+    name=echo-$kind-$i
+    helper create "$ENDPOINT" "$name" "$kind" "${S_CPP[$sys]}" ||
+      { record "$sys" "cold_${kind}_$i" "\"failed\":\"CreateFunction failed\""; continue; }
+    invoke_case "$sys" "cold_${kind}_$i" "$name" --ops 1
   done
-  memory_note evoke
+}
 
-  # The thumbnail function: an S3 put event for a JPEG in evoke's own S3.
-  local key
-  if key=$(helper thumb-setup "$ENDPOINT" thumbs "$THUMB_IMAGE" "$RUN/s3-event.json"); then
+# Warm: sequential invokes on one connection, then 16 callers, of a function that has run once
+# already (nginx: any name, it answers every Invoke path the same).
+seq_case() {  # SYSTEM KIND FUNCTION
+  use_system "$1"
+  invoke_case "$1" "seq_$2" "$3" --conns 1 --ops "$SEQ_OPS" --warmup 0.5
+}
+c16_case() {  # SYSTEM KIND FUNCTION
+  use_system "$1"
+  invoke_case "$1" "c16_$2" "$3" --conns 16 --duration "$DURATION" --warmup "$WARMUP"
+}
+
+# The thumbnail function: an S3 put event for a JPEG in evoke's own S3.
+evoke_thumb() {  # SYSTEM
+  local sys=$1 key i name
+  use_system "$sys"
+  if key=$(helper thumb-setup "$ENDPOINT" thumbs "$THUMB_IMAGE" "$RUN/$sys/s3-event.json"); then
     for i in $(seq 1 "$THUMB_RUNS"); do
       name=thumb-$i
       helper create "$ENDPOINT" "$name" thumb ||
-        { record evoke "cold_thumb_$i" "\"failed\":\"CreateFunction failed\""; continue; }
-      PAYLOAD=$(cat "$RUN/s3-event.json") invoke_case evoke "cold_thumb_$i" "$name" --ops 1
+        { record "$sys" "cold_thumb_$i" "\"failed\":\"CreateFunction failed\""; continue; }
+      PAYLOAD=$(cat "$RUN/$sys/s3-event.json") invoke_case "$sys" "cold_thumb_$i" "$name" --ops 1
     done
-    PAYLOAD=$(cat "$RUN/s3-event.json") invoke_case evoke warm_thumb thumb-1 --ops "$THUMB_OPS"
+    PAYLOAD=$(cat "$RUN/$sys/s3-event.json") invoke_case "$sys" warm_thumb thumb-1 --ops "$THUMB_OPS"
     helper thumb-check "$ENDPOINT" thumbs "$key" >&2 ||
-      record evoke thumb_check '"failed":"no thumbnail in thumbs-resized"'
+      record "$sys" thumb_check '"failed":"no thumbnail in thumbs-resized"'
   else
-    record evoke cold_thumb_1 '"failed":"S3 set-up failed"'
+    record "$sys" cold_thumb_1 '"failed":"S3 set-up failed"'
   fi
-  stop_server
-  rm -rf "$dir/data"
+}
+
+# Systems started together; every measurement runs on each of them in turn, so that a drift of
+# the machine touches all alike. nginx, the reference, has no runtimes: its warm runs are made
+# once, beside the Python ones.
+bench_group() {  # SYSTEM...
+  local s kind ready=() evokes=() ref=""
+  for s in "$@"; do
+    log "=== $s"
+    case $s in
+      nginx) start_nginx_sys && { ready+=(nginx); ref=nginx; } ;;
+      *) start_evoke_sys "$s" && { ready+=("$s"); evokes+=("$s"); } ;;
+    esac
+  done
+  [ ${#ready[@]} -gt 1 ] && log "interleaved: ${ready[*]}, each measurement on each in turn"
+  for kind in py node cpp; do
+    for s in "${evokes[@]}"; do evoke_cold "$s" "$kind"; done
+    for s in "${evokes[@]}"; do seq_case "$s" "$kind" "echo-$kind-1"; done
+    [ "$kind" = py ] && [ -n "$ref" ] && seq_case nginx noop noop
+    for s in "${evokes[@]}"; do c16_case "$s" "$kind" "echo-$kind-1"; done
+    [ "$kind" = py ] && [ -n "$ref" ] && c16_case nginx noop noop
+  done
+  for s in "${ready[@]}"; do use_system "$s"; memory_note "$s"; done
+  for s in "${evokes[@]}"; do evoke_thumb "$s"; done
+  for s in "${ready[@]}"; do stop_system "$s"; done
 }
 
 # ---- serverless-offline -------------------------------------------------------------------------
@@ -234,26 +307,35 @@ EOF
 }
 
 # ---- main ---------------------------------------------------------------------------------------
+check_evoke_bins "${SYSTEMS[@]}"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 build_s3load
 describe_machine
 log "machine: $MACHINE_MODEL, $MACHINE_CORES cores, $MACHINE_MEM, kernel $MACHINE_KERNEL; load $LOAD_AT_START"
 BASELINE=$(timeout 120 "$PY" "$HELPER" baseline 20) || BASELINE=null
 log "baselines: $BASELINE"
+TOGETHER=()   # started together, each measurement on each in turn
+ALONE=()      # one after the other, after those
 for s in "${SYSTEMS[@]}"; do
-  log "=== $s"
   case $s in
-    evoke) bench_evoke ;;
-    serverless-offline|sls) bench_sls ;;
+    evoke|evoke-base|nginx) if [ "$ORDER" = interleave ]; then TOGETHER+=("$s"); else ALONE+=("$s"); fi ;;
+    serverless-offline|sls) ALONE+=(serverless-offline) ;;
     *) log "unknown system $s" ;;
+  esac
+done
+[ ${#TOGETHER[@]} -gt 0 ] && bench_group "${TOGETHER[@]}"
+for s in "${ALONE[@]}"; do
+  case $s in
+    serverless-offline) log "=== $s"; bench_sls ;;
+    *) bench_group "$s" ;;
   esac
 done
 "$PY" - "$META" "$MACHINE_MODEL" "$MACHINE_CORES" "$MACHINE_MEM" "$MACHINE_KERNEL" "$STAMP" \
   "$LOAD_AT_START" "$RUN" "$DURATION" "$WARMUP" "$SEQ_OPS" "$COLD_RUNS" "$PAYLOAD" \
-  "$(basename "$THUMB_IMAGE")" "$BASELINE" "$(( $(date +%s) - T0 ))" <<'PY'
+  "$(basename "$THUMB_IMAGE")" "$ORDER" "$BASELINE" "$(( $(date +%s) - T0 ))" <<'PY'
 import json, sys
 k = ["model", "cores", "mem", "kernel", "stamp", "load_at_start", "run_dir", "duration", "warmup",
-     "seq_ops", "cold_runs", "payload", "thumb_image"]
+     "seq_ops", "cold_runs", "payload", "thumb_image", "order"]
 m = dict(zip(k, sys.argv[2:2 + len(k)]))
 m["baseline"] = json.loads(sys.argv[2 + len(k)])
 m["elapsed_s"] = sys.argv[3 + len(k)]

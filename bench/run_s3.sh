@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# run_s3.sh: the S3 benchmark. Starts evoke and its peers (moto_server, Ceph RGW) one after the
-# other, fresh, on loopback; drives each with the same load generator (bench/s3load.cc); prints
-# a results table with the machine's baselines and evoke's targets, and appends it to
-# bench/RESULTS.md. See bench/README.md for what each number means.
+# run_s3.sh: the S3 benchmark. Measures, in one run and with the same load generator
+# (bench/s3load.cc), the evoke build before a change (evoke-base), the build under test (evoke)
+# and the physical reference (nginx serving the same GETs as static 4 KiB files), each fresh on
+# loopback; prints a table of every figure with its ratio to the reference and the after/before
+# ratio, the machine's baselines and evoke's targets, and appends it to bench/RESULTS.md.
+# The peers (moto_server, Ceph RGW) can be added to the list. See bench/README.md.
 #
-# usage: bench/run_s3.sh [SYSTEM...]
-#   SYSTEM: evoke | moto | rgw-bluestore | rgw-memstore   (default: evoke moto rgw-bluestore)
+# usage: EVOKE_BASE_BIN=/path/to/old/evoke bench/run_s3.sh [SYSTEM...]
+#   SYSTEM: evoke-base | evoke | nginx | moto | rgw-bluestore | rgw-memstore
+#           (default: evoke-base evoke nginx)
 # env:
-#   EVOKE_BIN   evoke binary (default build/release/evoke)
+#   EVOKE_BIN       evoke binary under test (default build/release/evoke)
+#   EVOKE_BASE_BIN  evoke binary before the change (system evoke-base; required for it)
+#   ORDER       interleave (default): evoke-base, evoke and nginx are all started, then each
+#               scenario runs on each of them in turn; sequential: one system after the other.
+#               The peers always run one after the other, after those.
+#   NGINX_WORKERS  nginx's worker_processes (default auto: one per core)
 #   DURATION    seconds per 4 KiB scenario (default 5)
 #   BIG_ITERS   64 MiB objects written, then read, per system (default 3)
 #   BENCH_OUT   work directory for data dirs, logs and raw results (default bench/out; it must
@@ -19,13 +27,15 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 EVOKE_BIN=${EVOKE_BIN:-$REPO/build/release/evoke}
+EVOKE_BASE_BIN=${EVOKE_BASE_BIN:-}
+ORDER=${ORDER:-interleave}
 DURATION=${DURATION:-5}
 BIG_ITERS=${BIG_ITERS:-3}
 BENCH_OUT=${BENCH_OUT:-$HERE/out}
 RESULTS=${RESULTS:-$HERE/RESULTS.md}
 KEEP_DATA=${KEEP_DATA:-0}
 SYSTEMS=("$@")
-[ ${#SYSTEMS[@]} -eq 0 ] && SYSTEMS=(evoke moto rgw-bluestore)
+[ ${#SYSTEMS[@]} -eq 0 ] && SYSTEMS=(evoke-base evoke nginx)
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RUN=$BENCH_OUT/s3-$STAMP
@@ -38,6 +48,7 @@ S3LOAD=$BENCH_OUT/bin/s3load
 LOG_TAG=run_s3
 # shellcheck source=bench/lib.sh
 . "$HERE/lib.sh"
+case $ORDER in interleave|sequential) ;; *) log "ORDER is interleave or sequential"; exit 2 ;; esac
 
 # ---- machine and baselines --------------------------------------------------------------------
 machine_info() {
@@ -63,10 +74,10 @@ machine_info() {
   dsync_ops=$(awk -v s="$secs" 'BEGIN {printf "%.0f", 2000/s}')
   rm -f "$RUN/ddsync"
   python3 - "$META" "$model" "$cores" "$mem" "$kernel" "$fs" "$dd_mb" "${speeds[*]}" "$dsync_ops" \
-    "$STAMP" "$DURATION" "$BIG_ITERS" "$RUN" "$LOAD_AT_START" <<'PY'
+    "$STAMP" "$DURATION" "$BIG_ITERS" "$RUN" "$LOAD_AT_START" "$ORDER" <<'PY'
 import json, sys
 k = ["model", "cores", "mem", "kernel", "fs", "dd_mb_s", "dd_runs", "dsync_4k_ops_s", "stamp",
-     "duration", "big_iters", "run_dir", "load_at_start"]
+     "duration", "big_iters", "run_dir", "load_at_start", "order"]
 json.dump(dict(zip(k, sys.argv[2:])), open(sys.argv[1], "w"))
 PY
   log "machine: $model, $cores cores, $mem, kernel $kernel, fs $fs"
@@ -74,30 +85,49 @@ PY
 }
 
 # ---- systems ----------------------------------------------------------------------------------
-# Each start_* sets PIDS (all server processes), ENDPOINT, AK, SK, or returns non-zero.
+# Each start_* sets PIDS (all server processes), ENDPOINT, AK, SK, and GROUP (the process group
+# of a server started with start_group, empty for the others), or returns non-zero.
+# save_system / use_system keep them per system: with ORDER=interleave several run at once.
 PIDS=()
 ENDPOINT=""
 AK=""
 SK=""
+GROUP=""
+declare -A S_PIDS S_EP S_AK S_SK S_GROUP
 
-start_evoke() {
-  local dir=$RUN/evoke
-  [ -x "$EVOKE_BIN" ] || { log "evoke: no binary at $EVOKE_BIN"; return 1; }
-  mkdir -p "$dir/data"
+save_system() {  # SYSTEM
+  S_PIDS[$1]="${PIDS[*]}"; S_EP[$1]=$ENDPOINT; S_AK[$1]=$AK; S_SK[$1]=$SK; S_GROUP[$1]=$GROUP
+}
+use_system() {  # SYSTEM
+  # shellcheck disable=SC2206
+  PIDS=(${S_PIDS[$1]:-}); ENDPOINT=${S_EP[$1]:-}; AK=${S_AK[$1]:-}; SK=${S_SK[$1]:-}
+  GROUP=${S_GROUP[$1]:-}
+}
+
+start_evoke() {  # SYSTEM (evoke | evoke-base)
+  local sys=$1 dir=$RUN/$1
+  mkdir -p "$dir"
   AK=benchkey; SK=benchsecret
-  EVOKE_ACCESS_KEY_ID=$AK EVOKE_SECRET_ACCESS_KEY=$SK \
-    "$EVOKE_BIN" server --data-dir "$dir/data" --listen 127.0.0.1:0 \
-    > "$dir/stdout.log" 2> "$dir/stderr.log" &
-  PIDS=($!)
-  local i line
-  for i in $(seq 1 300); do
-    line=$(grep -m1 -o 'evoke listening on http://127.0.0.1:[0-9]*' "$dir/stdout.log" 2>/dev/null)
-    if [ -n "$line" ]; then ENDPOINT=${line#evoke listening on }; return 0; fi
-    kill -0 "${PIDS[0]}" 2>/dev/null || { log "evoke exited at start-up:"; tail -5 "$dir/stderr.log" >&2; return 1; }
-    sleep 0.1
-  done
-  log "evoke did not print its listening line in 30 s"
-  return 1
+  # Its stdout, the access log (on, as by default), goes to server.log.
+  start_evoke_server "$(evoke_bin_of "$sys")" "$dir/data" "$dir/server.log"
+  local rc=$?
+  GROUP=$SERVER_PID   # also when it failed: stop_system stops what did start
+  PIDS=("$SERVER_PID")
+  [ $rc -eq 0 ] || return 1
+  record "$sys" info "\"detail\":\"$(evoke_bin_of "$sys") ($(describe_bin "$(evoke_bin_of "$sys")"))\""
+}
+
+start_nginx_ref() {
+  AK=benchkey; SK=benchsecret
+  start_nginx "$RUN/nginx"
+  local rc=$?
+  GROUP=$SERVER_PID   # empty when nginx was not even started
+  [ $rc -eq 0 ] || return 1
+  PIDS=("${NGINX_PIDS[@]}")
+  ENDPOINT=$NGINX_ENDPOINT
+  record nginx info "\"detail\":\"$NGINX_VERSION, worker_processes $NGINX_WORKERS (${#NGINX_PIDS[@]} processes with the master), static files, access log off, keep-alive\""
+  # The objects the GET scenarios read, as files with the same bytes at the same paths.
+  "$S3LOAD" mkfiles --dir "$RUN/nginx/root" --bucket bench --prefix g- --keys 1000 --size 4k >&2
 }
 
 start_moto() {
@@ -119,16 +149,8 @@ start_moto() {
 }
 
 start_rgw() {  # STORE
-  local store=$1 dir=$RUN/rgw-$1 mp rp pkgs=()
-  for p in radosgw ceph-mon ceph-osd; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || pkgs+=("$p")
-  done
-  if [ ${#pkgs[@]} -gt 0 ]; then
-    log "installing ${pkgs[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >&2 ||
-      { log "cannot install ${pkgs[*]}"; return 1; }
-  fi
+  local store=$1 dir=$RUN/rgw-$1 mp rp
+  ensure_debs radosgw ceph-mon ceph-osd || return 1
   mp=$(free_port); rp=$(free_port)
   AK=benchkey; SK=benchsecret
   ENDPOINT=http://127.0.0.1:$rp
@@ -144,9 +166,25 @@ start_rgw() {  # STORE
 }
 
 stop_system() {
-  stop_pids "${PIDS[@]}"
+  if [ -n "$GROUP" ]; then
+    stop_server_pid "$GROUP"
+  else
+    stop_pids "${PIDS[@]}"
+  fi
   PIDS=()
+  GROUP=""
 }
+
+# On exit (also on errors and Ctrl-C): whatever still runs is stopped.
+on_exit() {
+  local s
+  for s in "${!S_PIDS[@]}"; do
+    [ -n "${S_PIDS[$s]}" ] && [ -z "${S_GROUP[$s]:-}" ] && { use_system "$s"; stop_pids "${PIDS[@]}"; }
+  done
+  cleanup
+}
+trap on_exit EXIT
+trap 'log "interrupted"; exit 130' INT TERM
 
 peak_rss() {  # "total_kb detail"
   local p total=0 detail="" kb name
@@ -177,45 +215,71 @@ run_case() {  # SYSTEM SCENARIO s3load-args...
   log "$sys $sc: ${out:-FAILED (s3load exit $rc)}"
 }
 
-bench_system() {  # SYSTEM
+SCENARIOS=(put4k_c1 put4k_c16 get4k_c16 get4k_c1 put64m get64m)
+
+run_scenario() {  # SYSTEM SCENARIO
+  local sys=$1 sc=$2 setup=()
+  if [ "$sys" = nginx ]; then  # GETs only, of the files written at its start
+    case $sc in get4k_*) setup=(--skip-setup) ;; *) return 0 ;; esac
+  fi
+  use_system "$sys"
+  case $sc in
+    put4k_c1)  run_case "$sys" "$sc" put --size 4k --conns 1  --duration "$DURATION" --prefix p1- ;;
+    put4k_c16) run_case "$sys" "$sc" put --size 4k --conns 16 --duration "$DURATION" --prefix p16- ;;
+    get4k_c16) run_case "$sys" "$sc" get --size 4k --conns 16 --duration "$DURATION" --prefix g- \
+                 --keys 1000 "${setup[@]}" ;;
+    get4k_c1)  run_case "$sys" "$sc" get --size 4k --conns 1  --duration "$DURATION" --prefix g- \
+                 --keys 1000 --skip-setup ;;
+    put64m) run_case "$sys" "$sc" put --size 64m --conns 1 --ops "$BIG_ITERS" --keys "$BIG_ITERS" --prefix big- ;;
+    get64m) run_case "$sys" "$sc" get --size 64m --conns 1 --ops "$BIG_ITERS" --keys "$BIG_ITERS" --prefix big- \
+              --skip-setup ;;
+  esac
+}
+
+# Starts a system and prepares it (CreateBucket and a warm-up, or nginx's files). Returns
+# non-zero, with the failure recorded and the system stopped, when it cannot be measured.
+prepare_system() {  # SYSTEM
   local sys=$1 ok=0
   log "=== $sys"
+  PIDS=(); ENDPOINT=""; AK=""; SK=""; GROUP=""; SERVER_PID=""
   case $sys in
-    evoke) start_evoke && ok=1 ;;
+    evoke|evoke-base) start_evoke "$sys" && ok=1 ;;
+    nginx) start_nginx_ref && ok=1 ;;
     moto) start_moto && ok=1 ;;
     rgw-bluestore) start_rgw bluestore && ok=1 ;;
     rgw-memstore) start_rgw memstore && ok=1 ;;
-    *) log "unknown system $sys"; return ;;
+    *) log "unknown system $sys"; return 1 ;;
   esac
+  save_system "$sys"
   if [ $ok -eq 0 ]; then
     record "$sys" start "\"failed\":\"did not start\""
-    stop_system
-    return
+    stop_system; save_system "$sys"
+    return 1
   fi
+  [ "$sys" = nginx ] && return 0   # start_nginx said where it listens
   log "$sys on $ENDPOINT, pids ${PIDS[*]}"
   if ! "$S3LOAD" mkbucket --endpoint "$ENDPOINT" --access-key "$AK" --secret-key "$SK" \
        --bucket bench >&2; then
     record "$sys" start "\"failed\":\"CreateBucket failed\""
-    stop_system
-    return
+    stop_system; save_system "$sys"
+    return 1
   fi
   # Unmeasured warm-up (first writes allocate pools, files, caches).
   "$S3LOAD" put --endpoint "$ENDPOINT" --access-key "$AK" --secret-key "$SK" --bucket bench \
     --prefix warm- --conns 16 --duration 1 >&2
-  run_case "$sys" put4k_c1  put --size 4k --conns 1  --duration "$DURATION" --prefix p1-
-  run_case "$sys" put4k_c16 put --size 4k --conns 16 --duration "$DURATION" --prefix p16-
-  run_case "$sys" get4k_c16 get --size 4k --conns 16 --duration "$DURATION" --prefix g- --keys 1000
-  run_case "$sys" get4k_c1  get --size 4k --conns 1  --duration "$DURATION" --prefix g- --keys 1000 --skip-setup
-  run_case "$sys" put64m put --size 64m --conns 1 --ops "$BIG_ITERS" --keys "$BIG_ITERS" --prefix big-
-  run_case "$sys" get64m get --size 64m --conns 1 --ops "$BIG_ITERS" --keys "$BIG_ITERS" --prefix big- --skip-setup
-  local rss
+}
+
+finish_system() {  # SYSTEM: peak RSS, stop, delete its data
+  local sys=$1 rss
+  use_system "$sys"
   rss=$(peak_rss)
   record "$sys" rss "\"peak_rss_kb\":${rss%% *}" "\"detail\":\"${rss#* }\""
   log "$sys peak RSS: ${rss#* }"
-  stop_system
+  stop_system; save_system "$sys"
   if [ "$KEEP_DATA" != 1 ]; then
     case $sys in
-      evoke) rm -rf "$RUN/evoke/data" ;;
+      evoke|evoke-base) rm -rf "${RUN:?}/$sys/data" ;;
+      nginx) rm -rf "$RUN/nginx/root" "$RUN/nginx/tmp" ;;
       rgw-*) rm -rf "$RUN/$sys/osd" "$RUN/$sys/mon" "$RUN/$sys"/block-* ;;
     esac
   fi
@@ -267,6 +331,14 @@ p(f"Baselines: dd 256 MiB conv=fsync {meta['dd_mb_s']} MB/s (median of {meta['dd
   f"dd 4 KiB oflag=dsync {meta['dsync_4k_ops_s']} writes/s. Client: bench/s3load, "
   f"{meta['duration']} s per 4 KiB scenario, {meta['big_iters']} × 64 MiB per direction. "
   f"MB = 10^6 bytes. Load average at start: {meta['load_at_start']}.")
+if meta.get("order") == "interleave" and sum(1 for s in ("evoke-base", "evoke", "nginx") if s in systems) > 1:
+    p("Order: " + ", ".join(s for s in ("evoke-base", "evoke", "nginx") if s in systems) +
+      " were started together and each scenario ran on each of them in turn (the idle ones "
+      "wait meanwhile); any other system ran alone afterwards.")
+for s in systems:
+    info = by.get((s, "info"))
+    if info:
+        p(f"- {s}: {info['detail']}")
 p("")
 p("| system | PUT 4 KiB c=1 ops/s | PUT 4 KiB c=16 ops/s | GET 4 KiB c=1 ops/s | "
   "GET 4 KiB c=16 ops/s | PUT 64 MiB MB/s | GET 64 MiB MB/s | peak RSS MiB |")
@@ -280,6 +352,84 @@ for s in systems:
     p(f"| {s} | {fmt(s, 'put4k_c1', 'ops_per_s')} | {fmt(s, 'put4k_c16', 'ops_per_s')} | "
       f"{fmt(s, 'get4k_c1', 'ops_per_s')} | {fmt(s, 'get4k_c16', 'ops_per_s')} | "
       f"{fmt(s, 'put64m', 'mb_per_s')} | {fmt(s, 'get64m', 'mb_per_s')} | {rss_s} |")
+
+# ---- before / after, and the physical reference ----
+def failed(s):
+    return s not in systems or bool(by.get((s, "start"), {}).get("failed"))
+
+evokes = [s for s in ("evoke-base", "evoke") if not failed(s)]
+if evokes:
+    dsync = float(meta["dsync_4k_ops_s"]) if meta.get("dsync_4k_ops_s") else None
+    ddmb = float(meta["dd_mb_s"]) if meta.get("dd_mb_s") else None
+
+    def from_nginx(key, field):
+        return (lambda: val("nginx", key, field) if not failed("nginx") else None, "nginx")
+
+    rows_spec = [
+        # label, key, field, format, (reference getter, its name)
+        ("GET 4 KiB c=16, ops/s", "get4k_c16", "ops_per_s", "{:,.0f}", from_nginx("get4k_c16", "ops_per_s")),
+        ("GET 4 KiB c=16, p50 ms", "get4k_c16", "p50_ms", "{:.3f}", from_nginx("get4k_c16", "p50_ms")),
+        ("GET 4 KiB c=1, ops/s", "get4k_c1", "ops_per_s", "{:,.0f}", from_nginx("get4k_c1", "ops_per_s")),
+        ("GET 4 KiB c=1, p50 ms", "get4k_c1", "p50_ms", "{:.3f}", from_nginx("get4k_c1", "p50_ms")),
+        ("PUT 4 KiB c=1, ops/s", "put4k_c1", "ops_per_s", "{:,.0f}", (lambda: dsync, "dd dsync")),
+        ("PUT 4 KiB c=16, ops/s", "put4k_c16", "ops_per_s", "{:,.0f}", (lambda: dsync, "dd dsync")),
+        ("PUT 64 MiB, MB/s", "put64m", "mb_per_s", "{:,.0f}", (lambda: ddmb, "dd fsync")),
+        ("GET 64 MiB, MB/s", "get64m", "mb_per_s", "{:,.0f}", (lambda: None, None)),
+    ]
+
+    def ratio(r):
+        return f"{r:.3f}×" if r < 0.1 else f"{r:.2f}×"
+
+    def errs(s, key):
+        x = res(s, key)
+        return f" ({x['errors']} err)" if x and x["errors"] else ""
+
+    p("")
+    p("Before / after and the physical reference: each evoke figure with its ratio to the "
+      "reference measured in this run (nginx serving the same GETs as static files with the "
+      "same client; `dd` on the same disk for PUTs: 4 KiB `oflag=dsync` writes/s, 256 MiB "
+      "`conv=fsync` MB/s), and evoke / evoke-base. For ops/s and MB/s a ratio above 1 is "
+      "better, for latency and memory below 1.")
+    p("")
+    head = "| figure | physical reference | " + " | ".join(evokes) + " |"
+    line = "|---|---:|" + "---:|" * len(evokes)
+    both = len(evokes) == 2
+    if both:
+        head += " evoke / evoke-base |"
+        line += "---:|"
+    p(head)
+    p(line)
+    for label, key, field, f, (refget, refname) in rows_spec:
+        ref = refget()
+        ref_s = f"{refname} {f.format(ref)}{errs('nginx', key) if refname == 'nginx' else ''}" if ref else "–"
+        cells = []
+        for s in evokes:
+            v = val(s, key, field)
+            if v is None:
+                cells.append("failed" if by.get((s, key), {}).get("failed") else "–")
+                continue
+            c = f.format(v) + errs(s, key)
+            if ref:
+                c += f" ({ratio(v / ref)} {refname})"
+            cells.append(c)
+        row = f"| {label} | {ref_s} | " + " | ".join(cells) + " |"
+        if both:
+            b, a = val("evoke-base", key, field), val("evoke", key, field)
+            row += f" {ratio(a / b)} |" if a is not None and b else " – |"
+        p(row)
+    rss = {s: by.get((s, "rss"), {}).get("peak_rss_kb") for s in evokes}
+    nrss = by.get(("nginx", "rss"), {}).get("peak_rss_kb") if not failed("nginx") else None
+    cells = []
+    for s in evokes:
+        v = rss.get(s)
+        cells.append("–" if not v else f"{v / 1024:,.0f}" + (f" ({ratio(v / nrss)} nginx)" if nrss else ""))
+    row = (f"| peak RSS, MiB | {'nginx ' + format(nrss / 1024, ',.0f') if nrss else '–'} | "
+           + " | ".join(cells) + " |")
+    if both:
+        b, a = rss.get("evoke-base"), rss.get("evoke")
+        row += f" {ratio(a / b)} |" if a and b else " – |"
+    p(row)
+
 p("")
 p("Details (latency in ms; cpu = % of one core while measuring: the client, the server's "
   "processes, and everything else on the machine; conns = connections the client opened "
@@ -340,8 +490,10 @@ if "evoke" in systems and not by.get(("evoke", "start"), {}).get("failed"):
          clean("put4k_c16"))
     rgw = next((s for s in ["rgw-bluestore", "rgw-memstore"] if s in systems
                 and not by.get((s, "start"), {}).get("failed")), None)
+    if rgw is None:
+        p("| ≥ 5× Ceph RGW on small objects | - | 5.0× | n/a (no RGW in this run: add rgw-bluestore) |")
     for k, name in [("put4k_c1", "PUT 4 KiB c=1"), ("put4k_c16", "PUT 4 KiB c=16"),
-                    ("get4k_c1", "GET 4 KiB c=1"), ("get4k_c16", "GET 4 KiB c=16")]:
+                    ("get4k_c1", "GET 4 KiB c=1"), ("get4k_c16", "GET 4 KiB c=16")] if rgw else []:
         e = val("evoke", k, "ops_per_s")
         g = val(rgw, k, "ops_per_s") if rgw else None
         if e is not None and g:
@@ -362,10 +514,32 @@ PY
 }
 
 # ---- main -------------------------------------------------------------------------------------
+check_evoke_bins "${SYSTEMS[@]}"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 build_s3load
 machine_info
-for s in "${SYSTEMS[@]}"; do bench_system "$s"; done
+TOGETHER=()   # started together, each scenario on each in turn
+ALONE=()      # one after the other, after those
+for s in "${SYSTEMS[@]}"; do
+  case $s in
+    evoke|evoke-base|nginx) if [ "$ORDER" = interleave ]; then TOGETHER+=("$s"); else ALONE+=("$s"); fi ;;
+    *) ALONE+=("$s") ;;
+  esac
+done
+if [ ${#TOGETHER[@]} -gt 0 ]; then
+  log "interleaved: ${TOGETHER[*]} run at once, each scenario on each in turn"
+  READY=()
+  for s in "${TOGETHER[@]}"; do prepare_system "$s" && READY+=("$s"); done
+  for sc in "${SCENARIOS[@]}"; do
+    for s in "${READY[@]}"; do run_scenario "$s" "$sc"; done
+  done
+  for s in "${READY[@]}"; do finish_system "$s"; done
+fi
+for s in "${ALONE[@]}"; do
+  prepare_system "$s" || continue
+  for sc in "${SCENARIOS[@]}"; do run_scenario "$s" "$sc"; done
+  finish_system "$s"
+done
 report > "$RUN/report.md"
 cat "$RUN/report.md"
 append_report "$RUN/report.md"

@@ -17,6 +17,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -258,7 +259,7 @@ void AppendUriEncodedPath(std::string_view s, std::string* out) {
 // ---------------------------------------------------------------------------------------------
 // Options.
 
-enum class Mode { kPut, kGet, kInvoke, kMkBucket, kSelfTest };
+enum class Mode { kPut, kGet, kInvoke, kMkBucket, kMkFiles, kSelfTest };
 
 struct Options {
   Mode mode = Mode::kPut;
@@ -290,12 +291,17 @@ struct Options {
   // events benchmark
   double pause_ms = 0;         // sleep between one response and the next request (per connection)
   std::string timestamps_path; // per measured op: key, CLOCK_REALTIME ns at first write / response
+  // mkfiles
+  std::string dir;             // the objects a GET reads, as files DIR/BUCKET/PREFIX<N>
 };
 
 void Usage() {
   std::puts(
       "usage: s3load MODE [options]\n"
-      "  MODE: put | get | invoke | mkbucket | selftest\n"
+      "  MODE: put | get | invoke | mkbucket | mkfiles | selftest\n"
+      "  mkfiles --dir D      writes the --keys objects that `get` reads as files\n"
+      "                       D/BUCKET/PREFIX<N> (the same bytes), for a static file server\n"
+      "                       (the benchmark's nginx reference); then `get --skip-setup`\n"
       "  --endpoint URL       http://HOST:PORT (default http://127.0.0.1:9000)\n"
       "  --bucket NAME        (default bench)\n"
       "  --prefix P           key prefix (default obj-); keys are P0, P1, ...\n"
@@ -367,6 +373,7 @@ Options ParseOptions(int argc, char** argv) {
   else if (mode == "get") o.mode = Mode::kGet;
   else if (mode == "invoke") o.mode = Mode::kInvoke;
   else if (mode == "mkbucket") o.mode = Mode::kMkBucket;
+  else if (mode == "mkfiles") o.mode = Mode::kMkFiles;
   else if (mode == "selftest") o.mode = Mode::kSelfTest;
   else Die("unknown mode %s", mode.c_str());
   bool keys_given = false;
@@ -398,6 +405,7 @@ Options ParseOptions(int argc, char** argv) {
     }
     else if (a == "--pause-ms") o.pause_ms = std::stod(val());
     else if (a == "--timestamps") o.timestamps_path = val();
+    else if (a == "--dir") o.dir = val();
     else if (a == "--watch-children") o.watch_children = true;
     else if (a == "--region") o.region = val();
     else if (a == "--access-key") o.access_key = val();
@@ -420,6 +428,12 @@ Options ParseOptions(int argc, char** argv) {
   if (o.ops == 0 && o.duration_s <= 0) o.duration_s = 5;
   if (o.conns < 1) o.conns = 1;
   o.threads = std::clamp(o.threads, 1, o.conns);
+  if (o.mode == Mode::kMkFiles) {
+    if (o.dir.empty()) Die("mkfiles needs --dir");
+    if (!keys_given) o.keys = 1000;
+    if (o.keys == 0) Die("mkfiles needs --keys > 0");
+    return o;  // no endpoint, no credentials
+  }
   if (o.mode == Mode::kGet && !keys_given) o.keys = o.ops > 0 ? std::min<uint64_t>(o.ops, 1000) : 1000;
   if (o.mode == Mode::kGet && o.keys == 0) Die("get needs --keys > 0");
   if (o.mode == Mode::kInvoke && o.function.empty()) Die("invoke needs --function");
@@ -1384,12 +1398,47 @@ int CreateBucket(const Options& opt, const Shared& sh) {
   return ok ? 0 : 1;
 }
 
+// Every object's bytes: deterministic pseudo-random, the same in every run and every mode.
+std::string ObjectPayload(uint64_t size) {
+  std::string payload(size, '\0');
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  for (size_t i = 0; i + 8 <= payload.size(); i += 8) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    std::memcpy(&payload[i], &x, 8);
+  }
+  for (size_t i = payload.size() & ~size_t{7}; i < payload.size(); ++i) payload[i] = static_cast<char>('a' + i % 26);
+  return payload;
+}
+
+// mkfiles: the objects `get` would PUT in its set-up, written as DIR/BUCKET/PREFIX<N> for a
+// static file server to answer the same GETs (the path of a GET is /BUCKET/PREFIX<N>).
+int MakeFiles(const Options& opt) {
+  if (opt.bucket.find('/') != std::string::npos || opt.prefix.find('/') != std::string::npos)
+    Die("mkfiles: --bucket and --prefix must not contain '/'");
+  const std::string payload = ObjectPayload(opt.size);
+  std::string dir = opt.dir + "/" + opt.bucket;
+  if (mkdir(opt.dir.c_str(), 0755) != 0 && errno != EEXIST) Die("mkdir %s: %s", opt.dir.c_str(), std::strerror(errno));
+  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) Die("mkdir %s: %s", dir.c_str(), std::strerror(errno));
+  for (uint64_t k = 0; k < opt.keys; ++k) {
+    const std::string path = dir + "/" + opt.prefix + std::to_string(k);
+    FILE* f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr) Die("cannot write %s: %s", path.c_str(), std::strerror(errno));
+    if (std::fwrite(payload.data(), 1, payload.size(), f) != payload.size() || std::fclose(f) != 0)
+      Die("cannot write %s", path.c_str());
+  }
+  std::printf("wrote %" PRIu64 " files of %" PRIu64 " bytes under %s\n", opt.keys, opt.size, dir.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   Options opt = ParseOptions(argc, argv);
   if (opt.mode == Mode::kSelfTest) return SelfTest();
+  if (opt.mode == Mode::kMkFiles) return MakeFiles(opt);
 
   Shared sh;
   sh.opt = &opt;
@@ -1405,17 +1454,8 @@ int main(int argc, char** argv) {
 
   if (opt.mode == Mode::kMkBucket) return CreateBucket(opt, sh);
 
-  // One payload for every object: deterministic pseudo-random bytes, hashed once. An invoke's
-  // payload is the event given.
-  std::string payload(opt.mode == Mode::kInvoke ? 0 : opt.size, '\0');
-  uint64_t x = 0x9e3779b97f4a7c15ull;
-  for (size_t i = 0; i + 8 <= payload.size(); i += 8) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    std::memcpy(&payload[i], &x, 8);
-  }
-  for (size_t i = payload.size() & ~size_t{7}; i < payload.size(); ++i) payload[i] = static_cast<char>('a' + i % 26);
+  // One payload for every object, hashed once. An invoke's payload is the event given.
+  std::string payload = ObjectPayload(opt.mode == Mode::kInvoke ? 0 : opt.size);
   if (opt.mode == Mode::kInvoke) {
     payload = opt.payload;
     opt.size = payload.size();
