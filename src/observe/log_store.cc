@@ -129,9 +129,9 @@ Status LogStore::WriteQueued(store::WriteTxn& txn, uint64_t& written) {
   }
   int64_t now = clock_.NowMs();
   for (const auto& p : work) {
-    Status s = txn.Nested([&] {
-      return logs_.AppendLogEvents(txn, p.group, p.stream, p.events, now, /*create=*/true);
-    });
+    // No savepoint per stream: a flush writes many streams, and an append fails before it
+    // writes (a name the database refuses), so the others are unaffected.
+    Status s = logs_.AppendLogEvents(txn, p.group, p.stream, p.events, now, /*create=*/true);
     if (!s.ok()) {
       // One bad append (say a name the database refuses) must not take the others with it.
       LogWarning("logs: cannot store " + std::to_string(p.events.size()) + " event(s) of " +
