@@ -32,7 +32,8 @@ import threading
 import time
 import zipfile
 
-ROLE = "arn:aws:iam::123456789012:role/bench"
+from bench_role import execution_role
+
 ACCOUNT = "000000000000"
 
 # The no-op function. Its first line reports the start; the key is the S3 object's key for a
@@ -75,7 +76,8 @@ def setup(endpoint, bucket, function, udp_port):
     """A Python no-op function, allowed for s3.amazonaws.com, named by the bucket's
     notification configuration for every object created."""
     lam = client("lambda", endpoint)
-    lam.create_function(FunctionName=function, Runtime="python3.11", Role=ROLE,
+    role = execution_role(client("iam", endpoint))
+    lam.create_function(FunctionName=function, Runtime="python3.11", Role=role,
                         Handler="udp_start.handler", Timeout=30,
                         Code={"ZipFile": make_zip({"udp_start.py": HANDLER})},
                         Environment={"Variables": {"BENCH_UDP_PORT": str(udp_port)}})

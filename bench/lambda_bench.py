@@ -21,7 +21,7 @@ import sys
 import time
 import zipfile
 
-ROLE = "arn:aws:iam::123456789012:role/bench"
+from bench_role import execution_role
 
 PY_ECHO = "def handler(e, c):\n    return e\n"
 NODE_ECHO = "exports.handler = async (e) => e;\n"
@@ -92,7 +92,8 @@ def create(endpoint, name, kind, cpp_echo=None):
         sys.exit("unknown kind " + kind)
     files = spec.pop("files")
     lam = client("lambda", endpoint)
-    lam.create_function(FunctionName=name, Role=ROLE, Code={"ZipFile": make_zip(files)}, **spec)
+    role = execution_role(client("iam", endpoint))
+    lam.create_function(FunctionName=name, Role=role, Code={"ZipFile": make_zip(files)}, **spec)
     # AWS answers Pending and clients wait for Active; invoking before is a conflict.
     deadline = time.monotonic() + 60
     while True:
@@ -173,16 +174,18 @@ RUNTIMES = [("py", "Python echo"), ("node", "Node.js echo"), ("cpp", "C++ echo (
 
 
 def before_after(p, systems, by, res, clean, cold_ms):
-    """evoke-base and evoke side by side, each figure with its ratio to nginx's no-op answer to
-    the same requests, and evoke / evoke-base."""
+    """evoke-base, evoke and evoke-user (the same build, invoked by an IAM user) side by side,
+    each figure with its ratio to nginx's no-op answer to the same requests, evoke / evoke-base
+    and evoke-user / evoke."""
     def started(s):
         return s in systems and not by.get((s, "start"), {}).get("failed")
 
-    evokes = [s for s in ("evoke-base", "evoke") if started(s)]
+    evokes = [s for s in ("evoke-base", "evoke", "evoke-user") if started(s)]
     if not evokes:
         return
     ref_ok = started("nginx")
-    both = len(evokes) == 2
+    both = "evoke-base" in evokes and "evoke" in evokes
+    as_user = "evoke" in evokes and "evoke-user" in evokes
 
     def ratio(r):
         return ("%.3f×" if r < 0.1 else "%.2f×") % r
@@ -206,6 +209,9 @@ def before_after(p, systems, by, res, clean, cold_ms):
     line = "|---|---|---:|" + "---:|" * len(evokes)
     if both:
         head += " evoke / evoke-base |"
+        line += "---:|"
+    if as_user:
+        head += " evoke-user / evoke |"
         line += "---:|"
     p(head)
     p(line)
@@ -240,9 +246,12 @@ def before_after(p, systems, by, res, clean, cold_ms):
                 c += " (%s nginx)" % ratio(v / ref)
             cells.append(c)
         row = "| %s | %s | %s | %s |" % (what, label, f.format(ref) + rerr if ref else "–", " | ".join(cells))
-        if both:
-            (b, _), (a, _) = vals
-            row += " %s |" % (ratio(a / b) if a is not None and b else "–")
+        val = dict(zip(evokes, (v for v, _ in vals)))
+        for on, (before, after) in ((both, ("evoke-base", "evoke")),
+                                    (as_user, ("evoke", "evoke-user"))):
+            if on:
+                b, a = val[before], val[after]
+                row += " %s |" % (ratio(a / b) if a is not None and b else "–")
         p(row)
 
 
@@ -305,7 +314,7 @@ def report(raw_path, meta_path):
       "invokes on one connection; 16 callers = 16 connections for %s s after a %s s warm-up. "
       "Latency in ms from the first byte sent to the last byte received." % (
           meta["cold_runs"], meta["seq_ops"], meta["duration"], meta["warmup"]))
-    together = [s for s in ("evoke-base", "evoke", "nginx") if s in systems]
+    together = [s for s in ("evoke-base", "evoke", "evoke-user", "nginx") if s in systems]
     if meta.get("order") == "interleave" and len(together) > 1:
         p("Order: %s were started together and each measurement ran on each of them in turn "
           "(the idle ones wait meanwhile); any other system ran alone afterwards." % ", ".join(together))

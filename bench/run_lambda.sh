@@ -9,7 +9,9 @@
 # it to bench/RESULTS.md. The peer serverless-offline can be added. See bench/README.md.
 #
 # usage: EVOKE_BASE_BIN=/path/to/old/evoke bench/run_lambda.sh [SYSTEM...]
-#   SYSTEM: evoke-base | evoke | nginx | serverless-offline   (default: evoke-base evoke nginx)
+#   SYSTEM: evoke-base | evoke | evoke-user | nginx | serverless-offline
+#           (default: evoke-base evoke evoke-user nginx; evoke-user is the build under test with
+#           every Invoke signed by an IAM user allowed by AWSLambdaRole instead of the root keys)
 # env:
 #   EVOKE_BIN    evoke binary under test (default build/release/evoke); the C++ echo function
 #                is runtimes/cpp/examples/echo beside it (ninja lambda_example_echo)
@@ -42,7 +44,7 @@ THUMB_OPS=${THUMB_OPS:-20}
 BENCH_OUT=${BENCH_OUT:-$HERE/out}
 RESULTS=${RESULTS:-$HERE/RESULTS.md}
 SYSTEMS=("$@")
-[ ${#SYSTEMS[@]} -eq 0 ] && SYSTEMS=(evoke-base evoke nginx)
+[ ${#SYSTEMS[@]} -eq 0 ] && SYSTEMS=(evoke-base evoke evoke-user nginx)
 
 PY=/usr/bin/python3   # Debian's: boto3 and Pillow, the interpreter evoke's sandboxes run
 HELPER=$HERE/lambda_bench.py
@@ -96,7 +98,9 @@ SK=""
 invoke_case() {  # SYSTEM KEY FUNCTION s3load-args...
   local sys=$1 key=$2 fn=$3; shift 3
   local out rc
-  out=$(timeout 300 "$S3LOAD" invoke --endpoint "$ENDPOINT" --access-key "$AK" --secret-key "$SK" \
+  # evoke-user invokes with its IAM user's keys; set-up (helper) keeps the root keys.
+  out=$(timeout 300 "$S3LOAD" invoke --endpoint "$ENDPOINT" --access-key "${S_IAK[$sys]:-$AK}" \
+        --secret-key "${S_ISK[$sys]:-$SK}" \
         --function "$fn" --payload "$PAYLOAD" --timeout 60 --json --label "$sys/$key" \
         --watch-pids "$SERVER_PID" --watch-children "$@" 2> "$RUN/$sys.$key.err")
   rc=$?
@@ -122,10 +126,15 @@ warm_cases() {  # SYSTEM KIND FUNCTION
 }
 
 helper() { AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK timeout 120 "$PY" "$HELPER" "$@"; }
+# An IAM user allowed to invoke every function (AWSLambdaRole): prints its key id and secret.
+helper_user() {  # ENDPOINT
+  AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK timeout 120 "$PY" "$HERE/bench_role.py" user \
+    "$1" arn:aws:iam::aws:policy/service-role/AWSLambdaRole
+}
 
 # ---- evoke-base, evoke and nginx ---------------------------------------------------------------
 # Each system's server (process group), endpoint, keys and C++ echo; use_system makes one current.
-declare -A S_PID S_EP S_AK S_SK S_CPP
+declare -A S_PID S_EP S_AK S_SK S_CPP S_IAK S_ISK
 use_system() {  # SYSTEM
   SERVER_PID=${S_PID[$1]:-}; ENDPOINT=${S_EP[$1]:-}; AK=${S_AK[$1]:-}; SK=${S_SK[$1]:-}
 }
@@ -133,7 +142,7 @@ save_system() {  # SYSTEM
   S_PID[$1]=$SERVER_PID; S_EP[$1]=$ENDPOINT; S_AK[$1]=$AK; S_SK[$1]=$SK
 }
 
-start_evoke_sys() {  # SYSTEM (evoke | evoke-base)
+start_evoke_sys() {  # SYSTEM (evoke | evoke-base | evoke-user)
   local sys=$1 dir=$RUN/$1 bin cpp_echo
   bin=$(evoke_bin_of "$sys")
   cpp_echo=$(dirname "$bin")/runtimes/cpp/examples/echo
@@ -147,6 +156,13 @@ start_evoke_sys() {  # SYSTEM (evoke | evoke-base)
     record "$sys" start '"failed":"did not start"'; stop_server; return 1
   fi
   S_CPP[$sys]=$cpp_echo
+  if [ "$sys" = evoke-user ]; then
+    local keys
+    if ! keys=$(helper_user "$ENDPOINT"); then
+      record "$sys" start '"failed":"IAM user set-up failed"'; stop_server; return 1
+    fi
+    read -r S_IAK[$sys] S_ISK[$sys] <<<"$keys"
+  fi
   save_system "$sys"
   record "$sys" info "\"detail\":\"$bin ($(describe_bin "$bin"))\""
   log "$sys on $ENDPOINT, pid $SERVER_PID"
@@ -167,7 +183,7 @@ stop_system() {  # SYSTEM
   [ -n "$SERVER_PID" ] && stop_server
   S_PID[$1]=""
   case $1 in
-    evoke|evoke-base) rm -rf "${RUN:?}/$1/data" ;;
+    evoke|evoke-base|evoke-user) rm -rf "${RUN:?}/$1/data" ;;
     nginx) rm -rf "$RUN/nginx/tmp" ;;
   esac
 }
@@ -318,7 +334,7 @@ TOGETHER=()   # started together, each measurement on each in turn
 ALONE=()      # one after the other, after those
 for s in "${SYSTEMS[@]}"; do
   case $s in
-    evoke|evoke-base|nginx) if [ "$ORDER" = interleave ]; then TOGETHER+=("$s"); else ALONE+=("$s"); fi ;;
+    evoke|evoke-base|evoke-user|nginx) if [ "$ORDER" = interleave ]; then TOGETHER+=("$s"); else ALONE+=("$s"); fi ;;
     serverless-offline|sls) ALONE+=(serverless-offline) ;;
     *) log "unknown system $s" ;;
   esac

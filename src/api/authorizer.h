@@ -1,17 +1,19 @@
 // Authorizer: the pipeline's authorize stage. It receives who is asking (the principal), the
 // action as IAM spells it ("s3:GetObject", "lambda:InvokeFunction"), the resource ARN and the
-// request's condition keys, and allows or denies. The identity work (IAM policies) implements
-// it; until then AllowAccountPrincipals lets every authenticated principal of the account in.
+// request's condition keys, and allows or denies. The identity module implements it with IAM's
+// policies (iam/policy_authorizer.h).
 // Implementations are called on I/O threads and must be thread-safe.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "auth/credentials.h"
+#include "auth/policy.h"
 #include "base/result.h"
 
 namespace evoke::api {
@@ -24,6 +26,9 @@ struct AuthorizationRequest {
   // aws:EpochTime, aws:PrincipalArn, aws:PrincipalAccount (IAM's spelling). Computed when an
   // authorizer asks: most decisions need none, and the hot paths should not pay for them.
   std::function<std::vector<std::pair<std::string, std::string>>()> conditions;
+  // The resource's own policy (an S3 bucket policy), fetched when an authorizer asks; empty, or
+  // returning nullptr: none.
+  std::function<std::shared_ptr<const auth::Policy>()> resource_policy;
 };
 
 class Authorizer {
@@ -32,16 +37,6 @@ class Authorizer {
   // OK, or the error to answer ("AccessDenied" in the pipeline's vocabulary; each protocol
   // spells it as its service does).
   virtual Status Authorize(const AuthorizationRequest& request) const = 0;
-};
-
-// Every signed request of a known principal is allowed: evoke's one identity today is the
-// account's root. Anonymous requests are denied.
-class AllowAccountPrincipals final : public Authorizer {
- public:
-  Status Authorize(const AuthorizationRequest& request) const override {
-    if (request.principal.anonymous) return MakeError("AccessDenied", "Access Denied");
-    return {};
-  }
 };
 
 }  // namespace evoke::api

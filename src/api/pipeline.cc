@@ -3,6 +3,7 @@
 #include <array>
 
 #include "api/json_codec.h"
+#include "api/query_codec.h"
 #include "api/xml_codec.h"
 #include "auth/json_api_errors.h"
 #include "base/hash.h"
@@ -42,10 +43,50 @@ std::vector<std::pair<std::string, std::string>> GlobalConditions(const Call& ca
       {"aws:SecureTransport", "false"},
       {"aws:CurrentTime", FormatIso8601(now_ms / 1000)},
       {"aws:EpochTime", std::to_string(now_ms / 1000)},
-      {"aws:PrincipalArn", call.principal.arn},
+      {"aws:PrincipalArn", call.principal.kind == auth::Principal::Kind::kAssumedRole
+                               ? call.principal.role_arn
+                               : call.principal.arn},
       {"aws:PrincipalAccount", call.principal.account_id},
   };
   return keys;
+}
+
+nlohmann::ordered_json ToOrdered(const nlohmann::json& value) {
+  if (value.is_object()) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : value.items()) out[k] = ToOrdered(v);
+    return out;
+  }
+  if (value.is_array()) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& v : value) out.push_back(ToOrdered(v));
+    return out;
+  }
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>();
+  if (value.is_number_integer()) return value.get<int64_t>();
+  if (value.is_number_unsigned()) return value.get<uint64_t>();
+  if (value.is_number_float()) return value.get<double>();
+  return nullptr;
+}
+
+// An awsQuery result: <ActionResponse><ActionResult>the document</ActionResult>...; a payload
+// goes out as it is.
+http::Response RenderQueryOutput(const Service& service, const std::string& action,
+                                 Output output, const std::string& request_id) {
+  http::Response r;
+  r.status = output.status;
+  r.headers = std::move(output.headers);
+  r.headers.Set("Content-Type", "text/xml");
+  r.headers.Set("x-amzn-RequestId", request_id);
+  if (output.payload) {
+    r.body = std::move(*output.payload);
+  } else {
+    nlohmann::ordered_json result =
+        output.document ? ToOrdered(*output.document) : nlohmann::ordered_json();
+    r.body = RenderQueryResponse(action, service.target_prefix, result, request_id);
+  }
+  return r;
 }
 
 // An error ClassifyError has classified, in the service's protocol.
@@ -53,6 +94,15 @@ http::Response RenderClassified(const Service& service, const Error& error, int 
                                 const std::string& request_id, std::string_view resource) {
   if (service.protocol == Protocol::kRestXml) {
     return RenderXmlError(error, status, resource, request_id, XmlHostId(request_id));
+  }
+  if (service.protocol == Protocol::kAwsQuery) {
+    http::Response r;
+    r.status = status;
+    r.headers.Add("Content-Type", "text/xml");
+    r.headers.Add("x-amzn-RequestId", request_id);
+    r.body = RenderQueryError(status >= 500 ? "Receiver" : "Sender", error, request_id,
+                              service.target_prefix);
+    return r;
   }
   http::Response r = RenderJsonError(service, error, status);
   r.headers.Set("x-amzn-RequestId", request_id);
@@ -62,6 +112,8 @@ http::Response RenderClassified(const Service& service, const Error& error, int 
 }  // namespace
 
 Error AsJsonAuthError(Error error) { return auth::AsJsonApiAuthError(std::move(error)); }
+
+Error AsQueryAuthError(Error error) { return auth::AsQueryApiAuthError(std::move(error)); }
 
 int ClassifyError(const Service& service, Error& error) {
   if (int status = service.StatusOf(error.code); status != 0) return status;
@@ -110,10 +162,8 @@ Task<Result<Output>> Pipeline::RunRestXml(http::Exchange& ex, const Service& ser
   ex.log().principal = call.principal.access_key_id;
 
   // authorize
-  std::string resource = (*op)->resource ? (*op)->resource(call) : std::string("*");
-  Status allowed = authorizer_.Authorize(AuthorizationRequest{
-      call.principal, (*op)->iam_action, resource, [&call] { return GlobalConditions(call); }});
-  if (!allowed.ok()) co_return MakeError("AccessDenied", "Access Denied");
+  call.operation = (*op)->name;
+  if (Status allowed = Authorize(service, **op, call); !allowed.ok()) co_return allowed.error();
 
   // execute
   co_return co_await (*op)->run(call);
@@ -165,14 +215,8 @@ Task<Result<Output>> Pipeline::Run(http::Exchange& ex, const Service& service,
   }
 
   // authorize
-  std::string resource = op->resource ? op->resource(call) : std::string("*");
-  Status allowed = authorizer_.Authorize(AuthorizationRequest{
-      call.principal, op->iam_action, resource, [&call] { return GlobalConditions(call); }});
-  if (!allowed.ok()) {
-    co_return MakeError("AccessDeniedException", "User: " + call.principal.arn +
-                                                     " is not authorized to perform: " +
-                                                     op->iam_action + " on resource: " + resource);
-  }
+  call.operation = op->name;
+  if (Status allowed = Authorize(service, *op, call); !allowed.ok()) co_return allowed.error();
 
   // execute
   try {
@@ -183,11 +227,92 @@ Task<Result<Output>> Pipeline::Run(http::Exchange& ex, const Service& service,
   }
 }
 
+Status Pipeline::Authorize(const Service& service, const Operation& op, Call& call) const {
+  call.authorize_also = [this, &service, &op, &call](
+                            std::string_view action, const std::string& resource,
+                            const std::vector<std::pair<std::string, std::string>>& extra) {
+    return Decide(service, op, call, action, resource, extra);
+  };
+  if (op.iam_action.empty()) return {};  // the operation decides itself, or needs no permission
+  return Decide(service, op, call, op.iam_action,
+                op.resource ? op.resource(call) : std::string("*"), {});
+}
+
+Status Pipeline::Decide(const Service& service, const Operation& op, const Call& call,
+                        std::string_view action, const std::string& resource,
+                        const std::vector<std::pair<std::string, std::string>>& extra) const {
+  AuthorizationRequest request{call.principal, action, resource, [&call, &op, &extra] {
+                                 auto keys = GlobalConditions(call);
+                                 if (op.condition_keys) op.condition_keys(call, keys);
+                                 keys.insert(keys.end(), extra.begin(), extra.end());
+                                 return keys;
+                               }};
+  if (op.resource_policy) {
+    request.resource_policy = [&call, &op, &resource] {
+      return op.resource_policy(call, resource);
+    };
+  }
+  Status allowed = authorizer_.Authorize(request);
+  if (allowed.ok()) return {};
+  Error denied = std::move(allowed).error();
+  denied.code = service.access_denied_error;
+  return denied;
+}
+
+Task<Result<Output>> Pipeline::RunQuery(http::Exchange& ex, const Service& service,
+                                        Call& call) const {
+  const http::Request& req = ex.request();
+  // authenticate, refusing unsigned requests before a byte of the body is read.
+  if (auth::DetectAuthKind(req) == auth::AuthKind::kAnonymous) {
+    co_return MakeError(service.missing_auth_error, "Request is missing Authentication Token");
+  }
+  // read
+  auto body = co_await http::ReadWholeBody(ex, service.max_body);
+  if (!body.ok()) {
+    if (body.error().code == "BodyTooLarge") {
+      co_return MakeError(service.too_large_error, TooLargeMessage(service, nullptr,
+                                                                   service.max_body));
+    }
+    co_return std::move(body).error();
+  }
+  auto verified = verifier_.VerifyWithBody(req, Sha256Hex(*body));
+  if (!verified.ok()) co_return AsQueryAuthError(std::move(verified).error());
+  call.principal = verified->principal;
+  ex.log().principal = call.principal.access_key_id;
+
+  // parse: Action= names the operation, the rest of the form is its input.
+  auto parsed = ParseQueryRequest(*body, req.raw_query);
+  if (!parsed.ok()) co_return std::move(parsed).error();
+  const Operation* op = nullptr;
+  for (const Operation& candidate : service.operations) {
+    if (candidate.name == parsed->action) op = &candidate;
+  }
+  if (!op) {
+    co_return MakeError("InvalidAction", "The action or operation requested is invalid. Verify "
+                                         "that the action is typed correctly.");
+  }
+  ex.log().action = op->name;
+  call.input = std::move(parsed->params);
+  call.body = std::move(*body);
+
+  // authorize
+  call.operation = op->name;
+  if (Status allowed = Authorize(service, *op, call); !allowed.ok()) co_return allowed.error();
+
+  // execute
+  try {
+    co_return co_await op->run(call);
+  } catch (const nlohmann::json::exception& e) {
+    co_return MakeError("InvalidParameterValue", e.what());
+  }
+}
+
 Task<Result<Output>> Pipeline::RunStages(http::Exchange& ex, const Service& service,
                                          Call& call) const {
   // Not one expression with two co_awaits (a conditional, or an assignment of a co_await's
   // result): GCC 12 destroys the wrong temporaries there.
   if (service.protocol == Protocol::kRestXml) co_return co_await RunRestXml(ex, service, call);
+  if (service.protocol == Protocol::kAwsQuery) co_return co_await RunQuery(ex, service, call);
   co_return co_await Run(ex, service, call);
 }
 
@@ -214,6 +339,8 @@ Task<void> Pipeline::Handle(http::Exchange& ex, const Service& service) const {
   http::Response r;
   if (xml) {
     r = RenderXmlOutput(std::move(*out), request_id, XmlHostId(request_id));
+  } else if (service.protocol == Protocol::kAwsQuery) {
+    r = RenderQueryOutput(service, call.operation, std::move(*out), request_id);
   } else {
     r = RenderJsonOutput(service, std::move(*out));
     r.headers.Set("x-amzn-RequestId", request_id);

@@ -43,6 +43,14 @@ class Pipeline {
   Task<Result<Output>> Run(http::Exchange& ex, const Service& service, Call& call) const;
   // rest-xml (S3): the head verified, the body left to the operation, which streams it.
   Task<Result<Output>> RunRestXml(http::Exchange& ex, const Service& service, Call& call) const;
+  // awsQuery (IAM, STS): the form read and verified, the operation named by Action=.
+  Task<Result<Output>> RunQuery(http::Exchange& ex, const Service& service, Call& call) const;
+  // The authorize stage: the service's denial when the authorizer refuses; sets
+  // call.authorize_also for the operation.
+  Status Authorize(const Service& service, const Operation& op, Call& call) const;
+  Status Decide(const Service& service, const Operation& op, const Call& call,
+                std::string_view action, const std::string& resource,
+                const std::vector<std::pair<std::string, std::string>>& extra) const;
 
   auth::Verifier& verifier_;
   const Authorizer& authorizer_;
@@ -56,5 +64,8 @@ int ClassifyError(const Service& service, Error& error);
 // The verifier's errors (S3's vocabulary) as the JSON services spell them:
 // UnrecognizedClientException, InvalidSignatureException, AccessDeniedException. Pure.
 Error AsJsonAuthError(Error error);
+// The same for the query services: InvalidClientTokenId, SignatureDoesNotMatch,
+// IncompleteSignature. Pure.
+Error AsQueryAuthError(Error error);
 
 }  // namespace evoke::api

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "auth/credentials.h"
+#include "auth/policy.h"
 #include "auth/verifier.h"
 #include "base/asio.h"
 #include "base/result.h"
@@ -38,6 +39,7 @@ struct Call {
   const http::Request& request;
   auth::Principal principal;
   std::string request_id;
+  std::string operation;                 // the operation's name, once the parse stage found it
   std::vector<std::string> path_params;  // REST: the decoded {Label} segments in path order
   nlohmann::json input;                  // the members the codec parsed (JSON protocols)
   std::string body;                      // the whole, verified request body
@@ -49,6 +51,15 @@ struct Call {
   auth::Verified verified;
   std::string sigv2_resource;
   std::string host_id;
+
+  // Set by the authorize stage: the same decision for another action and resource of this
+  // request, with its condition keys and `extra` ones, for operations that need more than one
+  // permission (S3's DeleteObjects checks s3:DeleteObject per key, a copy s3:GetObject on its
+  // source, CreateFunction iam:PassRole on its role). Errors: the service's access-denied error.
+  using AuthorizeAlso = std::function<Status(
+      std::string_view action, const std::string& resource,
+      const std::vector<std::pair<std::string, std::string>>& extra)>;
+  AuthorizeAlso authorize_also;
 
   const std::string* Query(std::string_view name) const { return request.query.Get(name); }
 };
@@ -90,6 +101,14 @@ struct Output {
 using Handler = std::function<Task<Result<Output>>(Call&)>;
 // The ARN an operation acts on, from its input ("*" when it names none).
 using ResourceOf = std::function<std::string(const Call&)>;
+// The service's condition keys of a request ("s3:prefix" -> "photos/"), added to the global
+// ones when an authorizer asks for them.
+using ConditionKeysOf =
+    std::function<void(const Call&, std::vector<std::pair<std::string, std::string>>&)>;
+// The policy of a resource (its ARN) of a request, for the request's principal (S3: the bucket's
+// policy, unless Block Public Access keeps it from this caller), or nullptr.
+using ResourcePolicyOf =
+    std::function<std::shared_ptr<const auth::Policy>(const Call&, std::string_view resource)>;
 
 struct Operation {
   std::string name;        // "CreateFunction", as AWS spells the action
@@ -97,8 +116,11 @@ struct Operation {
   std::string method;      // "GET"
   std::string path;        // "/2015-03-31/functions/{}/invocations": "{}" is one segment
   std::string query = {};  // "name=value" the query must carry too
-  std::string iam_action;  // "lambda:InvokeFunction"
+  std::string iam_action;  // "lambda:InvokeFunction"; empty: the operation authorizes itself
+                           // (STS's AssumeRole) or needs no permission (GetCallerIdentity)
   ResourceOf resource;     // empty: "*"
+  ConditionKeysOf condition_keys;  // empty: the global keys only
+  ResourcePolicyOf resource_policy;  // empty: the resource has no policy of its own
   Handler run;
   size_t max_body = 0;     // 0: the service's limit
 };
@@ -128,6 +150,10 @@ struct Service {
   bool too_large_names_operation = false;
   // The code for a request with no signature at all.
   std::string missing_auth_error = "MissingAuthenticationTokenException";
+  // The code a denial of the authorize stage is answered with (its message is the
+  // authorizer's): "AccessDeniedException" for the JSON services, "AccessDenied" for S3 and
+  // the query services.
+  std::string access_denied_error = "AccessDeniedException";
   // rest-json: whether the body is parsed as a JSON object into Call::input (false: the
   // operations read Call::body themselves).
   bool parse_json_body = true;

@@ -34,6 +34,11 @@ server options:
   --concurrency-limit N      concurrent function executions in the account (default 1000)
   --sandbox-idle-seconds N   stop a warm sandbox after N idle seconds (default 300)
   --async-concurrency N      asynchronous invocations running at once (default 64)
+  --public-access-block-default on|off
+                             on (default): new buckets block public access, as AWS's have
+                             since April 2023, so a public bucket policy is refused until
+                             the bucket's block is removed; off: new buckets have no block,
+                             for scripts and tools written before 2023
   --test-clock               for tests: serve POST /_evoke/test/clock, which moves the clock of
                              schedules and retry delays forward
 
@@ -115,6 +120,11 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args) {
         return Usage("--async-concurrency takes a number from 1 to 10000");
       }
       c.async_concurrency = static_cast<int>(n);
+    } else if (name == "--public-access-block-default") {
+      if (value != "on" && value != "off") {
+        return Usage("--public-access-block-default takes on or off");
+      }
+      c.public_access_block_default = value == "on";
     } else {
       return Usage("unknown option " + name + "; try evoke --help");
     }

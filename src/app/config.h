@@ -21,6 +21,7 @@ struct ServerConfig {
   int concurrency_limit = 1000;    // the account's concurrent executions (Lambda's default)
   int sandbox_idle_seconds = 300;  // an idle warm sandbox is stopped after this
   int async_concurrency = 64;      // asynchronous invocations running at once
+  bool public_access_block_default = true;  // new buckets block public access
   bool test_clock = false;         // serve /_evoke/test/clock (tests move schedules' time)
 };
 

@@ -18,24 +18,6 @@ std::string Trim(const std::string& s) {
   return a == std::string::npos ? "" : s.substr(a, b - a + 1);
 }
 
-// AWS-shaped keys: "AKIA" and 16 characters of [A-Z2-7]; a 40-character secret.
-std::string NewAccessKeyId() {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  std::string bytes = RandomBytes(16);
-  std::string id = "AKIA";
-  for (unsigned char c : bytes) id += kAlphabet[c % 32];
-  return id;
-}
-
-std::string NewSecret() {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string bytes = RandomBytes(40);
-  std::string secret;
-  for (unsigned char c : bytes) secret += kAlphabet[c % 64];
-  return secret;
-}
-
 }  // namespace
 
 Result<RootCredentials> LoadRootCredentials(const std::string& data_dir) {
@@ -66,8 +48,8 @@ Result<RootCredentials> LoadRootCredentials(const std::string& data_dir) {
     }
     return c;
   }
-  c.access_key_id = NewAccessKeyId();
-  c.secret_access_key = NewSecret();
+  c.access_key_id = NewAwsId("AKIA", 20);
+  c.secret_access_key = NewSecretAccessKey();
   c.generated = true;
   std::string text = "[default]\naws_access_key_id = " + c.access_key_id +
                      "\naws_secret_access_key = " + c.secret_access_key + "\n";

@@ -17,6 +17,13 @@
 #include "app/root_credentials.h"
 #include "app/test_clock.h"
 #include "auth/credentials.h"
+#include "iam/directory.h"
+#include "iam/iam_service.h"
+#include "iam/identity_credentials.h"
+#include "iam/lambda_roles.h"
+#include "iam/policy_authorizer.h"
+#include "iam/sessions.h"
+#include "iam/sts_service.h"
 #include "auth/verifier.h"
 #include "base/asio.h"
 #include "base/clock.h"
@@ -115,21 +122,33 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   // Schedules, retry delays and event ages: the system clock, which --test-clock lets tests
   // move forward.
   AdjustableClock events_clock;
-  auth::MemoryCredentialStore credentials;
+  // Identity (docs/identity.md): IAM's users, roles and policies; sessions sealed under the
+  // key in DATA_DIR/session.key; every key the verifier may meet; the policy decision.
+  iam::Directory directory(config.account_id, store.txns, store.iam, clock);
+  auto session_key = iam::Sessions::LoadOrCreateKey(config.data_dir + "/session.key");
+  if (!session_key.ok()) return Fail(session_key.error().message);
+  iam::Sessions sessions(std::move(*session_key));
+  iam::IdentityCredentials credentials(directory, sessions);
   auth::Credential root_credential;
   root_credential.access_key_id = root->access_key_id;
   root_credential.secret_access_key = root->secret_access_key;
-  root_credential.principal = {root->access_key_id, config.account_id,
-                               "arn:aws:iam::" + config.account_id + ":root", false};
-  credentials.Add(root_credential);
+  root_credential.principal.access_key_id = root->access_key_id;
+  root_credential.principal.account_id = config.account_id;
+  root_credential.principal.arn = "arn:aws:iam::" + config.account_id + ":root";
+  root_credential.principal.anonymous = false;
+  root_credential.principal.kind = auth::Principal::Kind::kRoot;
+  root_credential.principal.user_id = config.account_id;
+  credentials.AddFixed(root_credential);
   // Signs the download links of GetFunction and the layer actions (lambda/code_link.h).
   auth::Credential code_link_credential = lambda::CodeLinkCredential(root_credential);
-  credentials.Add(code_link_credential);
+  credentials.AddFixed(code_link_credential);
   lambda::CodeLinkKey code_link{code_link_credential.access_key_id,
                                 code_link_credential.secret_access_key, config.region};
   auth::Verifier verifier(credentials, clock, {.region = config.region});
   // Every service runs its requests through this one pipeline (docs/architecture.md).
-  api::AllowAccountPrincipals authorizer;
+  iam::PolicyAuthorizer authorizer(directory);
+  // Functions' sandboxes hold credentials of their execution roles (lambda/execution_roles.h).
+  iam::LambdaRoles lambda_roles(directory, sessions, authorizer);
   api::Pipeline pipeline(verifier, authorizer);
 
   s3::S3Options s3_options;
@@ -137,6 +156,7 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   s3_options.domains = config.domains;
   s3_options.owner_id = Sha256Hex("evoke-account:" + config.account_id);
   s3_options.owner_display_name = "evoke";
+  s3_options.block_public_access_by_default = config.public_access_block_default;
   // Function logs: appended by the invoke path, read through the CloudWatch Logs API. Declared
   // after the store, so it is destroyed (flushing what is queued) before it.
   observe::LogStore log_store(store.txns, store.logs, clock);
@@ -179,8 +199,7 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
                               data_dir,
                               data_dir + "/sandboxes",
                               "",
-                              root->access_key_id,
-                              root->secret_access_key};
+                              lambda_roles};
   // S3 objects, for S3 itself and (through s3::ObjectAccess) for Lambda and the dispatcher.
   s3::S3Dependencies s3_deps{store.txns, store.blobs, store.objects, verifier, clock};
   s3_deps.hashing = &hashing;
@@ -214,6 +233,10 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   }
   front_door.AddService("lambda", [&lambda](http::Exchange& ex) { return lambda.Handle(ex); });
   front_door.AddService("logs", [&logs](http::Exchange& ex) { return logs.Handle(ex); });
+  iam::IamService iam_api(directory, pipeline);
+  iam::StsService sts_api(directory, sessions, authorizer, pipeline);
+  front_door.AddService("iam", [&iam_api](http::Exchange& ex) { return iam_api.Handle(ex); });
+  front_door.AddService("sts", [&sts_api](http::Exchange& ex) { return sts_api.Handle(ex); });
   // EventBridge rules and EventBridge Scheduler; the runner fires them into the async queue on
   // the events clock, and every committed change to them wakes it.
   events::ScheduleRunner schedule_runner(*contexts[0], store.txns, store.schedules, events_clock,
@@ -300,6 +323,15 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   for (int i = 1; i < threads; ++i) io_threads.emplace_back([&, i] { contexts[i]->run(); });
   contexts[0]->run();
   for (auto& t : io_threads) t.join();
+  // Run what was posted to a context after it ran out of work: such handlers can hold objects
+  // with timers of another context, which must not outlive it when the contexts are destroyed.
+  for (size_t ran = 1; ran > 0;) {
+    ran = 0;
+    for (auto& c : contexts) {
+      c->restart();
+      ran += c->poll();
+    }
+  }
   log_store.FlushBlocking();
   sqlite_store->Stop();
   if (access_log_fd > STDERR_FILENO) ::close(access_log_fd);

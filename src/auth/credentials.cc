@@ -13,10 +13,14 @@ void MemoryCredentialStore::Remove(std::string_view access_key_id) {
   by_key_.erase(std::string(access_key_id));
 }
 
-std::optional<Credential> MemoryCredentialStore::Find(std::string_view access_key_id) const {
+Result<Credential> MemoryCredentialStore::Find(std::string_view access_key_id,
+                                               std::string_view) const {
   std::lock_guard lock(mutex_);
   auto it = by_key_.find(std::string(access_key_id));
-  if (it == by_key_.end()) return std::nullopt;
+  if (it == by_key_.end()) {
+    return MakeError("InvalidAccessKeyId",
+                     "The AWS Access Key Id you provided does not exist in our records.");
+  }
   return it->second;
 }
 

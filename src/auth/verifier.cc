@@ -161,8 +161,12 @@ Result<Verified> Verifier::Verify(const http::Request& request, std::string payl
     return TooSkewed(p.amz_date, now_s, options_.max_skew_s);
   }
 
-  std::optional<Credential> credential = credentials_.Find(p.access_key_id);
-  if (!credential) return UnknownAccessKey(p.access_key_id);
+  const std::string* query_token = request.query.Get("X-Amz-Security-Token");
+  std::string_view presented =
+      p.presigned ? (query_token ? std::string_view(*query_token) : std::string_view())
+                  : request.headers.Get("x-amz-security-token").value_or(std::string_view());
+  Result<Credential> credential = FindCredential(p.access_key_id, presented);
+  if (!credential.ok()) return std::move(credential).error();
 
   if (!p.presigned) {
     // Every x-amz-* header must be covered by the signature.
@@ -192,15 +196,8 @@ Result<Verified> Verifier::Verify(const http::Request& request, std::string payl
     return SignatureMismatch(p, string_to_sign, canonical.value_or(""));
   }
 
-  if (!credential->session_token.empty()) {
-    auto token = p.presigned ? std::optional<std::string_view>(
-                                   request.query.Get("X-Amz-Security-Token")
-                                       ? std::string_view(*request.query.Get("X-Amz-Security-Token"))
-                                       : std::string_view())
-                             : request.headers.Get("x-amz-security-token");
-    if (!token || *token != credential->session_token) {
-      return MakeError("InvalidToken", "The provided token is malformed or otherwise invalid.");
-    }
+  if (!credential->session_token.empty() && presented != credential->session_token) {
+    return MakeError("InvalidToken", "The provided token is malformed or otherwise invalid.");
   }
 
   Verified v;
@@ -208,6 +205,19 @@ Result<Verified> Verifier::Verify(const http::Request& request, std::string payl
   v.signing_key = std::move(key);
   v.params = std::move(p);
   return v;
+}
+
+Result<Credential> Verifier::FindCredential(std::string_view access_key_id,
+                                           std::string_view token) {
+  Result<Credential> credential = credentials_.Find(access_key_id, token);
+  if (!credential.ok()) {
+    if (credential.error().code == "InvalidAccessKeyId") return UnknownAccessKey(access_key_id);
+    return credential;
+  }
+  if (credential->expires_ms != 0 && clock_.NowMs() >= credential->expires_ms) {
+    return MakeError("ExpiredToken", "The provided token has expired.");
+  }
+  return credential;
 }
 
 Result<Verified> Verifier::VerifyV2(const http::Request& request, std::string_view resource) {
@@ -235,8 +245,12 @@ Result<Verified> Verifier::VerifyV2(const http::Request& request, std::string_vi
       return TooSkewed(*date, now_s, options_.max_skew_s);
     }
   }
-  std::optional<Credential> credential = credentials_.Find(p.access_key_id);
-  if (!credential) return UnknownAccessKey(p.access_key_id);
+  const std::string* query_token = request.query.Get("x-amz-security-token");
+  std::string_view presented =
+      query_token ? std::string_view(*query_token)
+                  : request.headers.Get("x-amz-security-token").value_or(std::string_view());
+  Result<Credential> credential = FindCredential(p.access_key_id, presented);
+  if (!credential.ok()) return std::move(credential).error();
   std::string string_to_sign = SigV2StringToSign(request, resource, p);
   if (!ConstantTimeEquals(SigV2Signature(credential->secret_access_key, string_to_sign),
                           p.signature)) {
@@ -247,12 +261,8 @@ Result<Verified> Verifier::VerifyV2(const http::Request& request, std::string_vi
         .With("StringToSign", string_to_sign)
         .With("SignatureProvided", p.signature);
   }
-  if (!credential->session_token.empty()) {
-    const std::string* q = request.query.Get("x-amz-security-token");
-    auto token = q ? std::optional<std::string_view>(*q) : request.headers.Get("x-amz-security-token");
-    if (!token || *token != credential->session_token) {
-      return MakeError("InvalidToken", "The provided token is malformed or otherwise invalid.");
-    }
+  if (!credential->session_token.empty() && presented != credential->session_token) {
+    return MakeError("InvalidToken", "The provided token is malformed or otherwise invalid.");
   }
   Verified v;
   v.principal = credential->principal;

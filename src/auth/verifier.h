@@ -53,6 +53,8 @@ class Verifier {
                           PathEncoding encoding);
   Result<Verified> VerifyV2(const http::Request& request, std::string_view resource);
   std::string CachedSigningKey(const Credential& credential, const SignatureParams& params);
+  // The key's credential for the session token presented; ExpiredToken past its expiry.
+  Result<Credential> FindCredential(std::string_view access_key_id, std::string_view token);
 
   const CredentialStore& credentials_;
   const Clock& clock_;

@@ -42,4 +42,22 @@ std::string NewUuid() {
          "-" + h.substr(20);
 }
 
+std::string NewAwsId(std::string_view prefix, size_t length) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string id(prefix);
+  if (length <= id.size()) return id;
+  std::string bytes = RandomBytes(length - id.size());
+  for (unsigned char c : bytes) id += kAlphabet[c % 32];
+  return id;
+}
+
+std::string NewSecretAccessKey() {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string bytes = RandomBytes(40);
+  std::string secret;
+  for (unsigned char c : bytes) secret += kAlphabet[c % 64];
+  return secret;
+}
+
 }  // namespace evoke

@@ -21,9 +21,10 @@ int64_t ThrottleBackoffMs(int throttles) {
 
 std::string SourceJson(const lambda::AsyncEvent& e) {
   if (e.principal.empty()) return "{}";
-  return json{
-      {"principal", e.principal}, {"sourceArn", e.source_arn}, {"sourceAccount", e.source_account}}
-      .dump();
+  json source = {
+      {"principal", e.principal}, {"sourceArn", e.source_arn}, {"sourceAccount", e.source_account}};
+  if (!e.role_arn.empty()) source["roleArn"] = e.role_arn;
+  return source.dump();
 }
 
 lambda::Sender SenderOf(const store::QueuedEvent& e) {
@@ -33,6 +34,7 @@ lambda::Sender SenderOf(const store::QueuedEvent& e) {
   sender.principal = j.value("principal", "");
   sender.source_arn = j.value("sourceArn", "");
   sender.source_account = j.value("sourceAccount", "");
+  sender.role_arn = j.value("roleArn", "");
   return sender;
 }
 
@@ -195,8 +197,12 @@ Task<void> Dispatcher::Run(store::QueuedEvent event) {
   }
   if (!target.sender_allowed) {
     const lambda::Sender sender = SenderOf(event);
-    LogWarning("events: dropped event " + event.request_id + ": the resource policy of " + name +
-               " does not allow " + sender.principal + " to invoke it from " + sender.source_arn);
+    LogWarning("events: dropped event " + event.request_id + ": " +
+               (sender.role_arn.empty()
+                    ? "the resource policy of " + name + " does not allow " + sender.principal +
+                          " to invoke it from " + sender.source_arn
+                    : "the role " + sender.role_arn + " of " + sender.source_arn +
+                          " may not invoke " + name));
     Drop(event);
     co_return;
   }

@@ -36,6 +36,14 @@ Result<std::string> PathName(const SchedulerContext& ctx) {
 Result<ScheduleDefinition> RequestDefinition(const SchedulerContext& ctx) {
   auto d = ParseScheduleDefinition(ctx.input);
   if (!d.ok()) return d;
+  // The schedule invokes through its role: naming it needs iam:PassRole on it, as on AWS.
+  auto role = d->target.find("RoleArn");
+  if (role == d->target.end() || !role->is_string() || !ctx.authorize) {
+    return MakeError("AccessDeniedException", "Access Denied");
+  }
+  Status passed = ctx.authorize("iam:PassRole", role->get<std::string>(),
+                                {{"iam:PassedToService", "scheduler.amazonaws.com"}});
+  if (!passed.ok()) return std::move(passed).error();
   if (d->start_ms && d->parsed->kind() != ScheduleExpression::Kind::kAt &&
       *d->start_ms < ctx.NowMs() - kStartDateGraceMs) {
     return MakeError("ValidationException",

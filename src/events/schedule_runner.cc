@@ -236,12 +236,16 @@ struct ScheduleRunner::Impl : std::enable_shared_from_this<ScheduleRunner::Impl>
     auto d = ParseScheduleDefinition(stored);
     if (!d.ok()) return {};
     // Without an Input, the function receives an empty JSON object.
+    // EventBridge Scheduler invokes through the schedule's role.
+    auto role = d->target.find("RoleArn");
     lambda::AsyncEvent ev{d->function,
                           d->input.value_or("{}"),
                           NewUuid(),
                           "scheduler.amazonaws.com",
                           ScheduleArn(group, name),
-                          account_id};
+                          account_id,
+                          role != d->target.end() && role->is_string() ? role->get<std::string>()
+                                                                       : ""};
     if (Status s = queue.Enqueue(t, std::move(ev)); !s.ok()) return s;
     if (d->parsed->kind() == ScheduleExpression::Kind::kAt &&
         d->action_after_completion == "DELETE") {

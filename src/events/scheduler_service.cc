@@ -50,7 +50,8 @@ constexpr std::array<api::ErrorStatus, 11> kErrors = {{
 
 Task<Result<api::Output>> RunRoute(SchedulerAction run, const EventsOptions& options,
                                    const EventsDependencies& deps, api::Call& call) {
-  SchedulerContext ctx{call.request, options, deps, call.input, call.path_params};
+  SchedulerContext ctx{call.request,     options,         deps, call.input, call.path_params,
+                       call.authorize_also};
   Result<json> out = co_await run(ctx);
   if (!out.ok()) co_return std::move(out).error();
   co_return api::Output::Document(std::move(*out));

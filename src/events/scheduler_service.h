@@ -21,6 +21,8 @@ struct SchedulerContext {
   const EventsDependencies& deps;
   const nlohmann::json& input;           // the body (an object; empty for GET and DELETE)
   std::vector<std::string> path_params;  // decoded {Name}
+  // The decision for another action and resource of this request (api::Call::authorize_also).
+  api::Call::AuthorizeAlso authorize;
 
   int64_t NowMs() const { return deps.clock.NowMs(); }
   // Runs `apply` in the committer's next batch and waits for its commit; on success tells the

@@ -19,7 +19,8 @@ std::shared_ptr<Sandbox> Pool::TakeIdle(const std::string& function, const std::
     if (it == idle_.end()) return nullptr;
     auto& list = it->second;
     for (auto e = list.begin(); e != list.end();) {
-      if (!e->sandbox->usable() || e->sandbox->config().revision_id != revision) {
+      if (!e->sandbox->usable() || e->sandbox->config().revision_id != revision ||
+          std::chrono::steady_clock::now() >= e->sandbox->config().retire_at) {
         stale.push_back(std::move(e->sandbox));
         e = list.erase(e);
       } else {
@@ -60,7 +61,8 @@ void Pool::GiveBack(std::shared_ptr<Sandbox> sandbox) {
   {
     std::lock_guard lock(mutex_);
     const std::string& function = sandbox->config().function_name;
-    bool current = born_in_[sandbox.get()] == generation_[function];
+    bool current = born_in_[sandbox.get()] == generation_[function] &&
+                   std::chrono::steady_clock::now() < sandbox->config().retire_at;
     if (!stopped_ && current && sandbox->usable()) {
       idle_[function].push_back({std::move(sandbox), std::chrono::steady_clock::now()});
       return;

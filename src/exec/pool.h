@@ -1,7 +1,8 @@
 // Pool: the warm sandboxes of every function. An invocation takes an idle sandbox of its
 // function's current revision or gets none (and starts one); afterwards it gives the sandbox
 // back. Sandboxes idle longer than the idle limit are stopped by a reaper; a function whose
-// code or configuration changed (or that was deleted) has its sandboxes retired. Thread-safe.
+// code or configuration changed (or that was deleted) has its sandboxes retired, and so does a
+// sandbox past its `retire_at`. Thread-safe.
 #pragma once
 
 #include <atomic>

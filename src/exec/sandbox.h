@@ -39,6 +39,9 @@ struct SandboxConfig {
   std::string log_group;    // /aws/lambda/NAME
   std::string log_stream;   // YYYY/MM/DD/[$LATEST]<32 hex>
   SpawnSpec spawn;          // argv, environment (without AWS_LAMBDA_RUNTIME_API), directories
+  // After this the pool takes no more invocations to the sandbox (the credentials in its
+  // environment expire a little later).
+  std::chrono::steady_clock::time_point retire_at = std::chrono::steady_clock::time_point::max();
 };
 
 struct Invocation {

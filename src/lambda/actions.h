@@ -46,6 +46,10 @@ Task<Status> DeleteLayerVersion(Context& ctx);
 Task<Status> DownloadFunctionPackage(Context& ctx);
 Task<Status> DownloadLayerPackage(Context& ctx);
 
+// OK when the caller may pass `role` (iam:PassRole, else AccessDeniedException) and Lambda may
+// assume it (it exists and trusts lambda.amazonaws.com; else InvalidParameterValueException).
+Status CheckExecutionRole(const Context& ctx, std::string_view role);
+
 // A presigned download link for `path` on the Host the client used.
 std::string CodeLocation(const Context& ctx, std::string_view path);
 

@@ -21,6 +21,7 @@ struct AsyncEvent {
   std::string principal;
   std::string source_arn;
   std::string source_account;
+  std::string role_arn;  // a schedule's RoleArn, the event is delivered through (Sender)
 };
 
 class AsyncQueue {

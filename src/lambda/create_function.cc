@@ -15,6 +15,18 @@
 
 namespace evoke::lambda {
 
+Status CheckExecutionRole(const Context& ctx, std::string_view role) {
+  // Handing a role to a function needs iam:PassRole on it, as on AWS: else a user could run
+  // code as any role that trusts Lambda.
+  if (!ctx.authorize) return MakeError("AccessDeniedException", "Access Denied");
+  Status passed = ctx.authorize("iam:PassRole", std::string(role),
+                                {{"iam:PassedToService", "lambda.amazonaws.com"}});
+  if (!passed.ok()) return passed;
+  if (ctx.deps.execution.roles.CheckAssumable(role).ok()) return {};
+  return MakeError("InvalidParameterValueException",
+                   "The role defined for the function cannot be assumed by Lambda.");
+}
+
 Task<Status> CreateFunction(Context& ctx) {
   nlohmann::json body = nlohmann::json::parse(ctx.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) {
@@ -23,6 +35,7 @@ Task<Status> CreateFunction(Context& ctx) {
   }
   auto request = ParseCreateFunction(body);
   if (!request.ok()) co_return std::move(request).error();
+  if (Status s = CheckExecutionRole(ctx, request->config.role); !s.ok()) co_return s;
   if (request->publish) {
     co_return MakeError("InvalidParameterValueException",
                         "evoke does not publish function versions yet; create the function "

@@ -116,9 +116,10 @@ Task<Result<std::pair<std::string, std::string>>> UnpackedCode(const Account& ac
   co_return std::make_pair(std::move(*code_dir), std::move(*opt_dir));
 }
 
-exec::SandboxConfig SandboxConfigFor(const Account& account, const LambdaDependencies& deps, const store::FunctionRecord& record,
-                                     const FunctionConfig& config, const std::string& code_dir,
-                                     std::vector<std::string> argv) {
+exec::SandboxConfig SandboxConfigFor(const Account& account, const LambdaDependencies& deps,
+                                     const store::FunctionRecord& record,
+                                     const FunctionConfig& config, const RoleCredentials& role,
+                                     const std::string& code_dir, std::vector<std::string> argv) {
   const Execution& x = deps.execution;
   const bool isolated = x.host.mount_namespaces;
   const std::string task_root = isolated ? "/var/task" : code_dir;
@@ -131,6 +132,7 @@ exec::SandboxConfig SandboxConfigFor(const Account& account, const LambdaDepende
   sc.timeout_s = config.timeout_s;
   sc.log_group = "/aws/lambda/" + config.name;
   sc.log_stream = LogStreamName(deps.clock.NowMs());
+  sc.retire_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(kSandboxMaxAgeMs);
 
   exec::SpawnSpec& spec = sc.spawn;
   spec.argv = std::move(argv);
@@ -167,8 +169,9 @@ exec::SandboxConfig SandboxConfigFor(const Account& account, const LambdaDepende
       {"AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"},
       {"AWS_LAMBDA_LOG_GROUP_NAME", sc.log_group},
       {"AWS_LAMBDA_LOG_STREAM_NAME", sc.log_stream},
-      {"AWS_ACCESS_KEY_ID", x.access_key_id},
-      {"AWS_SECRET_ACCESS_KEY", x.secret_access_key},
+      {"AWS_ACCESS_KEY_ID", role.access_key_id},
+      {"AWS_SECRET_ACCESS_KEY", role.secret_access_key},
+      {"AWS_SESSION_TOKEN", role.session_token},
       {"AWS_ENDPOINT_URL", x.endpoint_url},
       {"LAMBDA_TASK_ROOT", task_root},
       {"LAMBDA_RUNTIME_DIR", runtime_dir},
@@ -222,6 +225,12 @@ Task<Result<exec::Outcome>> FunctionInvoker::RunWithOutcome(RunRequest request) 
     std::shared_ptr<exec::Sandbox> sandbox =
         x.pool.TakeIdle(request.function, record->revision_id, near);
     if (!sandbox) {
+      // The sandbox's credentials: a session of the function's execution role.
+      auto role = x.roles.Assume(config->role, config->name);
+      if (!role.ok()) {
+        co_return MakeError("InvalidParameterValueException",
+                            "The role defined for the function cannot be assumed by Lambda.");
+      }
       auto dirs = co_await UnpackedCode(account, deps, *record, *config);
       if (!dirs.ok()) co_return std::move(dirs).error();
       auto& [code_dir, opt_dir] = *dirs;
@@ -240,7 +249,7 @@ Task<Result<exec::Outcome>> FunctionInvoker::RunWithOutcome(RunRequest request) 
         co_return failed;
       }
       exec::SandboxConfig sandbox_config =
-          SandboxConfigFor(account, deps, *record, *config, code_dir, std::move(*argv));
+          SandboxConfigFor(account, deps, *record, *config, *role, code_dir, std::move(*argv));
       sandbox_config.spawn.opt_dir = opt_dir;
       sandbox = std::make_shared<exec::Sandbox>(x.pool.NextHome(near), x.host,
                                                 std::move(sandbox_config), x.logs, deps.clock);
@@ -277,9 +286,17 @@ Result<std::optional<AsyncTarget>> FunctionInvoker::DescribeAsync(const std::str
   target.on_success = config.on_success;
   target.on_failure = config.on_failure;
   target.no_concurrency = record.reserved_concurrency == 0;
-  target.sender_allowed =
-      sender.principal.empty() ||
-      PolicyAllowsInvoke(record.policy, sender.principal, sender.source_arn, sender.source_account);
+  if (!sender.role_arn.empty()) {
+    target.sender_allowed =
+        deps_.execution.roles
+            .AllowsInvoke(sender.role_arn, sender.principal, sender.source_arn,
+                          target.function_arn)
+            .ok();
+  } else {
+    target.sender_allowed = sender.principal.empty() ||
+                            PolicyAllowsInvoke(record.policy, sender.principal, sender.source_arn,
+                                               sender.source_account);
+  }
   return std::optional<AsyncTarget>(std::move(target));
 }
 

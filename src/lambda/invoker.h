@@ -32,6 +32,9 @@ struct Sender {
   std::string principal;
   std::string source_arn;
   std::string source_account;
+  // A schedule's RoleArn: the event is delivered through this role (which must trust the
+  // principal and allow lambda:InvokeFunction), not through the function's resource policy.
+  std::string role_arn;
 };
 
 // What asynchronous delivery needs of a function, read now.
@@ -42,7 +45,8 @@ struct AsyncTarget {
   std::string on_success;  // destination ARNs (a function or an S3 bucket), or empty
   std::string on_failure;
   bool no_concurrency = false;  // reserved concurrency 0: events go straight to on_failure
-  bool sender_allowed = true;   // the resource policy lets the sender invoke the function
+  bool sender_allowed = true;   // the sender may invoke the function (its role, or the
+                                // function's resource policy, allows it)
 };
 
 class Invoker {

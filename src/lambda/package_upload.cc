@@ -28,6 +28,20 @@ Result<std::string> CodeBytesBlocking(s3::ObjectAccess& objects, CodeSource sour
 }
 
 Task<Result<StoredPackage>> StorePackage(const Context& ctx, CodeSource source) {
+  if (!source.s3_bucket.empty()) {
+    // Lambda reads the package with the caller's permissions.
+    Status readable =
+        ctx.authorize ? ctx.authorize(source.s3_object_version.empty() ? "s3:GetObject"
+                                                                        : "s3:GetObjectVersion",
+                                      "arn:aws:s3:::" + source.s3_bucket + "/" + source.s3_key,
+                                      {})
+                      : Status(MakeError("AccessDenied", "Access Denied"));
+    if (!readable.ok()) {
+      co_return MakeError("InvalidParameterValueException",
+                          "Error occurred while GetObject. S3 Error Code: AccessDenied. S3 Error "
+                          "Message: Access Denied");
+    }
+  }
   s3::ObjectAccess& objects = ctx.deps.objects;
   store::BlobStore& blobs = ctx.deps.store.blobs;
   // A named function object: GCC 12 destroys a capturing lambda temporary twice when it is

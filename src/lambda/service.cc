@@ -152,8 +152,8 @@ std::string RouteResource(const Account& account, std::string_view path, const a
 
 Task<Result<api::Output>> RunRoute(Task<Status> (*run)(Context&), const Account& account,
                                    const LambdaDependencies& deps, api::Call& call) {
-  Context ctx{call.request, account, deps, std::move(call.body), call.path_params,
-              call.request_id};
+  Context ctx{call.request, account,         deps, std::move(call.body), call.path_params,
+              call.request_id, call.authorize_also};
   Status s = co_await run(ctx);
   if (!s.ok()) co_return std::move(s).error();
   co_return std::move(ctx.answer);

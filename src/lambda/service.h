@@ -24,6 +24,7 @@
 #include "lambda/async_queue.h"
 #include "lambda/code_link.h"
 #include "lambda/concurrency.h"
+#include "lambda/execution_roles.h"
 #include "lambda/function_cache.h"
 #include "lambda/function_json.h"
 #include "s3/object_access.h"
@@ -46,8 +47,8 @@ struct Execution {
   std::string data_dir;      // hidden from sandboxes
   std::string sandbox_root;  // DATA_DIR/sandboxes: private /tmp where namespaces are refused
   std::string endpoint_url;  // evoke itself, as a sandbox reaches it
-  std::string access_key_id;  // credentials functions' AWS SDK calls sign with
-  std::string secret_access_key;
+  // Each sandbox's credentials: its function's execution role (never the root keys).
+  const ExecutionRoles& roles;
 };
 
 // What Lambda keeps in the store: functions and layers, their packages as blobs.
@@ -77,6 +78,8 @@ struct Context {
   std::string body;                      // the whole, verified request body
   std::vector<std::string> path_params;  // decoded {FunctionName}, ... in path order
   std::string request_id;
+  // The decision for another action and resource of this request (api::Call::authorize_also).
+  api::Call::AuthorizeAlso authorize;
 
   // What the action answers, set by Reply; the pipeline renders and sends it.
   api::Output answer;

@@ -75,6 +75,12 @@ Task<Status> UpdateFunctionConfiguration(Context& ctx) {
   if (!name.ok()) co_return std::move(name).error();
   auto body = ParseBody(ctx.body);
   if (!body.ok()) co_return std::move(body).error();
+  if (auto role = body->find("Role"); role != body->end() && role->is_string()) {
+    // Checked before the commit; the configuration's own checks still run inside it.
+    FunctionConfig probe;
+    if (Status s = ApplyConfigurationUpdate(*body, probe); !s.ok()) co_return s;
+    if (Status s = CheckExecutionRole(ctx, role->get<std::string>()); !s.ok()) co_return s;
+  }
   store::FunctionRecord record;
   FunctionConfig config;
   Status s = co_await UpdateRecord(

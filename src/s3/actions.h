@@ -37,6 +37,13 @@ Task<Status> ListParts(Context& ctx);
 Task<Status> GetObjectTagging(Context& ctx);
 Task<Status> PutObjectTagging(Context& ctx);
 Task<Status> DeleteObjectTagging(Context& ctx);
+Task<Status> GetBucketPolicy(Context& ctx);
+Task<Status> PutBucketPolicy(Context& ctx);
+Task<Status> DeleteBucketPolicy(Context& ctx);
+Task<Status> GetBucketPolicyStatus(Context& ctx);
+Task<Status> GetPublicAccessBlock(Context& ctx);
+Task<Status> PutPublicAccessBlock(Context& ctx);
+Task<Status> DeletePublicAccessBlock(Context& ctx);
 Task<Status> NotImplemented(Context& ctx);
 Task<Status> MethodNotAllowed(Context& ctx);
 

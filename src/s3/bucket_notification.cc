@@ -74,7 +74,8 @@ Task<Status> PutBucketNotificationConfiguration(Context& ctx) {
       config->rules.empty() && !config->event_bridge ? "" : RenderNotificationConfiguration(*config);
   std::string bucket = ctx.target.bucket;
   s = co_await ctx.Commit([&](store::WriteTxn& t) {
-    return ctx.deps.objects.SetBucketNotification(t, bucket, canonical);
+    return ctx.deps.objects.SetBucketSetting(t, bucket, store::BucketSetting::kNotification,
+                                              canonical);
   });
   if (!s.ok()) co_return s;
   co_return ctx.Reply(ctx.NewResponse());

@@ -26,6 +26,13 @@ struct Context {
   const auth::Verified& auth;
   std::string request_id;
   std::string host_id;
+  // The decision for another action and resource of this request (api::Call::authorize_also).
+  api::Call::AuthorizeAlso authorize;
+  // That decision without extra condition keys; denies when there is no decision to ask.
+  Status Authorize(std::string_view action, const std::string& resource) const {
+    if (!authorize) return MakeError("AccessDenied", "Access Denied");
+    return authorize(action, resource, {});
+  }
   api::Output answer;  // what the action answers (Reply sets it)
 
   const http::Request& req() const { return ex.request(); }

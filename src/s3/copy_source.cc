@@ -36,6 +36,11 @@ Result<CopySource> ParseCopySource(std::string_view header) {
 }
 
 Result<OpenedObject> OpenCopySource(Context& ctx, const CopySource& source) {
+  // A copy reads its source: the caller needs s3:GetObject on it as well as s3:PutObject on the
+  // destination (which the authorize stage checked).
+  Status allowed =
+      ctx.Authorize("s3:GetObject", "arn:aws:s3:::" + source.bucket + "/" + source.key);
+  if (!allowed.ok()) return std::move(allowed).error();
   auto opened = OpenObject(ctx, source.bucket, source.key);
   if (!opened.ok()) return opened;
   const auto& o = opened->record;

@@ -23,7 +23,8 @@ struct CopySource {
 // "bucket/key" or "/bucket/key", URL-encoded, with an optional "?versionId=null".
 Result<CopySource> ParseCopySource(std::string_view header);
 
-// Opens the source and evaluates x-amz-copy-source-if-* (PreconditionFailed).
+// Checks that the caller may read the source (s3:GetObject, AccessDenied), opens it and
+// evaluates x-amz-copy-source-if-* (PreconditionFailed).
 Result<OpenedObject> OpenCopySource(Context& ctx, const CopySource& source);
 
 // Copies `length` bytes of `source` from `offset` into a new blob, yielding to other requests

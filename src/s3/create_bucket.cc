@@ -45,8 +45,15 @@ Task<Status> CreateBucket(Context& ctx) {
   }
 
   store::BucketRecord record{name, ctx.NowMs(), region, ""};
-  s = co_await ctx.Commit(
-      [&](store::WriteTxn& t) { return ctx.deps.objects.CreateBucket(t, record); });
+  if (ctx.options.block_public_access_by_default) {
+    record.public_access_block = PublicAccessBlock::All().ToStored();
+  }
+  BucketAccess* access = ctx.deps.access;
+  s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
+    if (Status c = ctx.deps.objects.CreateBucket(t, record); !c.ok()) return c;
+    if (access) t.AfterCommit([access, name] { access->Changed(name); });
+    return {};
+  });
   // "For legacy compatibility, if you re-create an existing bucket that you already own in the
   // North Virginia Region, Amazon S3 returns 200 OK"; every other region says
   // BucketAlreadyOwnedByYou.

@@ -6,8 +6,13 @@ namespace evoke::s3 {
 
 Task<Status> DeleteBucket(Context& ctx) {
   std::string name = ctx.target.bucket;
-  Status s = co_await ctx.Commit(
-      [&](store::WriteTxn& t) { return ctx.deps.objects.DeleteBucket(t, name); });
+  BucketAccess* access = ctx.deps.access;
+  Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
+    if (Status d = ctx.deps.objects.DeleteBucket(t, name); !d.ok()) return d;
+    // A bucket made anew under the name starts without this one's policy.
+    if (access) t.AfterCommit([access, name] { access->Changed(name); });
+    return {};
+  });
   if (!s.ok()) co_return s;
   co_return ctx.Reply(ctx.NewResponse(204));
 }

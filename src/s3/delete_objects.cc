@@ -70,13 +70,18 @@ Task<Status> DeleteObjects(Context& ctx) {
 
   std::vector<Status> results(request->keys.size());
   std::string bucket = ctx.target.bucket;
+  // As S3 does: s3:DeleteObject is checked for each key; a key the caller may not delete gets
+  // its own AccessDenied in the result.
+  for (size_t i = 0; i < request->keys.size(); ++i) {
+    results[i] = ValidateKey(request->keys[i]);
+    if (results[i].ok()) {
+      results[i] = ctx.Authorize("s3:DeleteObject", "arn:aws:s3:::" + bucket + "/" +
+                                                        request->keys[i]);
+    }
+  }
   s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
     for (size_t i = 0; i < request->keys.size(); ++i) {
-      Status valid = ValidateKey(request->keys[i]);
-      if (!valid.ok()) {
-        results[i] = valid;
-        continue;
-      }
+      if (!results[i].ok()) continue;
       auto r = ctx.deps.objects.DeleteObject(t, bucket, request->keys[i]);
       if (!r.ok()) {
         if (store::Is(r.error(), store::kNotFound, "bucket")) return std::move(r).error();

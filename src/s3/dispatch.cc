@@ -22,6 +22,13 @@ constexpr std::array kRoutes = {
     Route{"PUT", Level::kBucket, "versioning", "", Action::kNotImplemented},
     Route{"GET", Level::kBucket, "notification", "", Action::kGetBucketNotificationConfiguration},
     Route{"PUT", Level::kBucket, "notification", "", Action::kPutBucketNotificationConfiguration},
+    Route{"GET", Level::kBucket, "policyStatus", "", Action::kGetBucketPolicyStatus},
+    Route{"GET", Level::kBucket, "policy", "", Action::kGetBucketPolicy},
+    Route{"PUT", Level::kBucket, "policy", "", Action::kPutBucketPolicy},
+    Route{"DELETE", Level::kBucket, "policy", "", Action::kDeleteBucketPolicy},
+    Route{"GET", Level::kBucket, "publicAccessBlock", "", Action::kGetPublicAccessBlock},
+    Route{"PUT", Level::kBucket, "publicAccessBlock", "", Action::kPutPublicAccessBlock},
+    Route{"DELETE", Level::kBucket, "publicAccessBlock", "", Action::kDeletePublicAccessBlock},
     Route{"GET", Level::kBucket, "versions", "", Action::kListObjectVersions},
     Route{"GET", Level::kBucket, "uploads", "", Action::kListMultipartUploads},
     Route{"POST", Level::kBucket, "delete", "", Action::kDeleteObjects},
@@ -51,13 +58,19 @@ constexpr std::array kRoutes = {
 // fall-through to a different action (DELETE ?metadataConfiguration must not delete the bucket,
 // PUT ?renameObject must not overwrite the object). Every sub-resource of botocore's S3 model is
 // either here or routed (tests/e2e/test_boto3_models.py checks both botocore versions).
-constexpr std::array<std::string_view, 32> kUnsupported = {
+constexpr std::array<std::string_view, 29> kUnsupported = {
     "abac", "accelerate", "acl", "analytics", "attributes", "cors", "encryption",
     "intelligent-tiering", "inventory", "legal-hold", "lifecycle", "logging",
     "metadataConfiguration", "metadataInventoryTable", "metadataJournalTable", "metadataTable",
-    "metrics", "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
-    "renameObject", "replication", "requestPayment", "restore", "retention", "select", "session",
-    "tagging", "torrent", "website"};
+    "metrics", "object-lock", "ownershipControls", "renameObject", "replication",
+    "requestPayment", "restore", "retention", "select", "session", "tagging", "torrent",
+    "website"};
+
+// Sub-resources routed for some methods only: with any other method (or on an object) they are
+// refused rather than falling through to the plain bucket or object action (PUT ?policyStatus
+// must not create a bucket).
+constexpr std::array<std::string_view, 3> kRoutedOnly = {"policy", "policyStatus",
+                                                         "publicAccessBlock"};
 
 bool Matches(const Route& r, std::string_view method, Level level, const http::Query& q,
              const http::Headers& h) {
@@ -88,7 +101,11 @@ Action Dispatch(std::string_view method, Level level, const http::Query& query,
     if (query.Has(name)) return Action::kNotImplemented;
   }
   for (const Route& r : kRoutes) {
-    if (Matches(r, method, level, query, headers)) return r.action;
+    if (!Matches(r, method, level, query, headers)) continue;
+    for (std::string_view name : kRoutedOnly) {
+      if (query.Has(name) && r.subresource != name) return Action::kMethodNotAllowed;
+    }
+    return r.action;
   }
   return Action::kMethodNotAllowed;
 }
@@ -122,6 +139,13 @@ std::string_view ActionName(Action action) {
     case Action::kGetObjectTagging: return "GetObjectTagging";
     case Action::kPutObjectTagging: return "PutObjectTagging";
     case Action::kDeleteObjectTagging: return "DeleteObjectTagging";
+    case Action::kGetBucketPolicy: return "GetBucketPolicy";
+    case Action::kPutBucketPolicy: return "PutBucketPolicy";
+    case Action::kDeleteBucketPolicy: return "DeleteBucketPolicy";
+    case Action::kGetBucketPolicyStatus: return "GetBucketPolicyStatus";
+    case Action::kGetPublicAccessBlock: return "GetPublicAccessBlock";
+    case Action::kPutPublicAccessBlock: return "PutPublicAccessBlock";
+    case Action::kDeletePublicAccessBlock: return "DeletePublicAccessBlock";
     case Action::kNotImplemented: return "NotImplemented";
     case Action::kMethodNotAllowed: return "MethodNotAllowed";
   }

@@ -38,6 +38,13 @@ enum class Action {
   kGetObjectTagging,
   kPutObjectTagging,
   kDeleteObjectTagging,
+  kGetBucketPolicy,
+  kPutBucketPolicy,
+  kDeleteBucketPolicy,
+  kGetBucketPolicyStatus,
+  kGetPublicAccessBlock,
+  kPutPublicAccessBlock,
+  kDeletePublicAccessBlock,
   kNotImplemented,     // a sub-resource S3 has and evoke does not yet
   kMethodNotAllowed,
 };

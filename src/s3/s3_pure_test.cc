@@ -67,7 +67,15 @@ TEST(Dispatch, Table) {
       {"GET", Level::kObject, "tagging&versionId=3HL4kqtJlcpXroDTDmJ", false,
        Action::kNotImplemented},
       {"GET", Level::kObject, "acl", false, Action::kNotImplemented},
-      {"PUT", Level::kBucket, "policy", false, Action::kNotImplemented},
+      {"PUT", Level::kBucket, "policy", false, Action::kPutBucketPolicy},
+      {"GET", Level::kBucket, "policyStatus", false, Action::kGetBucketPolicyStatus},
+      {"DELETE", Level::kBucket, "publicAccessBlock", false, Action::kDeletePublicAccessBlock},
+      // Routed for some methods only: never a fall-through to the plain bucket or object action.
+      {"PUT", Level::kBucket, "policyStatus", false, Action::kMethodNotAllowed},
+      {"POST", Level::kBucket, "policy", false, Action::kMethodNotAllowed},
+      {"DELETE", Level::kBucket, "policyStatus", false, Action::kMethodNotAllowed},
+      {"PUT", Level::kObject, "policy", false, Action::kMethodNotAllowed},
+      {"GET", Level::kObject, "publicAccessBlock", false, Action::kMethodNotAllowed},
       // Newer sub-resources must not fall through to the bucket's or object's plain action.
       {"DELETE", Level::kBucket, "metadataConfiguration", false, Action::kNotImplemented},
       {"PUT", Level::kBucket, "abac", false, Action::kNotImplemented},

@@ -44,7 +44,8 @@ constexpr std::array kOperations = {
                  ListObjectVersions},
     OperationRow{Action::kListMultipartUploads, "s3:ListBucketMultipartUploads", On::kBucket,
                  ListMultipartUploads},
-    OperationRow{Action::kDeleteObjects, "s3:DeleteObject", On::kBucket, DeleteObjects},
+    // s3:DeleteObject on each key (delete_objects.cc), nothing on the bucket.
+    OperationRow{Action::kDeleteObjects, "", On::kBucket, DeleteObjects},
     OperationRow{Action::kPutObject, "s3:PutObject", On::kObject, PutObject},
     OperationRow{Action::kCopyObject, "s3:PutObject", On::kObject, CopyObject},
     OperationRow{Action::kGetObject, "s3:GetObject", On::kObject, GetObject},
@@ -63,7 +64,21 @@ constexpr std::array kOperations = {
     OperationRow{Action::kPutObjectTagging, "s3:PutObjectTagging", On::kObject, PutObjectTagging},
     OperationRow{Action::kDeleteObjectTagging, "s3:DeleteObjectTagging", On::kObject,
                  DeleteObjectTagging},
-    // What the table has no action for still meets the authorize stage as what it names.
+    OperationRow{Action::kGetBucketPolicy, "s3:GetBucketPolicy", On::kBucket, GetBucketPolicy},
+    OperationRow{Action::kPutBucketPolicy, "s3:PutBucketPolicy", On::kBucket, PutBucketPolicy},
+    OperationRow{Action::kDeleteBucketPolicy, "s3:DeleteBucketPolicy", On::kBucket,
+                 DeleteBucketPolicy},
+    OperationRow{Action::kGetBucketPolicyStatus, "s3:GetBucketPolicyStatus", On::kBucket,
+                 GetBucketPolicyStatus},
+    OperationRow{Action::kGetPublicAccessBlock, "s3:GetBucketPublicAccessBlock", On::kBucket,
+                 GetPublicAccessBlock},
+    OperationRow{Action::kPutPublicAccessBlock, "s3:PutBucketPublicAccessBlock", On::kBucket,
+                 PutPublicAccessBlock},
+    // S3 asks for s3:PutBucketPublicAccessBlock to delete the configuration too.
+    OperationRow{Action::kDeletePublicAccessBlock, "s3:PutBucketPublicAccessBlock", On::kBucket,
+                 DeletePublicAccessBlock},
+    // What the table has no action for: answered without an authorization decision (it does
+    // nothing).
     OperationRow{Action::kNotImplemented, "", On::kObject, NotImplemented},
     OperationRow{Action::kMethodNotAllowed, "", On::kObject, MethodNotAllowed},
 };
@@ -87,15 +102,74 @@ Target TargetOf(const api::Call& call) {
 
 std::string ResourceArn(On on, const api::Call& call) {
   const std::string& bucket = call.path_params.at(0);
-  if (on == On::kAccount || bucket.empty()) return "*";
+  // Actions on no bucket (ListAllMyBuckets): IAM matches both "*" and "arn:aws:s3:::*" to them.
+  if (on == On::kAccount || bucket.empty()) return "arn:aws:s3:::*";
   if (on == On::kBucket || call.path_params.at(1).empty()) return "arn:aws:s3:::" + bucket;
   return "arn:aws:s3:::" + bucket + "/" + call.path_params.at(1);
 }
 
+// S3's condition keys of a request (Service Authorization Reference, Amazon S3): how it was
+// signed, the listing parameters, and the headers that policies test.
+void S3ConditionKeys(const api::Call& call, std::vector<std::pair<std::string, std::string>>& keys) {
+  const http::Request& req = call.request;
+  switch (auth::DetectAuthKind(req)) {
+    case auth::AuthKind::kHeader:
+      keys.emplace_back("s3:authType", "REST-HEADER");
+      keys.emplace_back("s3:signatureversion", "AWS4-HMAC-SHA256");
+      break;
+    case auth::AuthKind::kPresigned:
+      keys.emplace_back("s3:authType", "REST-QUERY-STRING");
+      keys.emplace_back("s3:signatureversion", "AWS4-HMAC-SHA256");
+      break;
+    case auth::AuthKind::kHeaderV2:
+      keys.emplace_back("s3:authType", "REST-HEADER");
+      keys.emplace_back("s3:signatureversion", "AWS");
+      break;
+    case auth::AuthKind::kPresignedV2:
+      keys.emplace_back("s3:authType", "REST-QUERY-STRING");
+      keys.emplace_back("s3:signatureversion", "AWS");
+      break;
+    case auth::AuthKind::kAnonymous:
+      break;
+  }
+  for (const char* name : {"prefix", "delimiter", "max-keys"}) {
+    if (const std::string* value = req.query.Get(name)) {
+      keys.emplace_back("s3:" + std::string(name), *value);
+    }
+  }
+  if (const std::string* version = req.query.Get("versionId")) {
+    keys.emplace_back("s3:versionid", *version);
+  }
+  for (const char* header :
+       {"x-amz-acl", "x-amz-content-sha256", "x-amz-copy-source", "x-amz-metadata-directive",
+        "x-amz-server-side-encryption", "x-amz-storage-class", "x-amz-website-redirect-location",
+        "x-amz-grant-read", "x-amz-grant-write", "x-amz-grant-read-acp", "x-amz-grant-write-acp",
+        "x-amz-grant-full-control", "x-amz-object-ownership"}) {
+    if (auto value = req.headers.Get(header)) {
+      keys.emplace_back("s3:" + std::string(header), std::string(*value));
+    }
+  }
+  // x-amz-tagging: the tags a PUT gives the object.
+  if (auto tagging = req.headers.Get("x-amz-tagging")) {
+    std::string_view rest = *tagging;
+    while (!rest.empty()) {
+      std::string_view pair = rest.substr(0, rest.find('&'));
+      rest = pair.size() < rest.size() ? rest.substr(pair.size() + 1) : std::string_view();
+      std::string_view k = pair.substr(0, pair.find('='));
+      std::string_view v = k.size() < pair.size() ? pair.substr(k.size() + 1) : std::string_view();
+      auto key = UriDecode(k, true);
+      auto value = UriDecode(v, true);
+      if (!key || !value) continue;
+      keys.emplace_back("s3:RequestObjectTagKeys", *key);
+      keys.emplace_back("s3:RequestObjectTag/" + *key, *value);
+    }
+  }
+}
+
 Task<Result<api::Output>> RunOperation(Task<Status> (*run)(Context&), const S3Options& options,
                                        const S3Dependencies& deps, api::Call& call) {
-  Context ctx{*call.exchange, options,         deps,        TargetOf(call),
-              call.verified,  call.request_id, call.host_id};
+  Context ctx{*call.exchange, options,      deps,        TargetOf(call),
+              call.verified,  call.request_id, call.host_id, call.authorize_also};
   Status s = co_await run(ctx);
   if (!s.ok()) co_return std::move(s).error();
   co_return std::move(ctx.answer);
@@ -151,10 +225,13 @@ Task<Status> Context::Commit(std::vector<store::BlobWriter*> blobs,
 }
 
 S3Service::S3Service(S3Options options, S3Dependencies deps, const api::Pipeline& pipeline)
-    : options_(std::move(options)), deps_(deps), pipeline_(pipeline) {
+    : options_(std::move(options)), deps_(deps), access_(deps.txns, deps.objects),
+      pipeline_(pipeline) {
+  deps_.access = &access_;
   static const std::vector<api::ErrorStatus> errors = ErrorTable();
   service_.name = "s3";
   service_.protocol = api::Protocol::kRestXml;
+  service_.access_denied_error = "AccessDenied";
   service_.errors = errors;
   service_.internal_error = "InternalError";
   service_.internal_message = "We encountered an internal error. Please try again.";
@@ -163,6 +240,10 @@ S3Service::S3Service(S3Options options, S3Dependencies deps, const api::Pipeline
     op.name = std::string(ActionName(row.action));
     op.iam_action = std::string(row.iam_action);
     op.resource = [on = row.on](const api::Call& call) { return ResourceArn(on, call); };
+    op.condition_keys = S3ConditionKeys;
+    op.resource_policy = [this](const api::Call& call, std::string_view resource) {
+      return access_.PolicyFor(BucketOfArn(resource), call.principal);
+    };
     op.run = [this, run = row.run](api::Call& call) {
       return RunOperation(run, options_, deps_, call);
     };

@@ -12,6 +12,7 @@
 #include "base/asio.h"
 #include "base/clock.h"
 #include "base/worker_pool.h"
+#include "s3/bucket_access.h"
 #include "http/exchange.h"
 #include "s3/object_access.h"
 #include "s3/object_events.h"
@@ -28,6 +29,9 @@ struct S3Options {
   std::vector<std::string> domains = {"localhost"};
   std::string owner_id;            // canonical user id, 64 hex digits
   std::string owner_display_name;
+  // New buckets block public access (all four flags), as AWS's have since April 2023; false:
+  // they have no Block Public Access configuration (--public-access-block-default off).
+  bool block_public_access_by_default = true;
 };
 
 struct S3Dependencies {
@@ -38,6 +42,7 @@ struct S3Dependencies {
   const Clock& clock;
   NotificationSink* notifications = nullptr;  // where notification rules send object events
   WorkerPool* hashing = nullptr;  // hashes large bodies; none: each request's own thread does
+  BucketAccess* access = nullptr;  // buckets' policies and flags; S3Service sets its own
 };
 
 class S3Service {
@@ -49,6 +54,7 @@ class S3Service {
  private:
   S3Options options_;
   S3Dependencies deps_;
+  BucketAccess access_;
   const api::Pipeline& pipeline_;
   api::Service service_;
 };

@@ -29,7 +29,14 @@ struct BucketRecord {
   int64_t created_ms = 0;
   std::string region;
   std::string notification_xml;  // empty when none is set
+  std::string policy;            // the bucket policy as PutBucketPolicy stored it; empty: none
+  // Block Public Access: four '0'/'1' flags in the order BlockPublicAcls, IgnorePublicAcls,
+  // BlockPublicPolicy, RestrictPublicBuckets; empty: no configuration.
+  std::string public_access_block;
 };
+
+// A bucket's settings kept in its record.
+enum class BucketSetting { kNotification, kPolicy, kPublicAccessBlock };
 
 struct ObjectRecord {
   std::string bucket;
@@ -99,8 +106,9 @@ class ObjectRepository {
   virtual Status CreateBucket(WriteTxn& t, const BucketRecord& bucket) = 0;
   // NotEmpty while it holds objects; its unfinished uploads go with it.
   virtual Status DeleteBucket(WriteTxn& t, std::string_view name) = 0;
-  virtual Status SetBucketNotification(WriteTxn& t, std::string_view bucket,
-                                       std::string_view xml) = 0;
+  // Sets one of the bucket's settings (empty: none); NotFound "bucket".
+  virtual Status SetBucketSetting(WriteTxn& t, std::string_view bucket, BucketSetting setting,
+                                  std::string_view value) = 0;
   // Inserts or replaces; the replaced object's blobs go after the commit.
   virtual Status PutObject(WriteTxn& t, const ObjectRecord& object) = 0;
   // Rewrites an object's stored headers in place (body, ETag and modification time unchanged);

@@ -5,6 +5,7 @@
 #include "store/async_queue.h"
 #include "store/blob_store.h"
 #include "store/functions.h"
+#include "store/iam.h"
 #include "store/layers.h"
 #include "store/logs.h"
 #include "store/objects.h"
@@ -22,6 +23,7 @@ struct Store {
   AsyncQueueStore& queue;
   LogRepository& logs;
   ScheduleRepository& schedules;
+  IamRepository& iam;
 };
 
 }  // namespace evoke::store

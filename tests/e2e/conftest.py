@@ -34,6 +34,12 @@ assert len(SECRET_KEY) == 40 or "EVOKE_E2E_SECRET_ACCESS_KEY" in os.environ
 READY_RE = re.compile(r"^evoke listening on (http://127\.0\.0\.1:\d+)\s*$")
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 20.0
+# The execution role of the suite's functions: it trusts Lambda and may do everything, so
+# functions can call back into evoke as they did with the root keys before roles existed.
+LAMBDA_ROLE = "arn:aws:iam::000000000000:role/evoke-e2e-lambda"
+# The role the suite's schedules invoke through: it trusts EventBridge Scheduler and may invoke
+# any function.
+SCHEDULER_ROLE = "arn:aws:iam::000000000000:role/evoke-e2e-scheduler"
 
 # Keep the SDKs away from any configuration of the machine: only what the tests pass counts.
 for _var in list(os.environ):
@@ -58,9 +64,10 @@ class EvokeServer:
     (ready line, then the JSON access log) is drained by a thread into stdout.log."""
 
     def __init__(self, data_dir, log_dir, binary=None, access_key=ACCESS_KEY, secret=SECRET_KEY,
-                 extra_args=()):
+                 extra_args=(), suite_roles=True):
         """access_key=None starts the server without EVOKE_ACCESS_KEY_ID/SECRET: it uses (or
-        generates) the credentials kept in its data directory."""
+        generates) the credentials kept in its data directory. With keys given and suite_roles,
+        the first start makes the suite's roles (LAMBDA_ROLE, SCHEDULER_ROLE)."""
         self.binary = pathlib.Path(binary or evoke_binary())
         self.extra_args = list(extra_args)
         self.data_dir = pathlib.Path(data_dir)
@@ -70,6 +77,7 @@ class EvokeServer:
         self.proc = None
         self.endpoint = None
         self.starts = 0
+        self.suite_roles = suite_roles
 
     def start(self, timeout=START_TIMEOUT):
         if not self.binary.exists():
@@ -123,6 +131,8 @@ class EvokeServer:
             pytest.fail("evoke exited (rc=%s) before it was ready\n%s"
                         % (self.proc.returncode, self.diagnostics()))
         self.endpoint = found["endpoint"]
+        if self.suite_roles and self.access_key is not None and self.starts == 1:
+            create_suite_roles(self.endpoint, self.access_key, self.secret)
         return self.endpoint
 
     def alive(self):
@@ -211,6 +221,33 @@ def target(tmp_path_factory):
         rc = server.stop()
         assert rc == 0, "evoke did not stop cleanly on SIGTERM (rc=%r)\n%s" % (
             rc, server.diagnostics())
+
+
+def create_suite_roles(endpoint, access_key=ACCESS_KEY, secret=SECRET_KEY):
+    """Makes LAMBDA_ROLE and SCHEDULER_ROLE on the server at `endpoint` (idempotent)."""
+    import boto3
+    iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
+                       aws_access_key_id=access_key, aws_secret_access_key=secret)
+    for arn, service, policy in (
+            (LAMBDA_ROLE, "lambda.amazonaws.com",
+             '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", '
+             '"Resource": "*"}]}'),
+            (SCHEDULER_ROLE, "scheduler.amazonaws.com",
+             '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": '
+             '"lambda:InvokeFunction", "Resource": "*"}]}')):
+        name = arn.rsplit("/", 1)[1]
+        try:
+            iam.create_role(RoleName=name, AssumeRolePolicyDocument=(
+                '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": '
+                '"sts:AssumeRole", "Principal": {"Service": "%s"}}]}' % service))
+        except iam.exceptions.EntityAlreadyExistsException:
+            pass
+        iam.put_role_policy(RoleName=name, PolicyName="suite", PolicyDocument=policy)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_roles(target):
+    create_suite_roles(target.endpoint, target.access_key, target.secret)
 
 
 @pytest.fixture(autouse=True)

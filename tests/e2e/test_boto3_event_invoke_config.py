@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 
 from conftest import EvokeServer, unique_name
 
-ROLE = "arn:aws:iam::123456789012:role/lambda-role"
+from conftest import LAMBDA_ROLE as ROLE  # noqa: E402
 ACCOUNT = "000000000000"
 
 

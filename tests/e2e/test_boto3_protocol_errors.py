@@ -2,7 +2,7 @@
 so the client's parser reads the error: awsQuery gets a 400 ErrorResponse (InvalidAction,
 Sender), awsJson a 400 {"__type": "UnknownOperationException"}, RPCv2-CBOR the same in CBOR.
 The message names the service as the request's credential scope does (its signing name:
-'monitoring' for CloudWatch). Through boto3 clients for STS, SQS and CloudWatch, which speak
+'monitoring' for CloudWatch). Through boto3 clients for SNS, SQS and CloudWatch, which speak
 different protocols under the two boto3 versions run.sh uses (Debian's botocore 1.29: all
 awsQuery; pyenv's 1.4x: SQS awsJson 1.0, CloudWatch RPCv2-CBOR), and through raw signed requests
 in each protocol, whatever the installed botocore speaks. Also the unknown-operation answers of
@@ -128,7 +128,7 @@ def _cbor_item(data):
 
 # --- boto3 clients of services evoke does not serve ------------------------------------------
 
-@pytest.mark.parametrize("service, call", [("sts", "get_caller_identity"),
+@pytest.mark.parametrize("service, call", [("sns", "list_topics"),
                                            ("sqs", "list_queues"),
                                            ("cloudwatch", "list_metrics")])
 def test_client_of_a_service_not_served_reads_the_error(target, service, call):
@@ -159,8 +159,8 @@ def test_client_of_a_service_not_served_reads_the_error(target, service, call):
 # --- the same answers to raw requests in each protocol ----------------------------------------
 
 def test_raw_aws_query_request(target):
-    body = b"Action=GetCallerIdentity&Version=2011-06-15"
-    status, headers, data = signed(target, "sts", "POST", "/", body, {
+    body = b"Action=ListTopics&Version=2010-03-31"
+    status, headers, data = signed(target, "sns", "POST", "/", body, {
         "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
     info = describe(status, headers, data)
     assert status == 400, info
@@ -172,7 +172,7 @@ def test_raw_aws_query_request(target):
     assert error is not None, info
     assert error.findtext(ns + "Type") == "Sender", info
     assert error.findtext(ns + "Code") == "InvalidAction", info
-    assert error.findtext(ns + "Message") == not_served("sts"), info
+    assert error.findtext(ns + "Message") == not_served("sns"), info
     assert root.findtext(ns + "RequestId"), info
 
 

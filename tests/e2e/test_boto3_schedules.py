@@ -13,7 +13,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from conftest import unique_name
+from conftest import SCHEDULER_ROLE, unique_name
 from test_events import advance_clock, allow_s3, recorder, seen, wait_for  # noqa: F401
 from test_functions import make_zip, ROLE
 
@@ -131,6 +131,44 @@ def test_hourly_cron_rule_runs_the_cleanup(target, lam, s3, bucket, cleanup, rec
     events.delete_rule(Name=rule)
 
 
+@pytest.mark.parametrize("kind", ["role-does-not-allow", "role-does-not-trust", "no-role"])
+def test_schedule_whose_role_cannot_invoke_does_not(target, lam, s3, bucket, cleanup, kind):
+    """A schedule invokes only through a role that trusts scheduler.amazonaws.com and whose
+    policies allow lambda:InvokeFunction on the function; a permission on the function for
+    scheduler.amazonaws.com does not stand in for it."""
+    iam = client(target, "iam")
+    role = unique_name("schedrole")
+    trusted = "lambda.amazonaws.com" if kind == "role-does-not-trust" else "scheduler.amazonaws.com"
+    arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": trusted}}]}))["Role"]["Arn"]
+    allowed = "arn:aws:lambda:us-east-1:%s:function:other" % ACCOUNT
+    if kind != "role-does-not-allow":
+        allowed = function_arn(cleanup)
+    iam.put_role_policy(RoleName=role, PolicyName="invoke", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                                                "Action": "lambda:InvokeFunction",
+                                                "Resource": allowed}]}))
+    if kind == "no-role":
+        iam.delete_role_policy(RoleName=role, PolicyName="invoke")
+        iam.delete_role(RoleName=role)
+    scheduler = client(target, "scheduler")
+    fill(s3, bucket)
+    name = unique_name("denied")
+    made = scheduler.create_schedule(
+        Name=name, ScheduleExpression="rate(1 hour)", FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": function_arn(cleanup), "RoleArn": arn,
+                "Input": json.dumps({"bucket": bucket, "prefix": "tmp/"})})
+    allow(lam, cleanup, "scheduler.amazonaws.com", made["ScheduleArn"])
+    advance_clock(target.endpoint, 3601)
+    time.sleep(2.5)
+    assert keys(s3, bucket) == ["keep/d.txt", "tmp/a.txt", "tmp/b/c.txt"]
+    scheduler.delete_schedule(Name=name)
+    if kind != "no-role":
+        iam.delete_role_policy(RoleName=role, PolicyName="invoke")
+        iam.delete_role(RoleName=role)
+
+
 def test_rule_without_permission_does_not_invoke(target, lam, s3, bucket, cleanup):
     events = client(target, "events")
     fill(s3, bucket)
@@ -155,15 +193,15 @@ def test_hourly_rate_schedule_runs_the_cleanup(target, lam, s3, bucket, cleanup,
     made = scheduler.create_schedule(
         Name=name, GroupName=group, ScheduleExpression="rate(1 hour)",
         FlexibleTimeWindow={"Mode": "OFF"},
-        Target={"Arn": function_arn(cleanup), "RoleArn": ROLE, "Input": payload})
+        Target={"Arn": function_arn(cleanup), "RoleArn": SCHEDULER_ROLE, "Input": payload})
     schedule_arn = made["ScheduleArn"]
     assert schedule_arn == "arn:aws:scheduler:us-east-1:%s:schedule/%s/%s" % (ACCOUNT, group, name)
     spy_schedule = scheduler.create_schedule(
         Name=name + "-spy", GroupName=group, ScheduleExpression="rate(1 hour)",
         FlexibleTimeWindow={"Mode": "OFF"},
-        Target={"Arn": function_arn(spy), "RoleArn": ROLE, "Input": payload})["ScheduleArn"]
-    allow(lam, cleanup, "scheduler.amazonaws.com", schedule_arn)
-    allow(lam, spy, "scheduler.amazonaws.com", spy_schedule)
+        Target={"Arn": function_arn(spy), "RoleArn": SCHEDULER_ROLE, "Input": payload})
+    # As EventBridge Scheduler does, the schedules invoke through their role: no permission on
+    # the functions is needed.
 
     advance_clock(target.endpoint, 1800)
     time.sleep(1.5)
@@ -200,9 +238,8 @@ def test_one_time_schedule(target, lam, s3, bucket, cleanup):
     made = scheduler.create_schedule(
         Name=name, ScheduleExpression="at(%s)" % at.strftime("%Y-%m-%dT%H:%M:%S"),
         FlexibleTimeWindow={"Mode": "OFF"},
-        Target={"Arn": function_arn(cleanup), "RoleArn": ROLE,
+        Target={"Arn": function_arn(cleanup), "RoleArn": SCHEDULER_ROLE,
                 "Input": json.dumps({"bucket": bucket, "prefix": "tmp/"})}, **extra)
-    allow(lam, cleanup, "scheduler.amazonaws.com", made["ScheduleArn"])
     advance_clock(target.endpoint, 601)
     wait_for(lambda: keys(s3, bucket) == ["keep/d.txt"], what="the one-time cleanup")
     # It does not fire again.

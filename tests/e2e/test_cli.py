@@ -299,7 +299,7 @@ def test_s3_presign(aws, s3, bucket):
 
 
 @pytest.mark.parametrize("command,protocols", [
-    (("sts", "get-caller-identity"), {"InvalidAction"}),
+    (("sns", "list-topics"), {"InvalidAction"}),
     (("sqs", "list-queues"), {"InvalidAction", "UnknownOperationException"}),
     (("cloudwatch", "list-metrics"), {"InvalidAction", "UnknownOperationException"}),
 ])

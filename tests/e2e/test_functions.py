@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 
 from conftest import EvokeServer, evoke_binary, unique_name
 
-ROLE = "arn:aws:iam::123456789012:role/lambda-role"
+from conftest import LAMBDA_ROLE as ROLE  # noqa: E402
 
 
 def make_zip(entries):

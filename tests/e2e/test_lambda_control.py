@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 
 from conftest import EvokeServer, unique_name
 
-ROLE = "arn:aws:iam::123456789012:role/lambda-s3-role"
+from conftest import LAMBDA_ROLE as ROLE  # noqa: E402
 ACCOUNT = "000000000000"
 HANDLER = b"def lambda_handler(event, context):\n    return {'ok': True}\n"
 

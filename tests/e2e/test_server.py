@@ -19,7 +19,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from aws_cli_runner import AwsCli
-from conftest import EvokeServer, evoke_binary, external_endpoint, unique_name
+from conftest import LAMBDA_ROLE, EvokeServer, evoke_binary, external_endpoint, unique_name
 from s3e2e import MIB, RawCapture, assert_client_error
 
 pytestmark = pytest.mark.skipif(external_endpoint() is not None,
@@ -108,7 +108,7 @@ def wait_for_lines(path, count, deadline_s=10.0):
 
 
 def test_access_log_has_one_line_per_request(own_server):
-    server = own_server()
+    server = own_server(suite_roles=False)  # only this test's requests in the log
     s3 = boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1",
                       aws_access_key_id=server.access_key, aws_secret_access_key=server.secret,
                       config=Config(retries={"max_attempts": 1}))
@@ -135,7 +135,7 @@ def test_access_log_has_one_line_per_request(own_server):
 
 
 def test_region_other_than_us_east_1(own_server):
-    server = own_server(extra_args=["--region", "eu-west-1"])
+    server = own_server(extra_args=["--region", "eu-west-1"], suite_roles=False)
     s3 = boto3.client("s3", endpoint_url=server.endpoint, region_name="eu-west-1",
                       aws_access_key_id=server.access_key, aws_secret_access_key=server.secret)
     capture = RawCapture(s3)
@@ -223,7 +223,7 @@ def test_function_packages_survive_a_restart(own_server):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("lambda_function.py", "def lambda_handler(event, context):\n    return 1\n")
     created = lam_for(server).create_function(FunctionName="kept", Runtime="python3.12",
-                                  Role="arn:aws:iam::123456789012:role/r",
+                                  Role=LAMBDA_ROLE,
                                   Handler="lambda_function.lambda_handler",
                                   Code={"ZipFile": buf.getvalue()})
 

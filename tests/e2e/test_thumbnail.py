@@ -15,7 +15,7 @@ from PIL import Image
 from conftest import unique_name
 from test_functions import lambda_client, make_zip
 
-ROLE = "arn:aws:iam::123456789012:role/lambda-s3-role"
+from conftest import LAMBDA_ROLE as ROLE  # noqa: E402
 TESTDATA = pathlib.Path(__file__).resolve().parents[3] / "shared" / "testdata"
 
 

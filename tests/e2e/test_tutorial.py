@@ -15,6 +15,15 @@ from test_functions import make_zip
 from test_thumbnail import sample_jpeg
 
 SAMPLES = pathlib.Path(__file__).resolve().parents[2] / "samples"
+# The tutorial's policy and trust policy (README.md).
+TUTORIAL_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["logs:PutLogEvents", "logs:CreateLogGroup",
+                                   "logs:CreateLogStream"], "Resource": "arn:aws:logs:*:*:*"},
+    {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::*/*"},
+    {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "arn:aws:s3:::*/*"}]}
+LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+     "Action": "sts:AssumeRole"}]}
 
 
 def test_thumbnail_tutorial_with_the_aws_cli(aws, tmp_path, s3):
@@ -30,6 +39,18 @@ def test_thumbnail_tutorial_with_the_aws_cli(aws, tmp_path, s3):
     aws.run("s3", "mb", "s3://" + source)
     aws.run("s3", "mb", "s3://" + resized)
 
+    # The execution role, as the tutorial makes it: a policy for logs and objects, a role that
+    # Lambda may assume, the policy attached.
+    (tmp_path / "policy.json").write_text(json.dumps(TUTORIAL_POLICY))
+    (tmp_path / "trust-policy.json").write_text(json.dumps(LAMBDA_TRUST))
+    policy_arn = readme("iam", "create-policy", "--policy-name", "LambdaS3Policy-" + n,
+                        "--policy-document", "file://policy.json")["Policy"]["Arn"]
+    role_arn = readme("iam", "create-role", "--role-name", "LambdaS3Role-" + n,
+                      "--assume-role-policy-document", "file://trust-policy.json")["Role"]["Arn"]
+    assert role_arn == "arn:aws:iam::000000000000:role/LambdaS3Role-" + n
+    aws.run("iam", "attach-role-policy", "--role-name", "LambdaS3Role-" + n, "--policy-arn",
+            policy_arn)
+
     package = tmp_path / "function.zip"
     package.write_bytes(make_zip({"lambda_function.py":
                                   (SAMPLES / "thumbnail" / "lambda_function.py").read_bytes()}))
@@ -37,7 +58,7 @@ def test_thumbnail_tutorial_with_the_aws_cli(aws, tmp_path, s3):
                      "--zip-file", "fileb://function.zip", "--handler",
                      "lambda_function.lambda_handler", "--runtime", "python3.11", "--timeout",
                      "30", "--memory-size", "256",
-                     "--role", "arn:aws:iam::000000000000:role/LambdaS3Role")
+                     "--role", role_arn)
     arn = created["FunctionArn"]
     readme("lambda", "add-permission", "--function-name", function, "--principal",
            "s3.amazonaws.com", "--statement-id", "s3invoke", "--action", "lambda:InvokeFunction",

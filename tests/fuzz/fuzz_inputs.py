@@ -116,9 +116,22 @@ def s3_seed(rng):
          "STREAMING-UNSIGNED-PAYLOAD-TRAILER"], ["Content-Encoding", "aws-chunked"],
          ["x-amz-decoded-content-length", "5"], ["x-amz-trailer", "x-amz-checksum-crc32"]],
          b"5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n"),
+        ("PUT", "/" + b, "policy", [], json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": rng.choice(["Allow", "Deny"]), "Principal": rng.choice(["*", {"AWS": "*"}]),
+            "Action": rng.choice(["s3:GetObject", "s3:*"]),
+            "Resource": "arn:aws:s3:::%s/*" % b,
+            "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}}]}).encode()),
+        ("GET", "/" + b, "policy", [], b""),
+        ("GET", "/" + b, "policyStatus", [], b""),
+        ("DELETE", "/" + b, "policy", [], b""),
+        ("PUT", "/" + b, "publicAccessBlock", [], b"<PublicAccessBlockConfiguration>"
+         b"<BlockPublicPolicy>false</BlockPublicPolicy><RestrictPublicBuckets>true"
+         b"</RestrictPublicBuckets></PublicAccessBlockConfiguration>"),
+        ("GET", "/" + b, "publicAccessBlock", [], b""),
+        ("DELETE", "/" + b, "publicAccessBlock", [], b""),
     ]
     m, p, q, h, body = rng.choice(choices)
-    kind = "xml" if body.startswith(b"<") else "bytes"
+    kind = "xml" if body.startswith(b"<") else "json" if body.startswith(b"{") else "bytes"
     return Req(m, p, q, h, body, "s3", kind=kind, md5=q == "delete")
 
 
@@ -231,19 +244,69 @@ def scheduler_seed(rng):
                kind="json" if doc is not None else "bytes")
 
 
+def iam_seed(rng):
+    """IAM and STS (awsQuery): entities, policy documents, sessions."""
+    user, role, group = (rng.choice(["fz-u1", "fz-u2"]), rng.choice(["fz-r1", "fz-r2"]),
+                         rng.choice(["fz-g1", "fz-g2"]))
+    policy_arn = "arn:aws:iam::000000000000:policy/" + rng.choice(["fz-p1", "fz-p2"])
+    doc = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": rng.choice(["Allow", "Deny"]), "Action": rng.choice(["s3:GetObject", "s3:*",
+                                                                      ["sts:AssumeRole"]]),
+        "Resource": rng.choice(["*", "arn:aws:s3:::fz-b1/${aws:username}/*"]),
+        "Condition": {"StringLike": {"s3:prefix": ["a/*"]},
+                      "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}]})
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": rng.choice([{"Service": "lambda.amazonaws.com"},
+                                                    {"AWS": "arn:aws:iam::000000000000:root"},
+                                                    "*"]),
+        "Action": "sts:AssumeRole"}]})
+    service, params = rng.choice([
+        ("iam", {"Action": "CreateUser", "UserName": user, "Path": "/fz/",
+                 "Tags.member.1.Key": "team", "Tags.member.1.Value": "a"}),
+        ("iam", {"Action": "ListUsers", "MaxItems": "1", "PathPrefix": "/fz/"}),
+        ("iam", {"Action": "CreateAccessKey", "UserName": user}),
+        ("iam", {"Action": "ListAccessKeys", "UserName": user}),
+        ("iam", {"Action": "UpdateAccessKey", "UserName": user, "Status": "Inactive",
+                 "AccessKeyId": "AKIAFUZZ000000000000"}),
+        ("iam", {"Action": "DeleteUser", "UserName": user}),
+        ("iam", {"Action": "CreateGroup", "GroupName": group}),
+        ("iam", {"Action": "AddUserToGroup", "GroupName": group, "UserName": user}),
+        ("iam", {"Action": "CreateRole", "RoleName": role, "AssumeRolePolicyDocument": trust,
+                 "MaxSessionDuration": "3600"}),
+        ("iam", {"Action": "UpdateAssumeRolePolicy", "RoleName": role, "PolicyDocument": trust}),
+        ("iam", {"Action": "PutUserPolicy", "UserName": user, "PolicyName": "p",
+                 "PolicyDocument": doc}),
+        ("iam", {"Action": "PutRolePolicy", "RoleName": role, "PolicyName": "p",
+                 "PolicyDocument": doc}),
+        ("iam", {"Action": "CreatePolicy", "PolicyName": policy_arn.rsplit("/", 1)[1],
+                 "PolicyDocument": doc}),
+        ("iam", {"Action": "CreatePolicyVersion", "PolicyArn": policy_arn, "PolicyDocument": doc,
+                 "SetAsDefault": "true"}),
+        ("iam", {"Action": "AttachUserPolicy", "UserName": user, "PolicyArn": policy_arn}),
+        ("iam", {"Action": "AttachRolePolicy", "RoleName": role,
+                 "PolicyArn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}),
+        ("iam", {"Action": "ListEntitiesForPolicy", "PolicyArn": policy_arn}),
+        ("iam", {"Action": "DeletePolicy", "PolicyArn": policy_arn}),
+        ("iam", {"Action": "ListPolicies", "Scope": "AWS", "MaxItems": "3"}),
+        ("sts", {"Action": "GetCallerIdentity"}),
+        ("sts", {"Action": "AssumeRole", "RoleArn": "arn:aws:iam::000000000000:role/" + role,
+                 "RoleSessionName": "fz", "DurationSeconds": "900", "Policy": doc}),
+        ("sts", {"Action": "GetSessionToken", "DurationSeconds": "900"}),
+        ("sts", {"Action": "GetAccessKeyInfo", "AccessKeyId": "AKIAFUZZ000000000000"})])
+    params["Version"] = "2011-06-15" if service == "sts" else "2010-05-08"
+    form = "&".join("%s=%s" % (k, enc(v, safe="")) for k, v in params.items())
+    return Req("POST", "/", "", [["Content-Type", "application/x-www-form-urlencoded"]],
+               form.encode(), service, kind="form")
+
+
 def other_seed(rng):
     """Protocols evoke is about to speak (awsQuery, RPCv2-CBOR) and its own /_evoke/ paths."""
     choice = rng.randrange(4)
     if choice == 0:
-        service, form = rng.choice([
-            ("sts", "Action=GetCallerIdentity&Version=2011-06-15"),
-            ("iam", "Action=ListUsers&Version=2010-05-08&MaxItems=2"),
-            ("iam", "Action=CreateRole&Version=2010-05-08&RoleName=fz&AssumeRolePolicyDocument="
-                    "%7B%22Version%22%3A%222012-10-17%22%7D"),
-            ("monitoring", "Action=PutMetricData&Version=2010-08-01&Namespace=fz&MetricData."
-                           "member.1.MetricName=m&MetricData.member.1.Value=1.5")])
         return Req("POST", "/", "", [["Content-Type", "application/x-www-form-urlencoded"]],
-                   form.encode(), service, kind="form")
+                   b"Action=PutMetricData&Version=2010-08-01&Namespace=fz&MetricData."
+                   b"member.1.MetricName=m&MetricData.member.1.Value=1.5", "monitoring",
+                   kind="form")
     if choice == 1:
         op = rng.choice(["PutMetricData", "GetMetricData", "ListMetrics", "Nope"])
         return Req("POST", "/service/GraniteServiceVersion20100801/operation/" + op, "",
@@ -255,7 +318,7 @@ def other_seed(rng):
 
 
 SEEDS = [s3_seed, s3_seed, lambda_seed, lambda_seed, json_rpc_seed, json_rpc_seed,
-         scheduler_seed, other_seed]
+         scheduler_seed, iam_seed, iam_seed, other_seed]
 
 # --- mutations --------------------------------------------------------------------------------
 
@@ -397,7 +460,11 @@ def mutate_form(rng, body):
         pairs.pop(rng.randrange(len(pairs)))
     elif op == 1:
         pairs.append(rng.choice([b"Action=", b"=", b"%", b"a%zz=1", b"MetricData.member.99999."
-                                 b"Value=x", b"Action=Nope", b"Version=1999", b"x" * 5000]))
+                                 b"Value=x", b"Action=Nope", b"Version=1999", b"x" * 5000,
+                                 b"PolicyDocument=%7B%22Statement%22%3A%5B%5B%5B%5B",
+                                 b"PolicyDocument=" + b"%5B" * 5000, b"Tags.member.0.Key=x",
+                                 b"Tags.member.99999999999999999999.Key=x",
+                                 b"DurationSeconds=99999999999999999999"]))
     elif op == 2 and pairs:
         i = rng.randrange(len(pairs))
         pairs[i] = pairs[i].partition(b"=")[0] + b"=" + rng.choice(TOKENS) * rng.randint(1, 9)

@@ -36,7 +36,8 @@ from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth, SigV4QueryAu
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from fuzz_inputs import Req, generate
+from fuzz_inputs import ROLE, Req, generate
+from urllib.parse import quote
 
 ACCESS_KEY = "AKIDEVOKETEST0000001"
 SECRET_KEY = "evokeTestSecretKey0000000000000000000000"
@@ -373,6 +374,20 @@ class Fuzzer:
             seen[1] = name + ".txt"
         print("%s -> %s.txt" % (line, name), flush=True)
 
+    def setup(self):
+        """Before the run: the execution role the seeds' functions name (fuzz_inputs.ROLE), so
+        that CreateFunction succeeds and the invoke paths get exercised."""
+        trust = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":'
+                 '"sts:AssumeRole","Principal":{"Service":"lambda.amazonaws.com"}}]}')
+        form = "Action=CreateRole&Version=2010-05-08&RoleName=%s&AssumeRolePolicyDocument=%s" % (
+            ROLE.rsplit("/", 1)[1], quote(trust, safe=""))
+        req = Req("POST", "/", "", [["Content-Type", "application/x-www-form-urlencoded"]],
+                  form.encode(), "iam", note="setup: CreateRole")
+        out = exchange(self.server.port, wire(req, self.server.port), "POST", False)
+        if out.status != 200:
+            raise StartError("setup: CreateRole answered %s %s" % (out.status or out.kind,
+                                                                   out.code()))
+
     def health(self):
         """After the run: signed ListBuckets and ListFunctions must answer 200."""
         ok = True
@@ -412,6 +427,7 @@ def main():
     fuzzer = Fuzzer(server, out_dir, save_all=bool(args.replay))
     try:
         server.start()
+        fuzzer.setup()
         print("fuzz: %s, server on port %s (pid %d), failures go to %s" % (
             "replay of " + args.replay if args.replay else "%.0fs, seed %s" % (args.seconds, seed),
             server.port, server.proc.pid, out_dir), flush=True)

@@ -274,14 +274,38 @@ TEST_F(ServerTest, JsonServicesAnswerInTheirOwnProtocols) {
   EXPECT_EQ(Send({"GET", "/2015-03-31/functions/"}, "lambda").status, 200);
 }
 
+TEST_F(ServerTest, IamAndStsAnswerInAwsQuery) {
+  const std::vector<std::pair<std::string, std::string>> form = {
+      {"Content-Type", "application/x-www-form-urlencoded"}};
+  Reply caller = Send({"POST", "/", "", form, "Action=GetCallerIdentity&Version=2011-06-15"}, "sts");
+  EXPECT_EQ(caller.status, 200);
+  EXPECT_NE(caller.body.find("<Arn>arn:aws:iam::000000000000:root</Arn>"), std::string::npos);
+  Reply user = Send({"POST", "/", "", form, "Action=CreateUser&UserName=ann&Version=2010-05-08"},
+                    "iam");
+  EXPECT_EQ(user.status, 200);
+  EXPECT_NE(user.body.find("<UserId>AIDA"), std::string::npos);
+  // The user survives a restart; a second create is refused with IAM's error.
+  Stop();
+  Start();
+  Reply again = Send({"POST", "/", "", form, "Action=CreateUser&UserName=ann&Version=2010-05-08"},
+                     "iam");
+  EXPECT_EQ(again.status, 409);
+  EXPECT_NE(again.body.find("<Code>EntityAlreadyExists</Code>"), std::string::npos);
+  // Unsigned, the request cannot be told from an S3 request and S3 refuses it.
+  Reply anonymous = Send({"POST", "/", "", form, "Action=ListUsers&Version=2010-05-08"}, "iam",
+                         /*sign=*/false);
+  EXPECT_GE(anonymous.status, 400);
+  EXPECT_EQ(anonymous.body.find("ann"), std::string::npos);
+}
+
 TEST_F(ServerTest, ServicesEvokeDoesNotServeAnswerInTheirProtocol) {
-  // awsQuery (STS as Debian's botocore sends it): an ErrorResponse the client parses.
-  Reply sts = Send({"POST", "/", "", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                    "Action=GetCallerIdentity&Version=2011-06-15"},
-                   "sts");
-  EXPECT_EQ(sts.status, 400);
-  EXPECT_NE(sts.body.find("<ErrorResponse"), std::string::npos);
-  EXPECT_NE(sts.body.find("<Code>InvalidAction</Code>"), std::string::npos);
+  // awsQuery (SNS as botocore sends it): an ErrorResponse the client parses.
+  Reply sns = Send({"POST", "/", "", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                    "Action=ListTopics&Version=2010-03-31"},
+                   "sns");
+  EXPECT_EQ(sns.status, 400);
+  EXPECT_NE(sns.body.find("<ErrorResponse"), std::string::npos);
+  EXPECT_NE(sns.body.find("<Code>InvalidAction</Code>"), std::string::npos);
   // awsJson 1.0 (SQS for newer clients).
   Reply sqs = Send({"POST", "/", "", {{"X-Amz-Target", "AmazonSQS.ListQueues"},
                                       {"Content-Type", "application/x-amz-json-1.0"}},

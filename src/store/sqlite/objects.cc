@@ -157,25 +157,36 @@ HeaderList DecodeHeaders(std::string_view text) {
   return out;
 }
 
+namespace {
+
+constexpr std::string_view kBucketColumns =
+    "name, created_ms, region, notification, policy, public_access_block";
+
+BucketRecord ReadBucket(Stmt& s) {
+  return BucketRecord{s.String(0), s.Int(1), s.String(2), s.String(3), s.String(4), s.String(5)};
+}
+
+}  // namespace
+
 Result<std::optional<BucketRecord>> SqliteObjects::GetBucket(ReadTxn& txn, std::string_view name) {
   Connection& c = ConnectionOf(txn);
-  Stmt s = c.Prepare("SELECT name, created_ms, region, notification FROM buckets WHERE name = ?1");
+  Stmt s = c.Prepare("SELECT " + std::string(kBucketColumns) + " FROM buckets WHERE name = ?1");
   s.Bind(1, name);
   auto row = s.Step();
   if (!row.ok()) return std::move(row).error();
   if (!*row) return std::optional<BucketRecord>();
-  return std::optional<BucketRecord>(BucketRecord{s.String(0), s.Int(1), s.String(2), s.String(3)});
+  return std::optional<BucketRecord>(ReadBucket(s));
 }
 
 Result<std::vector<BucketRecord>> SqliteObjects::ListBuckets(ReadTxn& txn) {
   Connection& c = ConnectionOf(txn);
-  Stmt s = c.Prepare("SELECT name, created_ms, region, notification FROM buckets ORDER BY name");
+  Stmt s = c.Prepare("SELECT " + std::string(kBucketColumns) + " FROM buckets ORDER BY name");
   std::vector<BucketRecord> out;
   for (;;) {
     auto row = s.Step();
     if (!row.ok()) return std::move(row).error();
     if (!*row) break;
-    out.push_back(BucketRecord{s.String(0), s.Int(1), s.String(2), s.String(3)});
+    out.push_back(ReadBucket(s));
   }
   return out;
 }
@@ -274,8 +285,10 @@ Status SqliteObjects::CreateBucket(WriteTxn& t, const BucketRecord& b) {
     return AlreadyExists("bucket", b.name);
   }
   Stmt s = Db(t).Prepare(
-      "INSERT INTO buckets (name, created_ms, region, notification) VALUES (?1, ?2, ?3, ?4)");
+      "INSERT INTO buckets (name, created_ms, region, notification, policy, public_access_block) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   s.Bind(1, b.name).Bind(2, b.created_ms).Bind(3, b.region).BindOrNull(4, b.notification_xml);
+  s.BindOrNull(5, b.policy).BindOrNull(6, b.public_access_block);
   return s.Run();
 }
 
@@ -308,10 +321,15 @@ Status SqliteObjects::DeleteBucket(WriteTxn& t, std::string_view name) {
   return s.Bind(1, name).Run();
 }
 
-Status SqliteObjects::SetBucketNotification(WriteTxn& t, std::string_view bucket,
-                                            std::string_view xml) {
-  Stmt s = Db(t).Prepare("UPDATE buckets SET notification = ?2 WHERE name = ?1");
-  s.Bind(1, bucket).BindOrNull(2, xml);
+Status SqliteObjects::SetBucketSetting(WriteTxn& t, std::string_view bucket,
+                                       BucketSetting setting, std::string_view value) {
+  const char* sql = setting == BucketSetting::kNotification
+                        ? "UPDATE buckets SET notification = ?2 WHERE name = ?1"
+                    : setting == BucketSetting::kPolicy
+                        ? "UPDATE buckets SET policy = ?2 WHERE name = ?1"
+                        : "UPDATE buckets SET public_access_block = ?2 WHERE name = ?1";
+  Stmt s = Db(t).Prepare(sql);
+  s.Bind(1, bucket).BindOrNull(2, value);
   Status st = s.Run();
   if (!st.ok()) return st;
   if (Db(t).Changes() == 0) return NoSuchBucket(bucket);

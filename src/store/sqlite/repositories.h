@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/functions.h"
+#include "store/iam.h"
 #include "store/layers.h"
 #include "store/logs.h"
 #include "store/objects.h"
@@ -34,7 +35,8 @@ class SqliteObjects final : public ObjectRepository {
                                                 size_t limit) override;
   Status CreateBucket(WriteTxn& t, const BucketRecord& bucket) override;
   Status DeleteBucket(WriteTxn& t, std::string_view name) override;
-  Status SetBucketNotification(WriteTxn& t, std::string_view bucket, std::string_view xml) override;
+  Status SetBucketSetting(WriteTxn& t, std::string_view bucket, BucketSetting setting,
+                          std::string_view value) override;
   Status PutObject(WriteTxn& t, const ObjectRecord& object) override;
   Status UpdateObjectHeaders(WriteTxn& t, std::string_view bucket, std::string_view key,
                              const std::function<void(HeaderList&)>& update) override;
@@ -127,6 +129,18 @@ class SqliteSchedules final : public ScheduleRepository {
   Result<std::vector<ScheduleGroupRecord>> ListScheduleGroups(ReadTxn& t) override;
   Status CreateScheduleGroup(WriteTxn& t, const ScheduleGroupRecord& group) override;
   Result<bool> DeleteScheduleGroup(WriteTxn& t, std::string_view name) override;
+};
+
+class SqliteIam final : public IamRepository {
+ public:
+  Result<std::optional<std::string>> GetIamEntity(ReadTxn& t, std::string_view kind,
+                                                  std::string_view name) override;
+  Result<std::vector<IamRecord>> ListIamEntities(ReadTxn& t, std::string_view kind,
+                                                 std::string_view after, size_t limit) override;
+  Status PutIamEntity(WriteTxn& t, std::string_view kind, std::string_view name,
+                      std::string_view document) override;
+  Result<bool> DeleteIamEntity(WriteTxn& t, std::string_view kind,
+                               std::string_view name) override;
 };
 
 // Removes the deleted layer versions no function names any longer (after a function changed).

@@ -189,6 +189,24 @@ CREATE TABLE schedules (
   PRIMARY KEY (group_name, name)
 ) WITHOUT ROWID;
 )sql",
+      // 9: IAM (docs/identity.md): users, groups, roles, customer managed policies and access
+      // keys, each a JSON document as the identity module models it, keyed by kind ("user",
+      // "group", "role", "policy", "access-key") and the name IAM looks it up by (lower-cased
+      // where IAM's names ignore case).
+      R"sql(
+CREATE TABLE iam_entities (
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  document TEXT NOT NULL,
+  PRIMARY KEY (kind, name)
+) WITHOUT ROWID;
+)sql",
+      // 10: S3 access control: each bucket's policy and Block Public Access flags (NULL: none;
+      // buckets made before keep none, as AWS's older buckets do).
+      R"sql(
+ALTER TABLE buckets ADD COLUMN policy TEXT;
+ALTER TABLE buckets ADD COLUMN public_access_block TEXT;
+)sql",
   };
   return kMigrations;
 }

@@ -68,6 +68,7 @@ struct SqliteStore::Impl {
   SqliteAsyncQueue queue;
   SqliteLogs logs;
   SqliteSchedules schedules;
+  SqliteIam iam;
 };
 
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -92,8 +93,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
 
 Store SqliteStore::view() {
   Impl& i = *impl_;
-  return Store{*i.committer, i.blobs, i.objects, i.functions,
-               i.layers,     i.queue, i.logs,    i.schedules};
+  return Store{*i.committer, i.blobs, i.objects, i.functions, i.layers,
+               i.queue,      i.logs,  i.schedules, i.iam};
 }
 
 void SqliteStore::Stop() { impl_->committer->Stop(); }

@@ -1,0 +1,63 @@
+// PolicyAuthorizer: the pipeline's authorize stage (api/authorizer.h) with IAM's policies
+// (docs/identity.md, The decision). Root is always allowed; users and assumed roles are
+// allowed what their identity policies (inline, attached, their groups') allow, within what a
+// session policy allows; anonymous requests are denied. A principal's parsed policies are
+// cached and rebuilt after any IAM change. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "api/authorizer.h"
+#include "auth/policy.h"
+#include "iam/directory.h"
+
+namespace evoke::iam {
+
+class PolicyAuthorizer final : public api::Authorizer {
+ public:
+  explicit PolicyAuthorizer(Directory& directory);
+
+  Status Authorize(const api::AuthorizationRequest& request) const override;
+
+  // AWS's decision for `principal` with a resource policy beside its identity policies (a
+  // role's trust policy, for AssumeRole). `keys` are the request's condition keys.
+  Result<auth::Decision> Decide(const auth::Principal& principal, std::string_view action,
+                                std::string_view resource, const auth::Policy* resource_policy,
+                                const auth::ConditionKeys& keys) const;
+
+ private:
+  struct PolicySet {
+    std::vector<auth::Policy> identity;
+    std::vector<auth::Policy> session;
+    auth::ConditionKeys principal_tags;  // aws:PrincipalTag/<key>: the user's or role's tags
+  };
+  Result<std::shared_ptr<const PolicySet>> PoliciesOf(const auth::Principal& principal) const;
+  Result<std::shared_ptr<const PolicySet>> LoadPolicies(const auth::Principal& principal) const;
+
+  Directory& directory_;
+  mutable std::mutex mutex_;
+  mutable uint64_t cached_generation_ = 0;
+  mutable std::unordered_map<std::string, std::shared_ptr<const PolicySet>> cache_;
+};
+
+// The principal as the policy language sees it.
+auth::PrincipalInfo PrincipalInfoOf(const auth::Principal& principal);
+// The condition keys IAM sets for every request of `principal` besides the request's own:
+// aws:username (users), aws:userid, aws:PrincipalType, aws:PrincipalArn (an assumed role's is
+// its role's ARN), aws:PrincipalAccount.
+void AddPrincipalKeys(const auth::Principal& principal, auth::ConditionKeys& keys);
+// "User: ARN is not authorized to perform: ACTION on resource: RESOURCE REASON".
+std::string DeniedMessage(const auth::Principal& principal, std::string_view action,
+                          std::string_view resource, std::string_view reason);
+// The name of a role ARN (arn:aws:iam::ACCOUNT:role/PATH/NAME), its path, and its account.
+using RoleArnParts = IamArnParts;
+inline std::optional<RoleArnParts> ParseRoleArn(std::string_view arn) {
+  return ParseIamArn(arn, "role");
+}
+
+}  // namespace evoke::iam
