@@ -1127,17 +1127,25 @@ struct Policy::Data {
   PolicyKind kind = PolicyKind::kIdentity;
   bool v2012 = false;
   std::vector<Statement> statements;
+  bool uses_keys = false;  // a condition, or a policy variable in a resource
 };
 
 Policy::Policy() : data_(std::make_shared<const Data>()) {}
 PolicyKind Policy::kind() const { return data_->kind; }
+bool Policy::uses_keys() const { return data_->uses_keys; }
 std::string_view Policy::version() const { return data_->v2012 ? "2012-10-17" : "2008-10-17"; }
 size_t Policy::statement_count() const { return data_->statements.size(); }
 
 class PolicyAccess {
  public:
   static const Policy::Data& Of(const Policy& p) { return *p.data_; }
-  static Policy Make(std::shared_ptr<const Policy::Data> d) { return Policy(std::move(d)); }
+  static Policy Make(std::shared_ptr<Policy::Data> d) {
+    for (const auto& s : d->statements) {
+      d->uses_keys |= !s.conditions.empty();
+      for (const auto& r : s.resources) d->uses_keys |= r.pattern.has_vars;
+    }
+    return Policy(std::move(d));
+  }
 };
 
 namespace {

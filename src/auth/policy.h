@@ -68,6 +68,9 @@ class Policy {
   // are recognised only in 2012-10-17 documents.
   std::string_view version() const;
   size_t statement_count() const;
+  // Whether evaluating it may read the request's condition keys (a Condition, or a policy
+  // variable in a Resource); when no policy of a decision does, the keys need not be computed.
+  bool uses_keys() const;
 
  private:
   friend class PolicyAccess;

@@ -1820,5 +1820,20 @@ TEST(PolicyPublic, EveryoneWithoutAFixingConditionIsPublic) {
   }
 }
 
+TEST(PolicyParse, UsesKeysWhenAConditionOrAVariableIsThere) {
+  EXPECT_FALSE(MustParse(Doc(kAllowAll)).uses_keys());
+  EXPECT_TRUE(MustParse(Doc(R"({"Effect":"Allow","Action":"s3:*","Resource":"*",)"
+                            R"("Condition":{"Bool":{"aws:SecureTransport":"true"}}})"))
+                  .uses_keys());
+  EXPECT_TRUE(MustParse(Doc(R"({"Effect":"Allow","Action":"s3:*",)"
+                            R"("Resource":"arn:aws:s3:::b/${aws:username}/*"})"))
+                  .uses_keys());
+  // Without Version 2012-10-17, ${...} is literal text.
+  EXPECT_FALSE(MustParse(Doc(R"({"Effect":"Allow","Action":"s3:*",)"
+                             R"("Resource":"arn:aws:s3:::b/${aws:username}/*"})",
+                             ""))
+                   .uses_keys());
+}
+
 }  // namespace
 }  // namespace evoke::auth

@@ -143,13 +143,25 @@ Result<std::shared_ptr<const PolicyAuthorizer::PolicySet>> PolicyAuthorizer::Loa
       return std::move(s).error();
     }
   }
+  for (const auto* list : {&set->identity, &set->session}) {
+    for (const auth::Policy& p : *list) set->uses_keys |= p.uses_keys();
+  }
   return std::shared_ptr<const PolicySet>(std::move(set));
 }
 
 Result<std::shared_ptr<const PolicyAuthorizer::PolicySet>> PolicyAuthorizer::PoliciesOf(
     const auth::Principal& principal) const {
+  if (principal.anonymous) {
+    static const std::shared_ptr<const PolicySet> none = std::make_shared<PolicySet>();
+    return none;
+  }
   uint64_t generation = directory_.generation();
-  std::string key = principal.arn + "\n" + principal.user_id + "\n" + principal.session_policy;
+  // An access key names one user, or one session with its policy; principals made up inside
+  // the server (a schedule's role session) have none.
+  std::string key = !principal.access_key_id.empty()
+                        ? principal.access_key_id
+                        : principal.arn + "\n" + principal.user_id + "\n" +
+                              principal.session_policy;
   {
     std::lock_guard lock(mutex_);
     if (cached_generation_ != generation) {
@@ -173,24 +185,26 @@ Result<auth::Decision> PolicyAuthorizer::Decide(const auth::Principal& principal
                                                 std::string_view resource,
                                                 const auth::Policy* resource_policy,
                                                 const auth::ConditionKeys& keys) const {
-  std::shared_ptr<const PolicySet> set;
-  if (!principal.anonymous) {
-    auto policies = PoliciesOf(principal);
-    if (!policies.ok()) return std::move(policies).error();
-    set = std::move(*policies);
-  } else {
-    set = std::make_shared<PolicySet>();
-  }
+  auto set = PoliciesOf(principal);
+  if (!set.ok()) return std::move(set).error();
+  return DecideWith(**set, principal, action, resource, resource_policy, keys);
+}
+
+auth::Decision PolicyAuthorizer::DecideWith(const PolicySet& set,
+                                            const auth::Principal& principal,
+                                            std::string_view action, std::string_view resource,
+                                            const auth::Policy* resource_policy,
+                                            const auth::ConditionKeys& keys) {
   std::vector<const auth::Policy*> identity, session;
-  for (const auth::Policy& p : set->identity) identity.push_back(&p);
-  for (const auth::Policy& p : set->session) session.push_back(&p);
+  for (const auth::Policy& p : set.identity) identity.push_back(&p);
+  for (const auth::Policy& p : set.session) session.push_back(&p);
   auth::PrincipalInfo who = PrincipalInfoOf(principal);
-  if (set->principal_tags.empty()) {
+  if (set.principal_tags.empty()) {
     return auth::Decide(identity, resource_policy, session, nullptr,
                         auth::RequestContext{action, resource, who, keys});
   }
   auth::ConditionKeys with_tags = keys;
-  with_tags.insert(with_tags.end(), set->principal_tags.begin(), set->principal_tags.end());
+  with_tags.insert(with_tags.end(), set.principal_tags.begin(), set.principal_tags.end());
   return auth::Decide(identity, resource_policy, session, nullptr,
                       auth::RequestContext{action, resource, who, with_tags});
 }
@@ -202,21 +216,23 @@ Status PolicyAuthorizer::Authorize(const api::AuthorizationRequest& request) con
       request.resource_policy ? request.resource_policy() : nullptr;
   // Anonymous callers have only what a resource policy grants everyone, and S3's terse denial.
   if (principal.anonymous && !resource_policy) return MakeError("AccessDenied", "Access Denied");
-  auth::ConditionKeys keys = request.conditions ? request.conditions() : auth::ConditionKeys();
-  AddPrincipalKeys(principal, keys);
-  auto decision =
-      Decide(principal, request.action, request.resource, resource_policy.get(), keys);
-  if (principal.anonymous) {
-    if (decision.ok() && decision->allowed) return {};
-    return MakeError("AccessDenied", "Access Denied");
-  }
-  if (!decision.ok()) {
+  auto set = PoliciesOf(principal);
+  if (!set.ok()) {
     return MakeError("AccessDenied", DeniedMessage(principal, request.action, request.resource,
                                                    "because its policies cannot be read"));
   }
-  if (decision->allowed) return {};
+  // The condition keys cost more than most decisions: computed only when a policy reads them.
+  auth::ConditionKeys keys;
+  if ((*set)->uses_keys || (resource_policy && resource_policy->uses_keys())) {
+    if (request.conditions) keys = request.conditions();
+    AddPrincipalKeys(principal, keys);
+  }
+  auth::Decision decision = DecideWith(**set, principal, request.action, request.resource,
+                                       resource_policy.get(), keys);
+  if (decision.allowed) return {};
+  if (principal.anonymous) return MakeError("AccessDenied", "Access Denied");
   return MakeError("AccessDenied",
-                   DeniedMessage(principal, request.action, request.resource, decision->reason));
+                   DeniedMessage(principal, request.action, request.resource, decision.reason));
 }
 
 }  // namespace evoke::iam

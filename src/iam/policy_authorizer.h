@@ -35,8 +35,14 @@ class PolicyAuthorizer final : public api::Authorizer {
     std::vector<auth::Policy> identity;
     std::vector<auth::Policy> session;
     auth::ConditionKeys principal_tags;  // aws:PrincipalTag/<key>: the user's or role's tags
+    bool uses_keys = false;              // some policy reads condition keys
   };
+  // The principal's policies (none for anonymous callers).
   Result<std::shared_ptr<const PolicySet>> PoliciesOf(const auth::Principal& principal) const;
+  static auth::Decision DecideWith(const PolicySet& set, const auth::Principal& principal,
+                                   std::string_view action, std::string_view resource,
+                                   const auth::Policy* resource_policy,
+                                   const auth::ConditionKeys& keys);
   Result<std::shared_ptr<const PolicySet>> LoadPolicies(const auth::Principal& principal) const;
 
   Directory& directory_;
