@@ -7,15 +7,16 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <cmath>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "base/encoding.h"
 #include "base/time_format.h"
+#include "http/message.h"
 
 namespace evoke::auth {
 
@@ -140,19 +141,9 @@ bool StringList(const JsonValue& v, std::vector<std::string_view>* out) {
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
-}
+// ASCII case folding, as HTTP's header names use it.
+bool IEquals(std::string_view a, std::string_view b) { return http::EqualsIgnoreCase(a, b); }
+using http::ToLower;
 
 bool IStartsWith(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && IEquals(s.substr(0, prefix.size()), prefix);
