@@ -202,6 +202,22 @@ def test_policy_requests_on_a_missing_bucket_and_odd_methods(target, s3c, raw):
     assert error_of(s3c.head_bucket, Bucket=name)[2] == 404  # no bucket was made
 
 
+@pytest.mark.parametrize("body", [
+    b"",
+    b"<not xml",
+    b"<Other><BlockPublicAcls>true</BlockPublicAcls></Other>",
+    b"<PublicAccessBlockConfiguration><BlockPublicAcls>maybe</BlockPublicAcls>"
+    b"</PublicAccessBlockConfiguration>",
+    b"<PublicAccessBlockConfiguration><Bogus>true</Bogus></PublicAccessBlockConfiguration>",
+])
+def test_malformed_public_access_block(raw, s3c, bucket, body):
+    r = raw.request("PUT", "/" + bucket, query=[("publicAccessBlock", "")], body=body)
+    assert r.status == 400, r
+    assert s3c.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True}
+
+
 def test_public_access_block_default_off(tmp_path):
     server = EvokeServer(tmp_path / "data", tmp_path / "logs",
                          extra_args=("--public-access-block-default", "off"))
