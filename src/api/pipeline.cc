@@ -241,15 +241,25 @@ Status Pipeline::Authorize(const Service& service, const Operation& op, Call& ca
 Status Pipeline::Decide(const Service& service, const Operation& op, const Call& call,
                         std::string_view action, const std::string& resource,
                         const std::vector<std::pair<std::string, std::string>>& extra) const {
-  AuthorizationRequest request{call.principal, action, resource, [&call, &op, &extra] {
-                                 auto keys = GlobalConditions(call);
-                                 if (op.condition_keys) op.condition_keys(call, keys);
-                                 keys.insert(keys.end(), extra.begin(), extra.end());
+  // The callbacks capture one pointer, so std::function keeps them without allocating.
+  struct Asked {
+    const Call& call;
+    const Operation& op;
+    std::string_view action;
+    const std::string& resource;
+    const std::vector<std::pair<std::string, std::string>>& extra;
+  } asked{call, op, action, resource, extra};
+  AuthorizationRequest request{call.principal, action, resource, [&asked] {
+                                 auto keys = GlobalConditions(asked.call);
+                                 if (asked.op.condition_keys) {
+                                   asked.op.condition_keys(asked.call, keys);
+                                 }
+                                 keys.insert(keys.end(), asked.extra.begin(), asked.extra.end());
                                  return keys;
                                }};
   if (op.resource_policy) {
-    request.resource_policy = [&call, &op, &resource] {
-      return op.resource_policy(call, resource);
+    request.resource_policy = [&asked] {
+      return asked.op.resource_policy(asked.call, asked.action, asked.resource);
     };
   }
   Status allowed = authorizer_.Authorize(request);

@@ -105,10 +105,11 @@ using ResourceOf = std::function<std::string(const Call&)>;
 // ones when an authorizer asks for them.
 using ConditionKeysOf =
     std::function<void(const Call&, std::vector<std::pair<std::string, std::string>>&)>;
-// The policy of a resource (its ARN) of a request, for the request's principal (S3: the bucket's
-// policy, unless Block Public Access keeps it from this caller), or nullptr.
-using ResourcePolicyOf =
-    std::function<std::shared_ptr<const auth::Policy>(const Call&, std::string_view resource)>;
+// The policy of a resource (its ARN) of a request, for the request's principal and the action
+// asked (S3: the bucket's policy, unless Block Public Access keeps it from this caller, with the
+// grants of the bucket's and the object's ACLs), or nullptr.
+using ResourcePolicyOf = std::function<std::shared_ptr<const auth::Policy>(
+    const Call&, std::string_view action, std::string_view resource)>;
 
 struct Operation {
   std::string name;        // "CreateFunction", as AWS spells the action

@@ -35,10 +35,11 @@ server options:
   --sandbox-idle-seconds N   stop a warm sandbox after N idle seconds (default 300)
   --async-concurrency N      asynchronous invocations running at once (default 64)
   --public-access-block-default on|off
-                             on (default): new buckets block public access, as AWS's have
-                             since April 2023, so a public bucket policy is refused until
-                             the bucket's block is removed; off: new buckets have no block,
-                             for scripts and tools written before 2023
+                             on (default): new buckets block public access and have ACLs
+                             disabled (BucketOwnerEnforced), as AWS's have since April 2023,
+                             so a public bucket policy or ACL is refused until the bucket's
+                             block is removed; off: new buckets have no block and accept
+                             ACLs, for scripts and tools written before 2023
   --test-clock               for tests: serve POST /_evoke/test/clock, which moves the clock of
                              schedules and retry delays forward
 

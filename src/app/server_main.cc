@@ -17,6 +17,7 @@
 #include "app/root_credentials.h"
 #include "app/test_clock.h"
 #include "auth/credentials.h"
+#include "iam/access_analyzer_service.h"
 #include "iam/directory.h"
 #include "iam/iam_service.h"
 #include "iam/identity_credentials.h"
@@ -42,6 +43,7 @@
 #include "http/server.h"
 #include "lambda/function_concurrency.h"
 #include "lambda/function_invoker.h"
+#include "lambda/role_check.h"
 #include "lambda/service.h"
 #include "observe/log_store.h"
 #include "observe/logs_service.h"
@@ -189,6 +191,7 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
     return Fail(s.error().message);
   }
   lambda::FunctionCache function_cache(store.txns, store.functions);
+  lambda::WarnAboutUnassumableRoles(store.txns, store.functions, lambda_roles);
   lambda::Execution execution{function_cache,
                               pool,
                               code_cache,
@@ -203,6 +206,9 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   // S3 objects, for S3 itself and (through s3::ObjectAccess) for Lambda and the dispatcher.
   s3::S3Dependencies s3_deps{store.txns, store.blobs, store.objects, verifier, clock};
   s3_deps.hashing = &hashing;
+  // Buckets' policies and ACLs: S3 decides by them, and so does Lambda reading a code package.
+  s3::BucketAccess bucket_access(store.txns, store.objects);
+  s3_deps.access = &bucket_access;
   s3::S3ObjectAccess objects(s3_options, s3_deps);
   lambda::LambdaDependencies lambda_deps{{store.txns, store.blobs, store.functions, store.layers},
                                          objects,
@@ -233,8 +239,15 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   }
   front_door.AddService("lambda", [&lambda](http::Exchange& ex) { return lambda.Handle(ex); });
   front_door.AddService("logs", [&logs](http::Exchange& ex) { return logs.Handle(ex); });
-  iam::IamService iam_api(directory, pipeline);
+  // The actions of every service evoke serves, for the policy linter (auth/policy_lint.h):
+  // filled below, once every table exists, before the server takes a request.
+  auth::ActionCatalog known_actions;
+  iam::IamService iam_api(directory, known_actions, pipeline);
   iam::StsService sts_api(directory, sessions, authorizer, pipeline);
+  iam::AccessAnalyzerService access_analyzer(known_actions, pipeline);
+  front_door.AddService("access-analyzer", [&access_analyzer](http::Exchange& ex) {
+    return access_analyzer.Handle(ex);
+  });
   front_door.AddService("iam", [&iam_api](http::Exchange& ex) { return iam_api.Handle(ex); });
   front_door.AddService("sts", [&sts_api](http::Exchange& ex) { return sts_api.Handle(ex); });
   // EventBridge rules and EventBridge Scheduler; the runner fires them into the async queue on
@@ -251,6 +264,17 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
                         [&events_api](http::Exchange& ex) { return events_api.Handle(ex); });
   front_door.AddService("scheduler",
                         [&scheduler_api](http::Exchange& ex) { return scheduler_api.Handle(ex); });
+  for (const api::Service* table :
+       {&s3.table(), &lambda.table(), &logs.table(), &iam_api.table(), &sts_api.table(),
+        &events_api.table(), &scheduler_api.table(), &access_analyzer.table()}) {
+    for (const api::Operation& op : table->operations) {
+      if (!op.iam_action.empty()) {
+        known_actions.Add(op.iam_action);
+      } else if (table->name != "s3") {  // S3's operation names are not its actions
+        known_actions.Add(table->name + ":" + op.name);
+      }
+    }
+  }
 
   int access_log_fd = OpenAccessLog(config.access_log);
   if (access_log_fd < 0 && config.access_log != "off") {
@@ -264,21 +288,6 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   if (Status s = server.Listen(); !s.ok()) return Fail(s.error().message);
   execution.endpoint_url = "http://" + SandboxReachableHost(config.host) + ":" +
                            std::to_string(server.port());
-
-  if (root->generated) {
-    std::printf(
-        "evoke: generated root credentials, kept in %s:\n"
-        "  aws_access_key_id = %s\n  aws_secret_access_key = %s\n"
-        "evoke: to use them: export AWS_SHARED_CREDENTIALS_FILE=%s AWS_DEFAULT_REGION=%s\n",
-        root->file.c_str(), root->access_key_id.c_str(), root->secret_access_key.c_str(),
-        root->file.c_str(), config.region.c_str());
-  }
-  std::string shown_host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
-  std::printf("evoke listening on http://%s:%u\n", shown_host.c_str(), server.port());
-  std::fflush(stdout);
-  LogInfo("evoke " EVOKE_VERSION " serving data directory " + config.data_dir + " on " +
-          shown_host + ":" + std::to_string(server.port()) + " with " + std::to_string(threads) +
-          " I/O thread(s)");
 
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (auto& c : contexts) guards.push_back(asio::make_work_guard(*c));
@@ -309,6 +318,23 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
             ", shutting down");
     shut_down();
   });
+  // The ready line only once SIGTERM is handled: a supervisor that stops the server right after
+  // it must get a clean shutdown.
+  if (root->generated) {
+    std::printf(
+        "evoke: generated root credentials, kept in %s:\n"
+        "  aws_access_key_id = %s\n  aws_secret_access_key = %s\n"
+        "evoke: to use them: export AWS_SHARED_CREDENTIALS_FILE=%s AWS_DEFAULT_REGION=%s\n",
+        root->file.c_str(), root->access_key_id.c_str(), root->secret_access_key.c_str(),
+        root->file.c_str(), config.region.c_str());
+  }
+  std::string shown_host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
+  std::printf("evoke listening on http://%s:%u\n", shown_host.c_str(), server.port());
+  std::fflush(stdout);
+  LogInfo("evoke " EVOKE_VERSION " serving data directory " + config.data_dir + " on " +
+          shown_host + ":" + std::to_string(server.port()) + " with " + std::to_string(threads) +
+          " I/O thread(s)");
+
   if (hooks.listening) {
     hooks.listening(server.port(), [&] {
       asio::post(*contexts[0], [&] {

@@ -649,7 +649,8 @@ struct ConditionValue {
 
 struct Condition {
   Operator op;
-  std::string key;  // lower case
+  std::string key;   // lower case
+  std::string name;  // as the policy spells it
   std::vector<ConditionValue> values;
 };
 
@@ -733,6 +734,7 @@ ValueError CompileConditions(const JsonValue& c, bool v2012, std::vector<Conditi
       Condition cond;
       cond.op = op;
       cond.key = ToLower(block.keys[k]);
+      cond.name = block.keys[k];
       const JsonValue& v = block.items[k];
       auto add = [&](const JsonValue& scalar) {
         ConditionValue value;
@@ -1138,6 +1140,15 @@ class PolicyAccess {
     return Policy(std::move(d));
   }
 };
+
+Policy Combine(const Policy& first, const Policy& second) {
+  const Policy::Data& a = PolicyAccess::Of(first);
+  const Policy::Data& b = PolicyAccess::Of(second);
+  auto d = std::make_shared<Policy::Data>(a);
+  d->statements.insert(d->statements.end(), b.statements.begin(), b.statements.end());
+  d->uses_keys = a.uses_keys || b.uses_keys;
+  return PolicyAccess::Make(std::move(d));
+}
 
 namespace {
 
@@ -1862,6 +1873,44 @@ std::optional<S3ResourceType> S3ResourceTypeOf(std::string_view action) {
                        [](const S3ActionType& a, const std::string& n) { return a.action < n; });
   if (it == std::end(kS3Actions) || it->action != name) return std::nullopt;
   return it->type;
+}
+
+std::vector<std::string_view> S3ActionNames() {
+  std::vector<std::string_view> names;
+  for (const S3ActionType& a : kS3Actions) names.push_back(a.action);
+  return names;
+}
+
+std::vector<StatementMatch> MatchingStatements(const Policy& policy,
+                                               const RequestContext& request) {
+  const Policy::Data& d = PolicyAccess::Of(policy);
+  const bool check_principal = !IsIdentityKind(d.kind);
+  Scratch scratch;
+  std::vector<StatementMatch> out;
+  for (size_t i = 0; i < d.statements.size(); ++i) {
+    const Statement& s = d.statements[i];
+    if (Applies(s, request, check_principal, &scratch) != Grant::kNone) out.push_back({i, s.deny});
+  }
+  return out;
+}
+
+std::vector<std::string> ConditionKeysRead(const Policy& policy, const RequestContext& request) {
+  const Policy::Data& d = PolicyAccess::Of(policy);
+  const bool check_principal = !IsIdentityKind(d.kind);
+  Scratch scratch;
+  std::vector<std::string> out;
+  for (const Statement& s : d.statements) {
+    if (s.conditions.empty()) continue;
+    Statement unconditional = s;
+    unconditional.conditions.clear();
+    if (Applies(unconditional, request, check_principal, &scratch) == Grant::kNone) continue;
+    for (const Condition& c : s.conditions) {
+      const bool seen = std::any_of(out.begin(), out.end(),
+                                    [&](const std::string& k) { return IEquals(k, c.name); });
+      if (!seen) out.push_back(c.name);
+    }
+  }
+  return out;
 }
 
 }  // namespace evoke::auth

@@ -86,6 +86,10 @@ Result<Policy> ParsePolicy(std::string_view json, PolicyKind kind);
 // PutBucketPolicy's check: as ParsePolicy(kBucket), and every Resource/NotResource must name
 // `bucket` or objects in it ("Policy has invalid resource" otherwise).
 Result<Policy> ParseBucketPolicy(std::string_view json, std::string_view bucket);
+// One policy holding the statements of `first` and then those of `second`, of first's kind;
+// each statement keeps the version of the document it came from. How S3 joins the grants of a
+// bucket's or an object's ACL to the bucket policy (docs/identity.md, "ACLs").
+Policy Combine(const Policy& first, const Policy& second);
 
 inline constexpr size_t kMaxPolicyChars = 131'072;
 
@@ -133,5 +137,21 @@ enum class S3ResourceType { kBucket, kObject };
 // nullopt for actions outside the table, for wildcards ("s3:*", "s3:Get*": they apply to both)
 // and for actions that name no bucket (s3:ListAllMyBuckets). Case-insensitive.
 std::optional<S3ResourceType> S3ResourceTypeOf(std::string_view action);
+// The actions of that table, lower case and without "s3:", sorted (the policy linter's known S3
+// actions, auth/policy_lint.h).
+std::vector<std::string_view> S3ActionNames();
+
+// IAM's policy simulator (SimulatePrincipalPolicy, SimulateCustomPolicy): the statements of
+// `policy` that apply to `request`, by their index in the document (0 for a Statement written as
+// an object), in document order, with their effect.
+struct StatementMatch {
+  size_t index = 0;
+  bool deny = false;
+};
+std::vector<StatementMatch> MatchingStatements(const Policy& policy, const RequestContext& request);
+// The condition keys, as the policy spells them and each once, that the statements of `policy`
+// read when their action, resource and principal match `request`, whatever their conditions say
+// (the simulator's MissingContextValues are those the request does not carry).
+std::vector<std::string> ConditionKeysRead(const Policy& policy, const RequestContext& request);
 
 }  // namespace evoke::auth

@@ -1269,6 +1269,30 @@ TEST(PolicyEvaluate, DenyWinsWithinAPolicy) {
   EXPECT_EQ(Eval(p, "iam:GetUser", "*", Anonymous()), Effect::kAllow);
 }
 
+TEST(PolicyEvaluate, CombinedPoliciesKeepEachStatementAndItsVersion) {
+  // How S3 joins an ACL's grants to a bucket policy: a Deny of either still wins.
+  Policy bucket = MustParse(
+      Doc(R"({"Effect":"Deny","Principal":"*","Action":"s3:GetObject",)"
+          R"("Resource":"arn:aws:s3:::b/${aws:username}/*"})"),
+      PolicyKind::kBucket);
+  Policy acl = MustParse(Doc(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject",)"
+                             R"("Resource":"*"})"),
+                         PolicyKind::kResource);
+  Policy both = Combine(bucket, acl);
+  EXPECT_EQ(both.statement_count(), 2u);
+  EXPECT_EQ(both.kind(), PolicyKind::kBucket);
+  EXPECT_TRUE(both.uses_keys());
+  ConditionKeys alice = {{"aws:username", "alice"}};
+  EXPECT_EQ(Eval(both, "s3:GetObject", "arn:aws:s3:::b/alice/x", User(), alice), Effect::kDeny);
+  EXPECT_EQ(Eval(both, "s3:GetObject", "arn:aws:s3:::b/bob/x", User(), alice), Effect::kAllow);
+  EXPECT_EQ(Eval(acl, "s3:GetObject", "arn:aws:s3:::b/x", Anonymous()), Effect::kAllow);
+  EXPECT_EQ(Eval(Combine(acl, Policy()), "s3:PutObject", "arn:aws:s3:::b/x", Anonymous()),
+            Effect::kNotApplicable);
+  // The parts are unchanged.
+  EXPECT_EQ(bucket.statement_count(), 1u);
+  EXPECT_EQ(Eval(acl, "s3:GetObject", "arn:aws:s3:::b/alice/x", User(), alice), Effect::kAllow);
+}
+
 TEST(PolicyEvaluate, SecureTransportDenyExample) {
   Policy p = MustParse(
       Doc(R"({"Sid":"BooleanExample","Action":"s3:*","Effect":"Deny",)"

@@ -12,6 +12,7 @@
 
 #include "auth/credentials.h"
 #include "auth/policy.h"
+#include "auth/policy_lint.h"
 #include "base/asio.h"
 #include "base/result.h"
 #include "iam/directory.h"
@@ -23,6 +24,9 @@ struct IamContext {
   Directory& dir;
   const nlohmann::json& input;  // the query's parameters, every scalar a string
   const auth::Principal& principal;
+  // The actions the linter knows, for the warning on stored policies (WarnIfFlawed); filled at
+  // start-up, read-only afterwards. nullptr: no warnings.
+  const auth::ActionCatalog* actions = nullptr;
 
   const std::string& account() const { return dir.account_id(); }
   int64_t now_ms() const { return dir.clock().NowMs(); }
@@ -99,6 +103,16 @@ Task<Result<nlohmann::json>> AttachRolePolicy(IamContext& ctx);
 Task<Result<nlohmann::json>> DetachRolePolicy(IamContext& ctx);
 Task<Result<nlohmann::json>> ListAttachedRolePolicies(IamContext& ctx);
 Task<Result<nlohmann::json>> ListEntitiesForPolicy(IamContext& ctx);
+
+// simulate_actions.cc: the policy simulator, with the authorizer's evaluator (auth/policy.h).
+Task<Result<nlohmann::json>> SimulatePrincipalPolicy(IamContext& ctx);
+Task<Result<nlohmann::json>> SimulateCustomPolicy(IamContext& ctx);
+
+// One line in the server log (LogWarning) when a policy being stored has an ERROR finding of
+// the linter (auth::PolicyWarning): a statement that never matches, an unknown action...
+// `what` names it ("the inline policy P of user U").
+void WarnIfFlawed(const IamContext& ctx, std::string_view document, auth::LintPolicyType type,
+                  std::string_view what);
 
 // iam_input.cc: reading parameters. `member` is the parameter's name ("UserName"); messages
 // name it as IAM does, in lower camel case ("userName").

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "base/encoding.h"
+#include "base/log.h"
 #include "base/time_format.h"
 #include "iam/iam_actions.h"
 
@@ -345,6 +346,14 @@ void RemoveTags(Tags& tags, const std::vector<std::string>& keys) {
   tags.erase(std::remove_if(tags.begin(), tags.end(),
                             [&](const auto& t) { return Contains(keys, t.first); }),
              tags.end());
+}
+
+void WarnIfFlawed(const IamContext& ctx, std::string_view document, auth::LintPolicyType type,
+                  std::string_view what) {
+  if (ctx.actions == nullptr) return;
+  if (auto line = auth::PolicyWarning(document, type, *ctx.actions, what)) {
+    LogWarning("iam: " + *line);
+  }
 }
 
 }  // namespace evoke::iam

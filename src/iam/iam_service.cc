@@ -77,6 +77,8 @@ constexpr std::array kOperations = {
     OperationRow{"DetachRolePolicy", DetachRolePolicy},
     OperationRow{"ListAttachedRolePolicies", ListAttachedRolePolicies},
     OperationRow{"ListEntitiesForPolicy", ListEntitiesForPolicy},
+    OperationRow{"SimulatePrincipalPolicy", SimulatePrincipalPolicy},
+    OperationRow{"SimulateCustomPolicy", SimulateCustomPolicy},
 };
 
 // IAM's other operations (its botocore models, old and new): known, and answered with
@@ -113,9 +115,9 @@ constexpr std::array kUnsupported = {
     "ListVirtualMFADevices", "PutRolePermissionsBoundary", "PutUserPermissionsBoundary",
     "RejectDelegationRequest", "RemoveClientIDFromOpenIDConnectProvider",
     "RemoveRoleFromInstanceProfile", "ResetServiceSpecificCredential", "ResyncMFADevice",
-    "SendDelegationToken", "SetSecurityTokenServicePreferences", "SimulateCustomPolicy",
-    "SimulatePrincipalPolicy", "TagInstanceProfile", "TagMFADevice", "TagOpenIDConnectProvider",
-    "TagPolicy", "TagSAMLProvider", "TagServerCertificate", "UntagInstanceProfile",
+    "SendDelegationToken", "SetSecurityTokenServicePreferences", "TagInstanceProfile",
+    "TagMFADevice", "TagOpenIDConnectProvider", "TagPolicy", "TagSAMLProvider",
+    "TagServerCertificate", "UntagInstanceProfile",
     "UntagMFADevice", "UntagOpenIDConnectProvider", "UntagPolicy", "UntagSAMLProvider",
     "UntagServerCertificate", "UpdateAccountPasswordPolicy", "UpdateDelegationRequest",
     "UpdateLoginProfile", "UpdateOpenIDConnectProviderThumbprint", "UpdateSAMLProvider",
@@ -171,6 +173,7 @@ std::string ResourceOf(const std::string& account, const api::Call& call) {
   };
   std::string prefix = "arn:aws:iam::" + account + ":";
   if (const std::string* arn = member("PolicyArn")) return *arn;
+  if (const std::string* arn = member("PolicySourceArn")) return *arn;  // the simulated entity
   if (const std::string* role = member("RoleName")) return prefix + "role/" + *role;
   if (const std::string* group = member("GroupName")) return prefix + "group/" + *group;
   if (const std::string* user = member("UserName")) return prefix + "user/" + *user;
@@ -185,8 +188,9 @@ std::string ResourceOf(const std::string& account, const api::Call& call) {
   return "*";
 }
 
-Task<Result<api::Output>> RunOperation(IamOperation run, Directory& directory, api::Call& call) {
-  IamContext ctx{directory, call.input, call.principal};
+Task<Result<api::Output>> RunOperation(IamOperation run, Directory& directory,
+                                       const auth::ActionCatalog& actions, api::Call& call) {
+  IamContext ctx{directory, call.input, call.principal, &actions};
   Result<json> out = co_await run(ctx);
   if (!out.ok()) co_return std::move(out).error();
   co_return api::Output::Document(std::move(*out));
@@ -197,7 +201,7 @@ Task<Result<api::Output>> NotImplemented(const api::Call& call) {
                       "evoke does not implement IAM's " + call.operation + " operation yet.");
 }
 
-api::Service MakeTable(Directory& directory) {
+api::Service MakeTable(Directory& directory, const auth::ActionCatalog& actions) {
   api::Service service;
   service.name = "iam";
   service.protocol = api::Protocol::kAwsQuery;
@@ -215,8 +219,8 @@ api::Service MakeTable(Directory& directory) {
     op.name = row.name;
     op.iam_action = std::string("iam:") + row.name;
     op.resource = [&account](const api::Call& call) { return ResourceOf(account, call); };
-    op.run = [run = row.run, &directory](api::Call& call) {
-      return RunOperation(run, directory, call);
+    op.run = [run = row.run, &directory, &actions](api::Call& call) {
+      return RunOperation(run, directory, actions, call);
     };
     service.operations.push_back(std::move(op));
   }
@@ -238,8 +242,9 @@ std::vector<api::ErrorStatus> WithQueryErrors(std::span<const api::ErrorStatus> 
   return all;
 }
 
-IamService::IamService(Directory& directory, const api::Pipeline& pipeline)
-    : directory_(directory), pipeline_(pipeline), service_(MakeTable(directory_)) {}
+IamService::IamService(Directory& directory, const auth::ActionCatalog& actions,
+                       const api::Pipeline& pipeline)
+    : directory_(directory), pipeline_(pipeline), service_(MakeTable(directory_, actions)) {}
 
 Task<void> IamService::Handle(http::Exchange& ex) { return pipeline_.Handle(ex, service_); }
 

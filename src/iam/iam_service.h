@@ -9,6 +9,7 @@
 
 #include "api/pipeline.h"
 #include "api/service.h"
+#include "auth/policy_lint.h"
 #include "base/asio.h"
 #include "http/exchange.h"
 #include "iam/directory.h"
@@ -17,7 +18,10 @@ namespace evoke::iam {
 
 class IamService {
  public:
-  IamService(Directory& directory, const api::Pipeline& pipeline);
+  // `actions` (the linter's, for warnings on stored policies) is filled at start-up before the
+  // first request and read-only afterwards.
+  IamService(Directory& directory, const auth::ActionCatalog& actions,
+             const api::Pipeline& pipeline);
   Task<void> Handle(http::Exchange& exchange);
   const api::Service& table() const { return service_; }
 

@@ -87,6 +87,9 @@ Task<Result<json>> PutInline(IamContext& ctx) {
     return ctx.dir.Put(t, *entity);
   });
   if (!s.ok()) co_return std::move(s).error();
+  WarnIfFlawed(ctx, *doc, auth::LintPolicyType::kIdentity,
+               "the inline policy " + *policy_name + " of " + std::string(Traits::kWord) + " " +
+                   *owner);
   co_return json();
 }
 
@@ -178,6 +181,17 @@ Task<Result<json>> Attach(IamContext& ctx) {
     return ctx.dir.Put(t, *entity);
   });
   if (!s.ok()) co_return std::move(s).error();
+  {
+    auto t = ctx.dir.txns().Read();
+    auto policy = ctx.dir.FindPolicy(*t, *arn);
+    const PolicyVersion* version =
+        policy.ok() && policy->has_value() ? (*policy)->DefaultVersion() : nullptr;
+    if (version) {
+      WarnIfFlawed(ctx, version->document, auth::LintPolicyType::kIdentity,
+                   "the managed policy " + *arn + " attached to " + std::string(Traits::kWord) +
+                       " " + *owner);
+    }
+  }
   co_return json();
 }
 
@@ -351,6 +365,7 @@ Task<Result<json>> CreatePolicy(IamContext& ctx) {
     return ctx.dir.Put(t, policy);
   });
   if (!s.ok()) co_return std::move(s).error();
+  WarnIfFlawed(ctx, *doc, auth::LintPolicyType::kIdentity, "the managed policy " + policy.arn);
   json out = PolicyJson(policy, false);
   if (!tags->empty()) out["Tags"] = TagsJson(*tags);
   co_return json{{"Policy", std::move(out)}};
@@ -446,6 +461,8 @@ Task<Result<json>> CreatePolicyVersion(IamContext& ctx) {
     return {};
   });
   if (!s.ok()) co_return std::move(s).error();
+  WarnIfFlawed(ctx, *doc, auth::LintPolicyType::kIdentity,
+               "version " + created.id + " of the managed policy " + *arn);
   co_return json{{"PolicyVersion", VersionJson(after, created, false)}};
 }
 

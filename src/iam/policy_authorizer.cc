@@ -146,6 +146,9 @@ Result<std::shared_ptr<const PolicyAuthorizer::PolicySet>> PolicyAuthorizer::Loa
   for (const auto* list : {&set->identity, &set->session}) {
     for (const auth::Policy& p : *list) set->uses_keys |= p.uses_keys();
   }
+  for (const auth::Policy& p : set->identity) set->identity_ptrs.push_back(&p);
+  for (const auth::Policy& p : set->session) set->session_ptrs.push_back(&p);
+  set->who = PrincipalInfoOf(principal);
   return std::shared_ptr<const PolicySet>(std::move(set));
 }
 
@@ -158,10 +161,11 @@ Result<std::shared_ptr<const PolicyAuthorizer::PolicySet>> PolicyAuthorizer::Pol
   uint64_t generation = directory_.generation();
   // An access key names one user, or one session with its policy; principals made up inside
   // the server (a schedule's role session) have none.
-  std::string key = !principal.access_key_id.empty()
-                        ? principal.access_key_id
-                        : principal.arn + "\n" + principal.user_id + "\n" +
-                              principal.session_policy;
+  std::string made_up;
+  if (principal.access_key_id.empty()) {
+    made_up = principal.arn + "\n" + principal.user_id + "\n" + principal.session_policy;
+  }
+  std::string_view key = principal.access_key_id.empty() ? made_up : principal.access_key_id;
   {
     std::lock_guard lock(mutex_);
     if (cached_generation_ != generation) {
@@ -175,7 +179,7 @@ Result<std::shared_ptr<const PolicyAuthorizer::PolicySet>> PolicyAuthorizer::Pol
   std::lock_guard lock(mutex_);
   if (cached_generation_ == generation) {
     if (cache_.size() >= kMaxCachedPrincipals) cache_.clear();
-    cache_.emplace(std::move(key), *loaded);
+    cache_.emplace(std::string(key), *loaded);
   }
   return loaded;
 }
@@ -195,17 +199,16 @@ auth::Decision PolicyAuthorizer::DecideWith(const PolicySet& set,
                                             std::string_view action, std::string_view resource,
                                             const auth::Policy* resource_policy,
                                             const auth::ConditionKeys& keys) {
-  std::vector<const auth::Policy*> identity, session;
-  for (const auth::Policy& p : set.identity) identity.push_back(&p);
-  for (const auth::Policy& p : set.session) session.push_back(&p);
-  auth::PrincipalInfo who = PrincipalInfoOf(principal);
+  std::optional<auth::PrincipalInfo> made;
+  if (!set.who) made = PrincipalInfoOf(principal);
+  const auth::PrincipalInfo& who = set.who ? *set.who : *made;
   if (set.principal_tags.empty()) {
-    return auth::Decide(identity, resource_policy, session, nullptr,
+    return auth::Decide(set.identity_ptrs, resource_policy, set.session_ptrs, nullptr,
                         auth::RequestContext{action, resource, who, keys});
   }
   auth::ConditionKeys with_tags = keys;
   with_tags.insert(with_tags.end(), set.principal_tags.begin(), set.principal_tags.end());
-  return auth::Decide(identity, resource_policy, session, nullptr,
+  return auth::Decide(set.identity_ptrs, resource_policy, set.session_ptrs, nullptr,
                       auth::RequestContext{action, resource, who, with_tags});
 }
 

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -32,10 +34,18 @@ class PolicyAuthorizer final : public api::Authorizer {
 
  private:
   struct PolicySet {
+    PolicySet() = default;
+    PolicySet(const PolicySet&) = delete;  // identity_ptrs and session_ptrs point into it
+    PolicySet& operator=(const PolicySet&) = delete;
     std::vector<auth::Policy> identity;
     std::vector<auth::Policy> session;
     auth::ConditionKeys principal_tags;  // aws:PrincipalTag/<key>: the user's or role's tags
     bool uses_keys = false;              // some policy reads condition keys
+    // What each decision hands the evaluator, made once with the set: the policies' addresses
+    // and the principal as the policy language sees it (none for the anonymous set).
+    std::vector<const auth::Policy*> identity_ptrs;
+    std::vector<const auth::Policy*> session_ptrs;
+    std::optional<auth::PrincipalInfo> who;
   };
   // The principal's policies (none for anonymous callers).
   Result<std::shared_ptr<const PolicySet>> PoliciesOf(const auth::Principal& principal) const;
@@ -48,7 +58,13 @@ class PolicyAuthorizer final : public api::Authorizer {
   Directory& directory_;
   mutable std::mutex mutex_;
   mutable uint64_t cached_generation_ = 0;
-  mutable std::unordered_map<std::string, std::shared_ptr<const PolicySet>> cache_;
+  struct KeyHash {  // lookups by string_view: no allocation per request
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  mutable std::unordered_map<std::string, std::shared_ptr<const PolicySet>, KeyHash,
+                             std::equal_to<>>
+      cache_;
 };
 
 // The principal as the policy language sees it.

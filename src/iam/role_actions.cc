@@ -87,6 +87,8 @@ Task<Result<json>> CreateRole(IamContext& ctx) {
     return ctx.dir.Put(t, role);
   });
   if (!s.ok()) co_return std::move(s).error();
+  WarnIfFlawed(ctx, role.trust_policy, auth::LintPolicyType::kResource,
+               "the trust policy of role " + role.name);
   json out = RoleJson(ctx.account(), role, true);
   out.erase("RoleLastUsed");
   co_return json{{"Role", std::move(out)}};
@@ -161,6 +163,8 @@ Task<Result<json>> UpdateAssumeRolePolicy(IamContext& ctx) {
     return {};
   });
   if (!changed.ok()) co_return std::move(changed).error();
+  WarnIfFlawed(ctx, *trust, auth::LintPolicyType::kResource,
+               "the trust policy of role " + changed->name);
   co_return json();
 }
 

@@ -1,5 +1,6 @@
 #include "lambda/function_cache.h"
 
+#include "base/log.h"
 #include "lambda/function_json.h"
 
 namespace evoke::lambda {
@@ -22,7 +23,18 @@ Result<std::shared_ptr<const CachedFunction>> FunctionCache::Get(const std::stri
   if (!record) return std::shared_ptr<const CachedFunction>();
   auto config = ParseStoredConfig(record->config_json);
   if (!config.ok()) return std::move(config).error();
-  auto entry = std::make_shared<const CachedFunction>(CachedFunction{std::move(*record), std::move(*config)});
+  std::shared_ptr<const auth::Policy> policy;
+  if (!record->policy.empty()) {
+    auto parsed = auth::ParsePolicy(record->policy, auth::PolicyKind::kResource);
+    if (parsed.ok()) {
+      policy = std::make_shared<const auth::Policy>(std::move(*parsed));
+    } else {
+      LogWarning("lambda: the policy of function " + name +
+                 " does not parse and grants nothing: " + parsed.error().message);
+    }
+  }
+  auto entry = std::make_shared<const CachedFunction>(
+      CachedFunction{std::move(*record), std::move(*config), std::move(policy)});
   std::lock_guard lock(mutex_);
   if (generation == generation_) entries_[name] = entry;
   return entry;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/policy.h"
 #include "base/result.h"
 #include "lambda/function_config.h"
 #include "store/functions.h"
@@ -21,6 +22,9 @@ namespace evoke::lambda {
 struct CachedFunction {
   store::FunctionRecord record;
   FunctionConfig config;
+  // The function's resource-based policy, parsed for the authorize stage; nullptr: none (or one
+  // that does not parse, which then grants nothing: AddPermission only writes Allows).
+  std::shared_ptr<const auth::Policy> policy;
 };
 
 class FunctionCache {

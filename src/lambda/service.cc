@@ -150,6 +150,26 @@ std::string RouteResource(const Account& account, std::string_view path, const a
   return LayerArn(account, call.path_params[0]);
 }
 
+// The resource policy of what a Lambda operation is decided on: for a function of this account
+// (arn:aws:lambda:REGION:ACCOUNT:function:NAME), its policy; for an S3 object (a code package),
+// the bucket's, as S3 would decide; nullptr otherwise.
+std::shared_ptr<const auth::Policy> ResourcePolicyOf(const Account& account,
+                                                     const LambdaDependencies& deps,
+                                                     std::string_view action,
+                                                     std::string_view resource,
+                                                     const auth::Principal& principal) {
+  if (resource.starts_with("arn:aws:s3:::")) {
+    return deps.objects.PolicyFor(action, resource, principal);
+  }
+  const std::string prefix = FunctionArn(account, "");
+  if (!resource.starts_with(prefix)) return nullptr;
+  std::string_view name = resource.substr(prefix.size());
+  name = name.substr(0, name.find(':'));
+  auto cached = deps.execution.functions.Get(std::string(name));
+  if (!cached.ok() || !*cached) return nullptr;  // no function: the action will say so
+  return (*cached)->policy;
+}
+
 Task<Result<api::Output>> RunRoute(Task<Status> (*run)(Context&), const Account& account,
                                    const LambdaDependencies& deps, api::Call& call) {
   Context ctx{call.request, account,         deps, std::move(call.body), call.path_params,
@@ -185,6 +205,12 @@ api::Service MakeTable(const Account& account, const LambdaDependencies& deps) {
     op.max_body = route.max_body;
     op.resource = [&account, path = std::string_view(route.path)](const api::Call& call) {
       return RouteResource(account, path, call);
+    };
+    // The function's own policy (AddPermission) grants as a resource policy: within the
+    // account, naming a user or role there suffices, as on AWS.
+    op.resource_policy = [&account, &deps](const api::Call& call, std::string_view action,
+                                           std::string_view resource) {
+      return ResourcePolicyOf(account, deps, action, resource, call.principal);
     };
     op.run = [run = route.run, &account, &deps](api::Call& call) {
       return RunRoute(run, account, deps, call);

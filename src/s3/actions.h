@@ -7,6 +7,7 @@
 #include "base/result.h"
 #include "s3/context.h"
 #include "s3/dispatch.h"
+#include "store/objects.h"
 
 namespace evoke::s3 {
 
@@ -44,7 +45,27 @@ Task<Status> GetBucketPolicyStatus(Context& ctx);
 Task<Status> GetPublicAccessBlock(Context& ctx);
 Task<Status> PutPublicAccessBlock(Context& ctx);
 Task<Status> DeletePublicAccessBlock(Context& ctx);
+Task<Status> GetBucketAcl(Context& ctx);
+Task<Status> PutBucketAcl(Context& ctx);
+Task<Status> GetObjectAcl(Context& ctx);
+Task<Status> PutObjectAcl(Context& ctx);
+Task<Status> GetBucketOwnershipControls(Context& ctx);
+Task<Status> PutBucketOwnershipControls(Context& ctx);
+Task<Status> DeleteBucketOwnershipControls(Context& ctx);
 Task<Status> NotImplemented(Context& ctx);
 Task<Status> MethodNotAllowed(Context& ctx);
+
+// Shared by the actions that write objects (acl_actions.cc): the ACL the request's x-amz-acl or
+// x-amz-grant-* headers ask for, checked against the bucket's Object Ownership and Block Public
+// Access, replaces any ACL entry of `headers` (a copy's source's included).
+Status SetRequestedAcl(const Context& ctx, store::HeaderList& headers);
+
+// CreateBucket's Object Ownership (x-amz-object-ownership, or the default) and ACL (x-amz-acl,
+// x-amz-grant-*), in the bucket record's stored forms.
+struct BucketAclSettings {
+  std::string ownership;
+  std::string acl;
+};
+Result<BucketAclSettings> CreateBucketAclSettings(const Context& ctx, bool enforce_by_default);
 
 }  // namespace evoke::s3

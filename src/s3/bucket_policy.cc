@@ -5,9 +5,12 @@
 #include <pugixml.hpp>
 
 #include "auth/policy.h"
+#include "auth/policy_lint.h"
+#include "base/log.h"
 #include "s3/actions.h"
 #include "s3/body.h"
 #include "s3/bucket_access.h"
+#include "s3/bucket_settings.h"
 #include "s3/object_io.h"
 #include "s3/xml.h"
 #include "store/objects.h"
@@ -17,41 +20,6 @@ namespace {
 
 // S3's limit on a bucket policy.
 constexpr size_t kMaxBucketPolicyBytes = 20 * 1024;
-
-Result<store::BucketRecord> ReadBucket(Context& ctx) {
-  auto reader = ctx.deps.txns.Read();
-  auto b = ctx.deps.objects.GetBucket(*reader, ctx.target.bucket);
-  if (!b.ok()) return std::move(b).error();
-  if (!b->has_value()) {
-    return MakeError("NoSuchBucket", "The specified bucket does not exist")
-        .With("BucketName", ctx.target.bucket);
-  }
-  return std::move(**b);
-}
-
-// Stores one setting of the bucket (empty: none), after `check` (if any) passes against the
-// bucket as the commit sees it; the cache forgets the bucket once the commit is durable.
-Task<Status> Store(Context& ctx, store::BucketSetting setting, std::string value,
-                   std::function<Status(const store::BucketRecord&)> check) {
-  std::string bucket = ctx.target.bucket;
-  BucketAccess* access = ctx.deps.access;
-  std::function<Status(store::WriteTxn&)> apply = [&](store::WriteTxn& t) -> Status {
-    if (check) {
-      auto current = ctx.deps.objects.GetBucket(t, bucket);
-      if (!current.ok()) return std::move(current).error();
-      if (!current->has_value()) {
-        return MakeError("NoSuchBucket", "The specified bucket does not exist")
-            .With("BucketName", bucket);
-      }
-      if (Status s = check(**current); !s.ok()) return s;
-    }
-    if (Status s = ctx.deps.objects.SetBucketSetting(t, bucket, setting, value); !s.ok()) return s;
-    if (access) t.AfterCommit([access, bucket] { access->Changed(bucket); });
-    return {};
-  };
-  Status s = co_await ctx.Commit(std::move(apply));
-  co_return s;
-}
 
 // Only the bucket owner's account manages a bucket's policy: S3 answers anyone else, anonymous
 // callers included, 405 MethodNotAllowed even when a policy grants them the action.
@@ -74,6 +42,39 @@ Error NoSuchBucketPolicy(const Context& ctx) {
 }
 
 }  // namespace
+
+Result<store::BucketRecord> ReadBucket(const Context& ctx) {
+  auto reader = ctx.deps.txns.Read();
+  auto b = ctx.deps.objects.GetBucket(*reader, ctx.target.bucket);
+  if (!b.ok()) return std::move(b).error();
+  if (!b->has_value()) {
+    return MakeError("NoSuchBucket", "The specified bucket does not exist")
+        .With("BucketName", ctx.target.bucket);
+  }
+  return std::move(**b);
+}
+
+Task<Status> StoreBucketSetting(Context& ctx, store::BucketSetting setting, std::string value,
+                   std::function<Status(const store::BucketRecord&)> check) {
+  std::string bucket = ctx.target.bucket;
+  BucketAccess* access = ctx.deps.access;
+  std::function<Status(store::WriteTxn&)> apply = [&](store::WriteTxn& t) -> Status {
+    if (check) {
+      auto current = ctx.deps.objects.GetBucket(t, bucket);
+      if (!current.ok()) return std::move(current).error();
+      if (!current->has_value()) {
+        return MakeError("NoSuchBucket", "The specified bucket does not exist")
+            .With("BucketName", bucket);
+      }
+      if (Status s = check(**current); !s.ok()) return s;
+    }
+    if (Status s = ctx.deps.objects.SetBucketSetting(t, bucket, setting, value); !s.ok()) return s;
+    if (access) t.AfterCommit([access, bucket] { access->Changed(bucket); });
+    return {};
+  };
+  Status s = co_await ctx.Commit(std::move(apply));
+  co_return s;
+}
 
 Task<Status> GetBucketPolicy(Context& ctx) {
   if (Status s = OwnerOnly(ctx); !s.ok()) co_return s;
@@ -110,15 +111,24 @@ Task<Status> PutBucketPolicy(Context& ctx) {
     if (is_public && block && block->block_public_policy) return MakeError("AccessDenied", denied);
     return {};
   };
-  Status s = co_await Store(ctx, store::BucketSetting::kPolicy, std::move(*body), std::move(check));
+  // What ValidatePolicy would report as an error (an unknown action, say) stays a warning here:
+  // S3 stores such policies too.
+  static const auth::ActionCatalog s3_actions;
+  std::optional<std::string> warning =
+      auth::PolicyWarning(*body, auth::LintPolicyType::kResource, s3_actions,
+                          "the policy of bucket " + ctx.target.bucket);
+  Status s = co_await StoreBucketSetting(ctx, store::BucketSetting::kPolicy, std::move(*body),
+                                        std::move(check));
   if (!s.ok()) co_return s;
+  if (warning) LogWarning("s3: " + *warning);
   co_return ctx.Reply(ctx.NewResponse(204));
 }
 
 Task<Status> DeleteBucketPolicy(Context& ctx) {
   if (Status s = OwnerOnly(ctx); !s.ok()) co_return s;
   std::string none;
-  Status s = co_await Store(ctx, store::BucketSetting::kPolicy, std::move(none), nullptr);
+  Status s =
+      co_await StoreBucketSetting(ctx, store::BucketSetting::kPolicy, std::move(none), nullptr);
   if (!s.ok()) co_return s;
   co_return ctx.Reply(ctx.NewResponse(204));
 }
@@ -192,7 +202,8 @@ Task<Status> PutPublicAccessBlock(Context& ctx) {
   }
   std::string flags = block.ToStored();
   Status stored =
-      co_await Store(ctx, store::BucketSetting::kPublicAccessBlock, std::move(flags), nullptr);
+      co_await StoreBucketSetting(ctx, store::BucketSetting::kPublicAccessBlock, std::move(flags),
+                                  nullptr);
   if (!stored.ok()) co_return stored;
   co_return ctx.Reply(ctx.NewResponse());
 }
@@ -201,7 +212,8 @@ Task<Status> DeletePublicAccessBlock(Context& ctx) {
   if (Status s = AccountOnly(ctx); !s.ok()) co_return s;
   std::string none;
   Status s =
-      co_await Store(ctx, store::BucketSetting::kPublicAccessBlock, std::move(none), nullptr);
+      co_await StoreBucketSetting(ctx, store::BucketSetting::kPublicAccessBlock, std::move(none),
+                                  nullptr);
   if (!s.ok()) co_return s;
   co_return ctx.Reply(ctx.NewResponse(204));
 }

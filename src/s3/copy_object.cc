@@ -79,6 +79,9 @@ Task<Status> CopyObject(Context& ctx) {
     }
     SetTags(record.headers, tags);
   }
+  // A copy's ACL is the one it asks for (private by default), never its source's.
+  s = SetRequestedAcl(ctx, record.headers);
+  if (!s.ok()) co_return s;
   auto written = co_await CopyIntoBlob(ctx, *opened, 0, src.size, checksum);
   if (!written.ok()) co_return std::move(written).error();
 

@@ -2,6 +2,7 @@
 
 #include "base/encoding.h"
 #include "s3/conditions.h"
+#include "s3/tagging.h"
 
 namespace evoke::s3 {
 namespace {
@@ -38,10 +39,20 @@ Result<CopySource> ParseCopySource(std::string_view header) {
 Result<OpenedObject> OpenCopySource(Context& ctx, const CopySource& source) {
   // A copy reads its source: the caller needs s3:GetObject on it as well as s3:PutObject on the
   // destination (which the authorize stage checked).
-  Status allowed =
-      ctx.Authorize("s3:GetObject", "arn:aws:s3:::" + source.bucket + "/" + source.key);
-  if (!allowed.ok()) return std::move(allowed).error();
+  // Decided with the source's tags as s3:ExistingObjectTag/<key>; a source that cannot be
+  // opened is still decided first, so a caller without access learns nothing of it.
   auto opened = OpenObject(ctx, source.bucket, source.key);
+  std::vector<std::pair<std::string, std::string>> tags;
+  if (opened.ok()) {
+    for (const auto& [k, v] : TagsOf(opened->record.headers)) {
+      tags.emplace_back("s3:ExistingObjectTag/" + k, v);
+    }
+  }
+  Status allowed = ctx.authorize ? ctx.authorize("s3:GetObject",
+                                                 "arn:aws:s3:::" + source.bucket + "/" + source.key,
+                                                 tags)
+                                 : MakeError("AccessDenied", "Access Denied");
+  if (!allowed.ok()) return std::move(allowed).error();
   if (!opened.ok()) return opened;
   const auto& o = opened->record;
   if (EvaluateCopySourceConditions(ctx.req().headers, o.etag, o.modified_ms / 1000) !=

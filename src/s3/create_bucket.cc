@@ -44,10 +44,14 @@ Task<Status> CreateBucket(Context& ctx) {
         .With("LocationConstraint", constraint);
   }
 
+  auto acl_settings = CreateBucketAclSettings(ctx, ctx.options.block_public_access_by_default);
+  if (!acl_settings.ok()) co_return std::move(acl_settings).error();
   store::BucketRecord record{name, ctx.NowMs(), region, ""};
   if (ctx.options.block_public_access_by_default) {
     record.public_access_block = PublicAccessBlock::All().ToStored();
   }
+  record.ownership = std::move(acl_settings->ownership);
+  record.acl = std::move(acl_settings->acl);
   BucketAccess* access = ctx.deps.access;
   s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
     if (Status c = ctx.deps.objects.CreateBucket(t, record); !c.ok()) return c;

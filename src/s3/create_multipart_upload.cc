@@ -17,6 +17,8 @@ Task<Status> CreateMultipartUpload(Context& ctx) {
   if (!headers.ok()) co_return std::move(headers).error();
   auto storage_class = StorageClassOf(req.headers);
   if (!storage_class.ok()) co_return std::move(storage_class).error();
+  s = SetRequestedAcl(ctx, *headers);
+  if (!s.ok()) co_return s;
 
   store::UploadRecord upload;
   if (auto a = req.headers.Get("x-amz-checksum-algorithm")) {

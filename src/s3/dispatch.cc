@@ -29,6 +29,12 @@ constexpr std::array kRoutes = {
     Route{"GET", Level::kBucket, "publicAccessBlock", "", Action::kGetPublicAccessBlock},
     Route{"PUT", Level::kBucket, "publicAccessBlock", "", Action::kPutPublicAccessBlock},
     Route{"DELETE", Level::kBucket, "publicAccessBlock", "", Action::kDeletePublicAccessBlock},
+    Route{"GET", Level::kBucket, "acl", "", Action::kGetBucketAcl},
+    Route{"PUT", Level::kBucket, "acl", "", Action::kPutBucketAcl},
+    Route{"GET", Level::kBucket, "ownershipControls", "", Action::kGetBucketOwnershipControls},
+    Route{"PUT", Level::kBucket, "ownershipControls", "", Action::kPutBucketOwnershipControls},
+    Route{"DELETE", Level::kBucket, "ownershipControls", "",
+          Action::kDeleteBucketOwnershipControls},
     Route{"GET", Level::kBucket, "versions", "", Action::kListObjectVersions},
     Route{"GET", Level::kBucket, "uploads", "", Action::kListMultipartUploads},
     Route{"POST", Level::kBucket, "delete", "", Action::kDeleteObjects},
@@ -38,6 +44,8 @@ constexpr std::array kRoutes = {
     Route{"DELETE", Level::kBucket, "", "", Action::kDeleteBucket},
     Route{"HEAD", Level::kBucket, "", "", Action::kHeadBucket},
 
+    Route{"GET", Level::kObject, "acl", "", Action::kGetObjectAcl},
+    Route{"PUT", Level::kObject, "acl", "", Action::kPutObjectAcl},
     Route{"GET", Level::kObject, "tagging", "", Action::kGetObjectTagging},
     Route{"PUT", Level::kObject, "tagging", "", Action::kPutObjectTagging},
     Route{"DELETE", Level::kObject, "tagging", "", Action::kDeleteObjectTagging},
@@ -58,19 +66,25 @@ constexpr std::array kRoutes = {
 // fall-through to a different action (DELETE ?metadataConfiguration must not delete the bucket,
 // PUT ?renameObject must not overwrite the object). Every sub-resource of botocore's S3 model is
 // either here or routed (tests/e2e/test_boto3_models.py checks both botocore versions).
-constexpr std::array<std::string_view, 29> kUnsupported = {
-    "abac", "accelerate", "acl", "analytics", "attributes", "cors", "encryption",
+constexpr std::array<std::string_view, 27> kUnsupported = {
+    "abac", "accelerate", "analytics", "attributes", "cors", "encryption",
     "intelligent-tiering", "inventory", "legal-hold", "lifecycle", "logging",
     "metadataConfiguration", "metadataInventoryTable", "metadataJournalTable", "metadataTable",
-    "metrics", "object-lock", "ownershipControls", "renameObject", "replication",
+    "metrics", "object-lock", "renameObject", "replication",
     "requestPayment", "restore", "retention", "select", "session", "tagging", "torrent",
     "website"};
 
-// Sub-resources routed for some methods only: with any other method (or on an object) they are
-// refused rather than falling through to the plain bucket or object action (PUT ?policyStatus
-// must not create a bucket).
-constexpr std::array<std::string_view, 3> kRoutedOnly = {"policy", "policyStatus",
-                                                         "publicAccessBlock"};
+// A sub-resource the table routes (a query parameter without "=value"), for some methods and
+// levels only: with any other it is refused rather than falling through to the plain bucket or
+// object action (PUT ?policyStatus must not create a bucket, GET /bucket/key?notification must
+// not read the object).
+bool RoutedElsewhere(const http::Query& q, std::string_view chosen) {
+  for (const Route& r : kRoutes) {
+    if (r.subresource.empty() || r.subresource.find('=') != std::string_view::npos) continue;
+    if (r.subresource != chosen && q.Has(r.subresource)) return true;
+  }
+  return false;
+}
 
 bool Matches(const Route& r, std::string_view method, Level level, const http::Query& q,
              const http::Headers& h) {
@@ -102,9 +116,7 @@ Action Dispatch(std::string_view method, Level level, const http::Query& query,
   }
   for (const Route& r : kRoutes) {
     if (!Matches(r, method, level, query, headers)) continue;
-    for (std::string_view name : kRoutedOnly) {
-      if (query.Has(name) && r.subresource != name) return Action::kMethodNotAllowed;
-    }
+    if (RoutedElsewhere(query, r.subresource)) return Action::kMethodNotAllowed;
     return r.action;
   }
   return Action::kMethodNotAllowed;
@@ -146,6 +158,13 @@ std::string_view ActionName(Action action) {
     case Action::kGetPublicAccessBlock: return "GetPublicAccessBlock";
     case Action::kPutPublicAccessBlock: return "PutPublicAccessBlock";
     case Action::kDeletePublicAccessBlock: return "DeletePublicAccessBlock";
+    case Action::kGetBucketAcl: return "GetBucketAcl";
+    case Action::kPutBucketAcl: return "PutBucketAcl";
+    case Action::kGetObjectAcl: return "GetObjectAcl";
+    case Action::kPutObjectAcl: return "PutObjectAcl";
+    case Action::kGetBucketOwnershipControls: return "GetBucketOwnershipControls";
+    case Action::kPutBucketOwnershipControls: return "PutBucketOwnershipControls";
+    case Action::kDeleteBucketOwnershipControls: return "DeleteBucketOwnershipControls";
     case Action::kNotImplemented: return "NotImplemented";
     case Action::kMethodNotAllowed: return "MethodNotAllowed";
   }

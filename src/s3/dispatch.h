@@ -45,6 +45,13 @@ enum class Action {
   kGetPublicAccessBlock,
   kPutPublicAccessBlock,
   kDeletePublicAccessBlock,
+  kGetBucketAcl,
+  kPutBucketAcl,
+  kGetObjectAcl,
+  kPutObjectAcl,
+  kGetBucketOwnershipControls,
+  kPutBucketOwnershipControls,
+  kDeleteBucketOwnershipControls,
   kNotImplemented,     // a sub-resource S3 has and evoke does not yet
   kMethodNotAllowed,
 };

@@ -14,6 +14,7 @@ using ErrorEntry = ErrorStatusEntry;
 
 // Sorted by code for binary search (checked by a unit test).
 constexpr std::array kErrors = {
+    ErrorEntry{"AccessControlListNotSupported", 400},
     ErrorEntry{"AccessDenied", 403},
     ErrorEntry{"AuthorizationHeaderMalformed", 400},
     ErrorEntry{"AuthorizationQueryParametersError", 400},
@@ -30,6 +31,7 @@ constexpr std::array kErrors = {
     ErrorEntry{"InternalError", 500},
     ErrorEntry{"InvalidAccessKeyId", 403},
     ErrorEntry{"InvalidArgument", 400},
+    ErrorEntry{"InvalidBucketAclWithObjectOwnership", 400},
     ErrorEntry{"InvalidBucketName", 400},
     ErrorEntry{"InvalidDigest", 400},
     ErrorEntry{"InvalidLocationConstraint", 400},
@@ -43,6 +45,7 @@ constexpr std::array kErrors = {
     ErrorEntry{"InvalidToken", 400},
     ErrorEntry{"InvalidURI", 400},
     ErrorEntry{"KeyTooLongError", 400},
+    ErrorEntry{"MalformedACLError", 400},
     ErrorEntry{"MalformedPolicy", 400},
     ErrorEntry{"MalformedXML", 400},
     ErrorEntry{"MaxMessageLengthExceeded", 400},
@@ -50,6 +53,7 @@ constexpr std::array kErrors = {
     ErrorEntry{"MethodNotAllowed", 405},
     ErrorEntry{"MissingContentLength", 411},
     ErrorEntry{"MissingRequestBodyError", 400},
+    ErrorEntry{"MissingSecurityHeader", 400},
     ErrorEntry{"NoSuchBucket", 404},
     ErrorEntry{"NoSuchBucketPolicy", 404},
     ErrorEntry{"NoSuchKey", 404},
@@ -57,6 +61,7 @@ constexpr std::array kErrors = {
     ErrorEntry{"NoSuchUpload", 404},
     ErrorEntry{"NotImplemented", 501},
     ErrorEntry{"NotModified", 304},
+    ErrorEntry{"OwnershipControlsNotFoundError", 404},
     ErrorEntry{"PreconditionFailed", 412},
     ErrorEntry{"RequestHeaderSectionTooLarge", 400},
     ErrorEntry{"RequestTimeTooSkewed", 403},
@@ -64,6 +69,8 @@ constexpr std::array kErrors = {
     ErrorEntry{"ServiceUnavailable", 503},
     ErrorEntry{"SignatureDoesNotMatch", 403},
     ErrorEntry{"SlowDown", 503},
+    ErrorEntry{"UnexpectedContent", 400},
+    ErrorEntry{"UnresolvableGrantByEmailAddress", 400},
     ErrorEntry{"XAmzContentSHA256Mismatch", 400},
 };
 

@@ -88,4 +88,12 @@ Status S3ObjectAccess::PutSmallObject(store::WriteTxn& t, std::string_view bucke
   return {};
 }
 
+std::shared_ptr<const auth::Policy> S3ObjectAccess::PolicyFor(std::string_view action,
+                                                              std::string_view resource,
+                                                              const auth::Principal& principal) {
+  // Without the shared BucketAccess there is no policy to give: deny rather than allow.
+  if (!deps_.access) return DenyAllPolicy();
+  return deps_.access->PolicyFor(action, resource, principal);
+}
+
 }  // namespace evoke::s3

@@ -6,9 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "auth/credentials.h"
+#include "auth/policy.h"
 #include "base/result.h"
 #include "store/txn.h"
 
@@ -30,6 +33,12 @@ class ObjectAccess {
   // the same function would loop). NoSuchBucket when the bucket is gone.
   virtual Status PutSmallObject(store::WriteTxn& t, std::string_view bucket, std::string_view key,
                                 std::string body, std::string_view content_type) = 0;
+  // The resource policy S3 decides `action` on `resource` (an S3 ARN) by for `principal`: the
+  // bucket's policy and ACL grants (s3/bucket_access.h), for another service's decision about
+  // an S3 object (Lambda reading a code package); nullptr: none.
+  virtual std::shared_ptr<const auth::Policy> PolicyFor(std::string_view action,
+                                                        std::string_view resource,
+                                                        const auth::Principal& principal) = 0;
 };
 
 }  // namespace evoke::s3

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "base/time_format.h"
+#include "s3/acl.h"
 #include "s3/tagging.h"
 #include "s3/xml.h"
 #include "store/errors.h"
@@ -88,7 +89,7 @@ void AddObjectHeaders(http::Response& r, const store::ObjectRecord& o) {
   bool has_type = false;
   for (const auto& [name, value] : o.headers) {
     has_type |= name == "Content-Type";
-    if (name != kTaggingHeader) r.headers.Add(name, value);
+    if (name != kTaggingHeader && name != kAclHeader) r.headers.Add(name, value);
   }
   if (size_t tags = TagsOf(o.headers).size(); tags > 0) {
     r.headers.Add("x-amz-tagging-count", std::to_string(tags));

@@ -47,6 +47,16 @@ Task<Status> PutObjectTagging(Context& ctx) {
   if (!xml.ok()) co_return std::move(xml).error();
   auto tags = ParseTaggingXml(*xml);
   if (!tags.ok()) co_return std::move(tags).error();
+  // Decided now that the tags are known: policies may test them as s3:RequestObjectTag/<key>.
+  std::vector<std::pair<std::string, std::string>> requested;
+  for (const auto& [k, v] : *tags) {
+    requested.emplace_back("s3:RequestObjectTagKeys", k);
+    requested.emplace_back("s3:RequestObjectTag/" + k, v);
+  }
+  if (!ctx.authorize) co_return MakeError("AccessDenied", "Access Denied");
+  s = ctx.authorize("s3:PutObjectTagging",
+                    "arn:aws:s3:::" + ctx.target.bucket + "/" + ctx.target.key, requested);
+  if (!s.ok()) co_return s;
   s = co_await ReplaceTags(ctx, *tags);
   if (!s.ok()) co_return s;
   co_return ctx.Reply(ctx.NewResponse());

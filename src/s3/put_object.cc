@@ -17,6 +17,8 @@ Task<Status> PutObject(Context& ctx) {
   if (!headers.ok()) co_return std::move(headers).error();
   auto storage_class = StorageClassOf(req.headers);
   if (!storage_class.ok()) co_return std::move(storage_class).error();
+  s = SetRequestedAcl(ctx, *headers);
+  if (!s.ok()) co_return s;
   if (!req.content_length && !req.chunked) {
     co_return MakeError("MissingContentLength", "You must provide the Content-Length HTTP header.");
   }

@@ -5,6 +5,7 @@
 
 #include "base/encoding.h"
 #include "base/hash.h"
+#include "s3/acl.h"
 #include "s3/checksum.h"
 #include "s3/conditions.h"
 #include "s3/dispatch.h"
@@ -66,7 +67,17 @@ TEST(Dispatch, Table) {
       {"GET", Level::kBucket, "tagging", false, Action::kNotImplemented},
       {"GET", Level::kObject, "tagging&versionId=3HL4kqtJlcpXroDTDmJ", false,
        Action::kNotImplemented},
-      {"GET", Level::kObject, "acl", false, Action::kNotImplemented},
+      {"GET", Level::kObject, "acl", false, Action::kGetObjectAcl},
+      {"PUT", Level::kObject, "acl", false, Action::kPutObjectAcl},
+      {"GET", Level::kBucket, "acl", false, Action::kGetBucketAcl},
+      {"PUT", Level::kBucket, "acl", false, Action::kPutBucketAcl},
+      {"DELETE", Level::kBucket, "acl", false, Action::kMethodNotAllowed},
+      {"DELETE", Level::kObject, "acl", false, Action::kMethodNotAllowed},
+      {"GET", Level::kBucket, "ownershipControls", false, Action::kGetBucketOwnershipControls},
+      {"PUT", Level::kBucket, "ownershipControls", false, Action::kPutBucketOwnershipControls},
+      {"DELETE", Level::kBucket, "ownershipControls", false,
+       Action::kDeleteBucketOwnershipControls},
+      {"POST", Level::kBucket, "ownershipControls", false, Action::kMethodNotAllowed},
       {"PUT", Level::kBucket, "policy", false, Action::kPutBucketPolicy},
       {"GET", Level::kBucket, "policyStatus", false, Action::kGetBucketPolicyStatus},
       {"DELETE", Level::kBucket, "publicAccessBlock", false, Action::kDeletePublicAccessBlock},
@@ -76,6 +87,15 @@ TEST(Dispatch, Table) {
       {"DELETE", Level::kBucket, "policyStatus", false, Action::kMethodNotAllowed},
       {"PUT", Level::kObject, "policy", false, Action::kMethodNotAllowed},
       {"GET", Level::kObject, "publicAccessBlock", false, Action::kMethodNotAllowed},
+      {"GET", Level::kObject, "notification", false, Action::kMethodNotAllowed},
+      {"PUT", Level::kBucket, "location", false, Action::kMethodNotAllowed},
+      {"GET", Level::kObject, "uploads", false, Action::kMethodNotAllowed},
+      {"DELETE", Level::kBucket, "versioning", false, Action::kMethodNotAllowed},
+      {"GET", Level::kBucket, "delete", false, Action::kMethodNotAllowed},
+      {"POST", Level::kObject, "uploads&uploadId=x", false, Action::kMethodNotAllowed},
+      // Parameters that are not sub-resources never refuse a request.
+      {"GET", Level::kBucket, "list-type=2&prefix=a&uploads-x=1", false,
+       Action::kListObjectsV2},
       // Newer sub-resources must not fall through to the bucket's or object's plain action.
       {"DELETE", Level::kBucket, "metadataConfiguration", false, Action::kNotImplemented},
       {"PUT", Level::kBucket, "abac", false, Action::kNotImplemented},
@@ -520,4 +540,84 @@ TEST(ObjectEvents, SequencersIncrease) {
 }
 
 }  // namespace
+TEST(Acl, CannedAclsAndHeaderGrants) {
+  const std::string owner(64, 'a');
+  auto of = [&](std::initializer_list<std::pair<std::string, std::string>> fields) {
+    http::Headers h;
+    for (const auto& [name, value] : fields) h.Add(name, value);
+    return AclOfHeaders(h, owner);
+  };
+  using G = Grant::Grantee;
+  EXPECT_FALSE(of({})->has_value());
+  EXPECT_EQ(**of({{"x-amz-acl", "private"}}), PrivateAcl());
+  EXPECT_EQ(**of({{"x-amz-acl", "bucket-owner-full-control"}}), PrivateAcl());
+  Acl public_read = PrivateAcl();
+  public_read.push_back({G::kAllUsers, Permission::kRead});
+  EXPECT_EQ(**of({{"x-amz-acl", "public-read"}}), public_read);
+  EXPECT_TRUE(IsPublicAcl(**of({{"x-amz-acl", "authenticated-read"}})));
+  EXPECT_FALSE(IsPublicAcl(**of({{"x-amz-acl", "log-delivery-write"}})));
+  EXPECT_EQ(of({{"x-amz-acl", "public"}}).error().code, "InvalidArgument");
+  EXPECT_EQ(of({{"x-amz-acl", "private"}, {"x-amz-grant-read", "id=" + owner}}).error().code,
+            "InvalidRequest");
+  // Grant headers: quoted or not, several per header, exactly the grants named.
+  auto grants = of({{"x-amz-grant-read",
+                     R"(uri="http://acs.amazonaws.com/groups/global/AllUsers", id=)" + owner},
+                    {"x-amz-grant-full-control", "id=\"" + owner + "\""}});
+  ASSERT_TRUE(grants.ok());
+  EXPECT_EQ(**grants, (Acl{{G::kAllUsers, Permission::kRead},
+                           {G::kOwner, Permission::kRead},
+                           {G::kOwner, Permission::kFullControl}}));
+  EXPECT_TRUE(IsOwnerFullControlOnly(**of({{"x-amz-grant-full-control", "id=" + owner}})));
+  EXPECT_EQ(of({{"x-amz-grant-read", "id=" + std::string(64, 'b')}}).error().code,
+            "InvalidArgument");
+  EXPECT_EQ(of({{"x-amz-grant-read", "uri=http://acs.amazonaws.com/groups/global/Nobody"}})
+                .error()
+                .code,
+            "InvalidArgument");
+  EXPECT_EQ(of({{"x-amz-grant-read", "emailAddress=a@example.com"}}).error().code,
+            "UnresolvableGrantByEmailAddress");
+  EXPECT_EQ(of({{"x-amz-grant-write", "owner"}}).error().code, "InvalidArgument");
+}
+
+TEST(Acl, XmlRoundTripAndStoredForm) {
+  const std::string owner(64, 'c');
+  using G = Grant::Grantee;
+  Acl acl{{G::kOwner, Permission::kFullControl},
+          {G::kAllUsers, Permission::kRead},
+          {G::kAuthenticatedUsers, Permission::kReadAcp}};
+  std::string xml = AclXml(acl, owner, "me");
+  EXPECT_NE(xml.find(R"(xsi:type="Group")"), std::string::npos);
+  auto parsed = ParseAclXml(xml, owner);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(*parsed, acl);
+  EXPECT_EQ(DecodeAcl(EncodeAcl(acl)), acl);
+  EXPECT_EQ(EncodeAcl(PrivateAcl()), "");
+  EXPECT_EQ(DecodeAcl(""), PrivateAcl());
+  // No grants at all is not private.
+  EXPECT_EQ(DecodeAcl(EncodeAcl({})), Acl{});
+  // A stored form that does not read back grants nothing.
+  EXPECT_EQ(DecodeAcl("all:EVERYTHING"), Acl{});
+  EXPECT_EQ(ParseAclXml("<AccessControlPolicy/>", owner).error().code, "MalformedACLError");
+  EXPECT_EQ(ParseAclXml("not xml", owner).error().code, "MalformedACLError");
+  EXPECT_EQ(ParseAclXml(AclXml(acl, std::string(64, 'd'), "x"), owner).error().code,
+            "AccessDenied");
+  std::string bad_permission = xml;
+  bad_permission.replace(bad_permission.find("READ_ACP"), 8, "READ_ALL");
+  EXPECT_EQ(ParseAclXml(bad_permission, owner).error().code, "MalformedACLError");
+}
+
+TEST(Acl, PublicGrantsBecomePolicyStatements) {
+  using G = Grant::Grantee;
+  EXPECT_EQ(AclPolicyJson(PrivateAcl(), false), "");
+  std::string bucket = AclPolicyJson({{G::kAllUsers, Permission::kWrite}}, false);
+  EXPECT_NE(bucket.find("s3:PutObject"), std::string::npos);
+  EXPECT_EQ(bucket.find("s3:ListBucket"), std::string::npos);
+  std::string object = AclPolicyJson({{G::kAuthenticatedUsers, Permission::kRead}}, true);
+  EXPECT_NE(object.find("s3:GetObject"), std::string::npos);
+  EXPECT_NE(object.find("Anonymous"), std::string::npos);
+  EXPECT_EQ(object.find("s3:PutObjectAcl"), std::string::npos);
+  EXPECT_NE(AclPolicyJson({{G::kAllUsers, Permission::kFullControl}}, true).find("s3:PutObjectAcl"),
+            std::string::npos);
+}
+
 }  // namespace evoke::s3

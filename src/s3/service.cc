@@ -1,5 +1,6 @@
 #include "s3/service.h"
 
+#include <algorithm>
 #include <array>
 
 #include "base/encoding.h"
@@ -8,6 +9,7 @@
 #include "s3/dispatch.h"
 #include "s3/errors.h"
 #include "s3/names.h"
+#include "s3/tagging.h"
 #include "store/write.h"
 
 namespace evoke::s3 {
@@ -61,7 +63,8 @@ constexpr std::array kOperations = {
                  AbortMultipartUpload},
     OperationRow{Action::kListParts, "s3:ListMultipartUploadParts", On::kObject, ListParts},
     OperationRow{Action::kGetObjectTagging, "s3:GetObjectTagging", On::kObject, GetObjectTagging},
-    OperationRow{Action::kPutObjectTagging, "s3:PutObjectTagging", On::kObject, PutObjectTagging},
+    // Decided once the body is read (object_tagging.cc): its tags are s3:RequestObjectTag keys.
+    OperationRow{Action::kPutObjectTagging, "", On::kObject, PutObjectTagging},
     OperationRow{Action::kDeleteObjectTagging, "s3:DeleteObjectTagging", On::kObject,
                  DeleteObjectTagging},
     OperationRow{Action::kGetBucketPolicy, "s3:GetBucketPolicy", On::kBucket, GetBucketPolicy},
@@ -77,6 +80,17 @@ constexpr std::array kOperations = {
     // S3 asks for s3:PutBucketPublicAccessBlock to delete the configuration too.
     OperationRow{Action::kDeletePublicAccessBlock, "s3:PutBucketPublicAccessBlock", On::kBucket,
                  DeletePublicAccessBlock},
+    OperationRow{Action::kGetBucketAcl, "s3:GetBucketAcl", On::kBucket, GetBucketAcl},
+    OperationRow{Action::kPutBucketAcl, "s3:PutBucketAcl", On::kBucket, PutBucketAcl},
+    OperationRow{Action::kGetObjectAcl, "s3:GetObjectAcl", On::kObject, GetObjectAcl},
+    OperationRow{Action::kPutObjectAcl, "s3:PutObjectAcl", On::kObject, PutObjectAcl},
+    OperationRow{Action::kGetBucketOwnershipControls, "s3:GetBucketOwnershipControls",
+                 On::kBucket, GetBucketOwnershipControls},
+    OperationRow{Action::kPutBucketOwnershipControls, "s3:PutBucketOwnershipControls",
+                 On::kBucket, PutBucketOwnershipControls},
+    // S3 asks for s3:PutBucketOwnershipControls to delete the setting too.
+    OperationRow{Action::kDeleteBucketOwnershipControls, "s3:PutBucketOwnershipControls",
+                 On::kBucket, DeleteBucketOwnershipControls},
     // What the table has no action for: answered without an authorization decision (it does
     // nothing).
     OperationRow{Action::kNotImplemented, "", On::kObject, NotImplemented},
@@ -224,10 +238,32 @@ Task<Status> Context::Commit(std::vector<store::BlobWriter*> blobs,
   co_return Status{};
 }
 
+void S3Service::AddExistingObjectTags(const api::Call& call,
+                                      std::vector<std::pair<std::string, std::string>>& keys) const {
+  // The actions on an existing object that S3 gives s3:ExistingObjectTag/<key> (Service
+  // Authorization Reference): the object's tags, read only when a policy reads condition keys.
+  static constexpr std::string_view kOnExisting[] = {
+      "GetObject", "HeadObject", "GetObjectAcl", "PutObjectAcl", "GetObjectTagging",
+      "PutObjectTagging", "DeleteObjectTagging"};
+  if (std::find(std::begin(kOnExisting), std::end(kOnExisting), call.operation) ==
+      std::end(kOnExisting)) {
+    return;
+  }
+  const std::string& bucket = call.path_params.at(0);
+  const std::string& key = call.path_params.at(1);
+  if (bucket.empty() || key.empty()) return;
+  auto t = deps_.txns.Read();
+  auto object = deps_.objects.GetObject(*t, bucket, key);
+  if (!object.ok() || !object->has_value()) return;  // no tags: a condition on them fails
+  for (const auto& [k, v] : TagsOf((*object)->headers)) {
+    keys.emplace_back("s3:ExistingObjectTag/" + k, v);
+  }
+}
+
 S3Service::S3Service(S3Options options, S3Dependencies deps, const api::Pipeline& pipeline)
     : options_(std::move(options)), deps_(deps), access_(deps.txns, deps.objects),
       pipeline_(pipeline) {
-  deps_.access = &access_;
+  if (!deps_.access) deps_.access = &access_;
   static const std::vector<api::ErrorStatus> errors = ErrorTable();
   service_.name = "s3";
   service_.protocol = api::Protocol::kRestXml;
@@ -240,9 +276,14 @@ S3Service::S3Service(S3Options options, S3Dependencies deps, const api::Pipeline
     op.name = std::string(ActionName(row.action));
     op.iam_action = std::string(row.iam_action);
     op.resource = [on = row.on](const api::Call& call) { return ResourceArn(on, call); };
-    op.condition_keys = S3ConditionKeys;
-    op.resource_policy = [this](const api::Call& call, std::string_view resource) {
-      return access_.PolicyFor(BucketOfArn(resource), call.principal);
+    op.condition_keys = [this](const api::Call& call,
+                               std::vector<std::pair<std::string, std::string>>& keys) {
+      S3ConditionKeys(call, keys);
+      AddExistingObjectTags(call, keys);
+    };
+    op.resource_policy = [this](const api::Call& call, std::string_view action,
+                                std::string_view resource) {
+      return deps_.access->PolicyFor(action, resource, call.principal);
     };
     op.run = [this, run = row.run](api::Call& call) {
       return RunOperation(run, options_, deps_, call);

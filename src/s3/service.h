@@ -42,7 +42,9 @@ struct S3Dependencies {
   const Clock& clock;
   NotificationSink* notifications = nullptr;  // where notification rules send object events
   WorkerPool* hashing = nullptr;  // hashes large bodies; none: each request's own thread does
-  BucketAccess* access = nullptr;  // buckets' policies and flags; S3Service sets its own
+  // Buckets' policies and flags, shared by S3Service and S3ObjectAccess; none: S3Service keeps
+  // its own.
+  BucketAccess* access = nullptr;
 };
 
 class S3Service {
@@ -52,6 +54,10 @@ class S3Service {
   const api::Service& table() const { return service_; }
 
  private:
+  // s3:ExistingObjectTag/<key> of the request's object, for the actions S3 gives it to.
+  void AddExistingObjectTags(const api::Call& call,
+                             std::vector<std::pair<std::string, std::string>>& keys) const;
+
   S3Options options_;
   S3Dependencies deps_;
   BucketAccess access_;
@@ -71,6 +77,8 @@ class S3ObjectAccess final : public ObjectAccess {
                                          std::string_view version_id, uint64_t max_size) override;
   Status PutSmallObject(store::WriteTxn& t, std::string_view bucket, std::string_view key,
                         std::string body, std::string_view content_type) override;
+  std::shared_ptr<const auth::Policy> PolicyFor(std::string_view action, std::string_view resource,
+                                                const auth::Principal& principal) override;
 
  private:
   S3Options options_;

@@ -56,6 +56,15 @@ XmlWriter& XmlWriter::Open(std::string_view name) {
   return *this;
 }
 
+XmlWriter& XmlWriter::Open(std::string_view name, std::string_view attributes) {
+  out_ += '<';
+  out_ += name;
+  out_ += ' ';
+  out_ += attributes;
+  out_ += '>';
+  return *this;
+}
+
 XmlWriter& XmlWriter::Close(std::string_view name) {
   out_ += "</";
   out_ += name;

@@ -19,6 +19,9 @@ class XmlWriter {
   // Starts the document with the root element in S3's namespace.
   explicit XmlWriter(std::string_view root);
   XmlWriter& Open(std::string_view name);
+  // Opens `name` with attributes written as given (`attributes` is trusted markup:
+  // R"(xmlns:xsi="..." xsi:type="Group")").
+  XmlWriter& Open(std::string_view name, std::string_view attributes);
   XmlWriter& Close(std::string_view name);
   XmlWriter& Element(std::string_view name, std::string_view text);
   XmlWriter& Element(std::string_view name, uint64_t value);

@@ -33,10 +33,14 @@ struct BucketRecord {
   // Block Public Access: four '0'/'1' flags in the order BlockPublicAcls, IgnorePublicAcls,
   // BlockPublicPolicy, RestrictPublicBuckets; empty: no configuration.
   std::string public_access_block;
+  // Object Ownership ("BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"); empty:
+  // no ownership controls.
+  std::string ownership;
+  std::string acl;  // the bucket's ACL in s3/acl.h's stored form; empty: private
 };
 
 // A bucket's settings kept in its record.
-enum class BucketSetting { kNotification, kPolicy, kPublicAccessBlock };
+enum class BucketSetting { kNotification, kPolicy, kPublicAccessBlock, kOwnership, kAcl };
 
 struct ObjectRecord {
   std::string bucket;

@@ -33,7 +33,9 @@ SERVED = {
         "AbortMultipartUpload", "ListParts", "GetObjectTagging", "PutObjectTagging",
         "DeleteObjectTagging", "GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy",
         "GetBucketPolicyStatus", "GetPublicAccessBlock", "PutPublicAccessBlock",
-        "DeletePublicAccessBlock",
+        "DeletePublicAccessBlock", "GetBucketAcl", "PutBucketAcl", "GetObjectAcl", "PutObjectAcl",
+        "GetBucketOwnershipControls", "PutBucketOwnershipControls",
+        "DeleteBucketOwnershipControls",
     },
     "lambda": {
         "CreateFunction", "ListFunctions", "GetFunctionConfiguration", "DeleteFunction",
@@ -69,7 +71,8 @@ SERVED = {
         "DeletePolicyVersion", "SetDefaultPolicyVersion", "AttachUserPolicy", "DetachUserPolicy",
         "ListAttachedUserPolicies", "AttachGroupPolicy", "DetachGroupPolicy",
         "ListAttachedGroupPolicies", "AttachRolePolicy", "DetachRolePolicy",
-        "ListAttachedRolePolicies", "ListEntitiesForPolicy",
+        "ListAttachedRolePolicies", "ListEntitiesForPolicy", "SimulatePrincipalPolicy",
+        "SimulateCustomPolicy",
     },
     "sts": {
         "AssumeRole", "GetAccessKeyInfo", "GetCallerIdentity", "GetSessionToken",

@@ -13,7 +13,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import unique_name
+from conftest import LAMBDA_ROLE, unique_name
 from test_functions import make_zip
 
 SAMPLES = pathlib.Path(__file__).resolve().parents[2] / "samples"
@@ -615,6 +615,64 @@ def test_functions_run_as_their_role(target, bucket, roles, functions):
                                              PolicyArn=S3_READ_ONLY)
     error, out = run(lam, reader, {"bucket": bucket})
     assert out["error"] == "AccessDenied"
+
+
+def test_start_up_warns_about_functions_whose_role_is_gone(tmp_path):
+    """A function whose role was deleted fails every cold start; the server says so at start."""
+    from conftest import EvokeServer
+    server = EvokeServer(tmp_path / "data", tmp_path / "logs")
+    server.start()
+    try:
+        lam = boto3.client("lambda", endpoint_url=server.endpoint, region_name="us-east-1",
+                           aws_access_key_id=server.access_key,
+                           aws_secret_access_key=server.secret, config=NO_RETRIES)
+        iam_c = boto3.client("iam", endpoint_url=server.endpoint, region_name="us-east-1",
+                             aws_access_key_id=server.access_key,
+                             aws_secret_access_key=server.secret, config=NO_RETRIES)
+        iam_c.create_role(RoleName="short-lived", AssumeRolePolicyDocument=LAMBDA_TRUST)
+        for name in ("orphan", "fine"):
+            role = "short-lived" if name == "orphan" else LAMBDA_ROLE.rsplit("/", 1)[1]
+            lam.create_function(FunctionName=name, Runtime="python3.11",
+                                Role="arn:aws:iam::%s:role/%s" % (ACCOUNT, role),
+                                Handler="probe.handler",
+                                Code={"ZipFile": make_zip({"probe.py": PROBE.encode()})})
+        iam_c.delete_role(RoleName="short-lived")
+        assert server.stop() == 0
+        server.start()
+        log = server.stderr_path.read_text()
+        assert "function orphan cannot start: its role arn:aws:iam::%s:role/short-lived" % \
+            ACCOUNT in log, log
+        assert "function fine" not in log
+    finally:
+        assert server.stop() == 0
+
+
+def test_a_function_policy_grants_users_of_the_account(target, user, roles, functions):
+    """A function's resource-based policy (AddPermission) naming a user lets it invoke with no
+    identity policy of its own; naming only the account grants nothing by itself."""
+    lam, make = functions
+    name = make(roles(), {"echo.py": b"def handler(event, context):\n    return event\n"},
+                handler="echo.handler")
+    user_lambda = user.client("lambda")
+    code, message, _ = error_of(user_lambda.invoke, FunctionName=name, Payload=b"{}")
+    assert code == "AccessDeniedException" and "lambda:InvokeFunction" in message, message
+    lam.add_permission(FunctionName=name, StatementId="account", Action="lambda:InvokeFunction",
+                       Principal=ACCOUNT)
+    assert error_of(user_lambda.invoke, FunctionName=name, Payload=b"{}")[0] == \
+        "AccessDeniedException"
+    lam.add_permission(FunctionName=name, StatementId="user", Action="lambda:InvokeFunction",
+                       Principal=user.arn)
+    r = user_lambda.invoke(FunctionName=name, Payload=b'{"hello": 1}')
+    assert json.loads(r["Payload"].read()) == {"hello": 1}
+    # The grant is for that action only, and goes with RemovePermission.
+    assert error_of(user_lambda.get_function_configuration, FunctionName=name)[0] == \
+        "AccessDeniedException"
+    lam.add_permission(FunctionName=name, StatementId="read",
+                       Action="lambda:GetFunctionConfiguration", Principal=user.arn)
+    assert user_lambda.get_function_configuration(FunctionName=name)["FunctionName"] == name
+    lam.remove_permission(FunctionName=name, StatementId="user")
+    assert error_of(user_lambda.invoke, FunctionName=name, Payload=b"{}")[0] == \
+        "AccessDeniedException"
 
 
 def test_a_role_lambda_cannot_assume_is_refused(target, user, roles, functions):

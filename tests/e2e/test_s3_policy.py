@@ -162,6 +162,60 @@ def test_bucket_policy_grants_and_denies_iam_users(target, s3c, bucket):
         iam.delete_user(UserName=name)
 
 
+def test_object_tag_condition_keys(target, s3c, bucket):
+    """s3:ExistingObjectTag/<key> (the object's tags as they are) and s3:RequestObjectTag/<key>
+    (the tags PutObjectTagging's body asks for), in an IAM user's policy."""
+    iam = client(target, "iam")
+    name = unique_name("tags")
+    iam.create_user(UserName=name)
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    objects = "arn:aws:s3:::%s/*" % bucket
+    iam.put_user_policy(UserName=name, PolicyName="tags", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": objects,
+             "Condition": {"StringEquals": {"s3:ExistingObjectTag/classification": "public"}}},
+            {"Effect": "Allow", "Action": "s3:PutObjectTagging", "Resource": objects,
+             "Condition": {"StringEquals": {"s3:RequestObjectTag/project": "blue"},
+                           "ForAllValues:StringEquals": {
+                               "s3:RequestObjectTagKeys": ["project", "classification"]}}}]}))
+    try:
+        user_s3 = client(target, "s3", key["AccessKeyId"], key["SecretAccessKey"])
+        s3c.put_object(Bucket=bucket, Key="open", Body=b"o", Tagging="classification=public")
+        s3c.put_object(Bucket=bucket, Key="closed", Body=b"c", Tagging="classification=secret")
+        s3c.put_object(Bucket=bucket, Key="untagged", Body=b"u")
+        assert user_s3.get_object(Bucket=bucket, Key="open")["Body"].read() == b"o"
+        assert error_of(user_s3.get_object, Bucket=bucket, Key="closed")[0] == "AccessDenied"
+        assert error_of(user_s3.get_object, Bucket=bucket, Key="untagged")[0] == "AccessDenied"
+        # Retagging decides on the tags asked for ...
+        code, message, _ = error_of(user_s3.put_object_tagging, Bucket=bucket, Key="closed",
+                                    Tagging={"TagSet": [{"Key": "project", "Value": "red"}]})
+        assert code == "AccessDenied" and "s3:PutObjectTagging" in message, message
+        assert error_of(user_s3.put_object_tagging, Bucket=bucket, Key="closed", Tagging={
+            "TagSet": [{"Key": "project", "Value": "blue"}, {"Key": "owner", "Value": "x"}]})[0] \
+            == "AccessDenied"
+        assert s3c.get_object_tagging(Bucket=bucket, Key="closed")["TagSet"] == [
+            {"Key": "classification", "Value": "secret"}]
+        user_s3.put_object_tagging(Bucket=bucket, Key="closed", Tagging={"TagSet": [
+            {"Key": "project", "Value": "blue"}, {"Key": "classification", "Value": "public"}]})
+        # ... and the object's tags as they now are open it.
+        assert user_s3.get_object(Bucket=bucket, Key="closed")["Body"].read() == b"c"
+    finally:
+        iam.delete_user_policy(UserName=name, PolicyName="tags")
+        iam.delete_access_key(UserName=name, AccessKeyId=key["AccessKeyId"])
+        iam.delete_user(UserName=name)
+
+
+def test_a_stored_bucket_policy_that_cannot_work_is_logged(target, s3c, bucket, require_evoke):
+    """S3 stores a policy with a condition key that does not exist; evoke says so in its log."""
+    s3c.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % ACCOUNT},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/*" % bucket,
+            "Condition": {"StringEquals": {"aws:SourceIpp": "10.0.0.1"}}}]}))
+    log = target.server.stderr_path.read_text()
+    assert "the policy of bucket %s" % bucket in log, log[-2000:]
+
+
 @pytest.mark.parametrize("policy, message", [
     ("not json", "Policies must be valid JSON and the first byte must be '{'"),
     (json.dumps({"Version": "2012-10-17", "Statement": [{

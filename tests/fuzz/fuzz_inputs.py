@@ -129,6 +129,25 @@ def s3_seed(rng):
          b"</RestrictPublicBuckets></PublicAccessBlockConfiguration>"),
         ("GET", "/" + b, "publicAccessBlock", [], b""),
         ("DELETE", "/" + b, "publicAccessBlock", [], b""),
+        ("PUT", "/" + b, "ownershipControls", [], b"<OwnershipControls><Rule><ObjectOwnership>"
+         + rng.choice([b"ObjectWriter", b"BucketOwnerEnforced", b"BucketOwnerPreferred"])
+         + b"</ObjectOwnership></Rule></OwnershipControls>"),
+        ("GET", "/" + b, "ownershipControls", [], b""),
+        ("DELETE", "/" + b, "ownershipControls", [], b""),
+        ("PUT", "/" + b, "acl", [["x-amz-acl", rng.choice(["public-read", "private",
+                                                           "public-read-write", "bogus"])]], b""),
+        ("GET", "/" + b, "acl", [], b""),
+        ("PUT", "/%s/%s" % (b, k), "acl", [["x-amz-grant-read", rng.choice([
+            'uri="http://acs.amazonaws.com/groups/global/AllUsers"', "id=" + "0" * 64,
+            "emailAddress=a@b", "uri=x, id"])]], b""),
+        ("PUT", "/%s/%s" % (b, k), "acl", [], (
+            '<AccessControlPolicy><Owner><ID>%s</ID></Owner><AccessControlList><Grant>'
+            '<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group">'
+            '<URI>http://acs.amazonaws.com/groups/global/AuthenticatedUsers</URI></Grantee>'
+            '<Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>'
+            % ("0" * 64)).encode()),
+        ("GET", "/%s/%s" % (b, k), "acl", [], b""),
+        ("PUT", "/%s/%s" % (b, k), "", [["x-amz-acl", "public-read"]], b"acl fuzz"),
     ]
     m, p, q, h, body = rng.choice(choices)
     kind = "xml" if body.startswith(b"<") else "json" if body.startswith(b"{") else "bytes"
@@ -288,6 +307,21 @@ def iam_seed(rng):
         ("iam", {"Action": "ListEntitiesForPolicy", "PolicyArn": policy_arn}),
         ("iam", {"Action": "DeletePolicy", "PolicyArn": policy_arn}),
         ("iam", {"Action": "ListPolicies", "Scope": "AWS", "MaxItems": "3"}),
+        ("iam", {"Action": "SimulatePrincipalPolicy",
+                 "PolicySourceArn": "arn:aws:iam::000000000000:" + rng.choice(
+                     ["user/" + user, "role/" + role, "group/" + group]),
+                 "ActionNames.member.1": "s3:GetObject", "ActionNames.member.2": "s3:ListBucket",
+                 "ResourceArns.member.1": "arn:aws:s3:::fz-b1/fz-u1/k",
+                 "PolicyInputList.member.1": doc, "MaxItems": "1",
+                 "ContextEntries.member.1.ContextKeyName": "aws:SourceIp",
+                 "ContextEntries.member.1.ContextKeyValues.member.1": "10.1.2.3",
+                 "ContextEntries.member.1.ContextKeyType": "ip"}),
+        ("iam", {"Action": "SimulateCustomPolicy", "PolicyInputList.member.1": doc,
+                 "ActionNames.member.1": rng.choice(["s3:GetObject", "sts:AssumeRole", "x"]),
+                 "ResourcePolicy": trust.replace('"sts:AssumeRole"',
+                                                 '"s3:*", "Resource": "*"'),
+                 "CallerArn": "arn:aws:iam::000000000000:user/" + user,
+                 "PermissionsBoundaryPolicyInputList.member.1": doc, "Marker": "1"}),
         ("sts", {"Action": "GetCallerIdentity"}),
         ("sts", {"Action": "AssumeRole", "RoleArn": "arn:aws:iam::000000000000:role/" + role,
                  "RoleSessionName": "fz", "DurationSeconds": "900", "Policy": doc}),
@@ -297,6 +331,30 @@ def iam_seed(rng):
     form = "&".join("%s=%s" % (k, enc(v, safe="")) for k, v in params.items())
     return Req("POST", "/", "", [["Content-Type", "application/x-www-form-urlencoded"]],
                form.encode(), service, kind="form")
+
+
+def access_analyzer_seed(rng):
+    """IAM Access Analyzer's ValidatePolicy (rest-json, POST /policy/validation)."""
+    document = rng.choice([
+        json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket", "iam:PassRole",
+                                          "lambda:Nope"],
+            "Resource": ["arn:aws:s3:::fz-b1", "*"],
+            "Condition": {"StringLike": {"s3:prefix": "a/*", "aws:Nope": "x"}}}]}, indent=2),
+        json.dumps({"Statement": {"Effect": "Allow", "Principal": "*", "NotAction": "s3:*",
+                                  "NotResource": "arn:aws:s3:::fz-b1/*"}}),
+        '{"Version": "2012-10-17", "Statement": [',
+        "[" * 200])
+    doc = {"policyDocument": document,
+           "policyType": rng.choice(["IDENTITY_POLICY", "RESOURCE_POLICY",
+                                     "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "X"])}
+    if rng.random() < 0.3:
+        doc["validatePolicyResourceType"] = "AWS::S3::Bucket"
+    if rng.random() < 0.3:
+        doc["locale"] = "EN"
+    query = rng.choice(["", "maxResults=1", "maxResults=2&nextToken=1", "nextToken=x"])
+    return Req("POST", "/policy/validation", query, [["Content-Type", "application/json"]],
+               json.dumps(doc).encode(), "access-analyzer", kind="json")
 
 
 def other_seed(rng):
@@ -318,7 +376,7 @@ def other_seed(rng):
 
 
 SEEDS = [s3_seed, s3_seed, lambda_seed, lambda_seed, json_rpc_seed, json_rpc_seed,
-         scheduler_seed, iam_seed, iam_seed, other_seed]
+         scheduler_seed, iam_seed, iam_seed, access_analyzer_seed, other_seed]
 
 # --- mutations --------------------------------------------------------------------------------
 
@@ -562,7 +620,8 @@ def random_request(rng):
     body = bytes(rng.randrange(256) for _ in range(rng.choice([0, 1, 10, 1000])))
     return Req(rng.choice(["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS", "FOO"]),
                path, "", [], body, rng.choice(["none", "s3", "lambda", "logs", "events",
-                                               "scheduler", "sts", "iam", "monitoring", "x"]))
+                                               "scheduler", "sts", "iam", "access-analyzer",
+                                               "monitoring", "x"]))
 
 
 BODY_MUTATORS = {"json": mutate_json, "xml": mutate_xml, "form": mutate_form,

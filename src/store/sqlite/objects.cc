@@ -160,10 +160,11 @@ HeaderList DecodeHeaders(std::string_view text) {
 namespace {
 
 constexpr std::string_view kBucketColumns =
-    "name, created_ms, region, notification, policy, public_access_block";
+    "name, created_ms, region, notification, policy, public_access_block, ownership, acl";
 
 BucketRecord ReadBucket(Stmt& s) {
-  return BucketRecord{s.String(0), s.Int(1), s.String(2), s.String(3), s.String(4), s.String(5)};
+  return BucketRecord{s.String(0), s.Int(1),    s.String(2), s.String(3),
+                      s.String(4), s.String(5), s.String(6), s.String(7)};
 }
 
 }  // namespace
@@ -285,10 +286,11 @@ Status SqliteObjects::CreateBucket(WriteTxn& t, const BucketRecord& b) {
     return AlreadyExists("bucket", b.name);
   }
   Stmt s = Db(t).Prepare(
-      "INSERT INTO buckets (name, created_ms, region, notification, policy, public_access_block) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      "INSERT INTO buckets (name, created_ms, region, notification, policy, public_access_block, "
+      "ownership, acl) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   s.Bind(1, b.name).Bind(2, b.created_ms).Bind(3, b.region).BindOrNull(4, b.notification_xml);
   s.BindOrNull(5, b.policy).BindOrNull(6, b.public_access_block);
+  s.BindOrNull(7, b.ownership).BindOrNull(8, b.acl);
   return s.Run();
 }
 
@@ -323,11 +325,24 @@ Status SqliteObjects::DeleteBucket(WriteTxn& t, std::string_view name) {
 
 Status SqliteObjects::SetBucketSetting(WriteTxn& t, std::string_view bucket,
                                        BucketSetting setting, std::string_view value) {
-  const char* sql = setting == BucketSetting::kNotification
-                        ? "UPDATE buckets SET notification = ?2 WHERE name = ?1"
-                    : setting == BucketSetting::kPolicy
-                        ? "UPDATE buckets SET policy = ?2 WHERE name = ?1"
-                        : "UPDATE buckets SET public_access_block = ?2 WHERE name = ?1";
+  const char* sql = nullptr;
+  switch (setting) {
+    case BucketSetting::kNotification:
+      sql = "UPDATE buckets SET notification = ?2 WHERE name = ?1";
+      break;
+    case BucketSetting::kPolicy:
+      sql = "UPDATE buckets SET policy = ?2 WHERE name = ?1";
+      break;
+    case BucketSetting::kPublicAccessBlock:
+      sql = "UPDATE buckets SET public_access_block = ?2 WHERE name = ?1";
+      break;
+    case BucketSetting::kOwnership:
+      sql = "UPDATE buckets SET ownership = ?2 WHERE name = ?1";
+      break;
+    case BucketSetting::kAcl:
+      sql = "UPDATE buckets SET acl = ?2 WHERE name = ?1";
+      break;
+  }
   Stmt s = Db(t).Prepare(sql);
   s.Bind(1, bucket).BindOrNull(2, value);
   Status st = s.Run();

@@ -207,6 +207,15 @@ CREATE TABLE iam_entities (
 ALTER TABLE buckets ADD COLUMN policy TEXT;
 ALTER TABLE buckets ADD COLUMN public_access_block TEXT;
 )sql",
+      // 11: Object Ownership and the bucket's ACL (NULL: no ownership controls, which behaves as
+      // ObjectWriter, as on AWS's older buckets; a private ACL). Objects keep their ACL among
+      // their headers. ACLs never had an effect on the buckets already there: they keep none
+      // (BucketOwnerEnforced; PutBucketOwnershipControls enables them).
+      R"sql(
+ALTER TABLE buckets ADD COLUMN ownership TEXT;
+ALTER TABLE buckets ADD COLUMN acl TEXT;
+UPDATE buckets SET ownership = 'BucketOwnerEnforced';
+)sql",
   };
   return kMigrations;
 }
