@@ -734,6 +734,19 @@ def test_passing_a_role_needs_iam_pass_role(target, iam, user, bucket, roles):
                                 Runtime="python3.11", Role=role, Handler="probe.handler",
                                 Code={"S3Bucket": bucket, "S3Key": "code.zip"})
     assert code == "InvalidParameterValueException" and "AccessDenied" in message
+    # ... and with the bucket's policy, as S3 would decide: naming the user grants it.
+    root_s3 = client(target, "s3")
+    root_s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": user.arn}, "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::%s/code.zip" % bucket}]}))
+    try:
+        lam.create_function(FunctionName=name + "-s3", Runtime="python3.11", Role=role,
+                            Handler="probe.handler",
+                            Code={"S3Bucket": bucket, "S3Key": "code.zip"})
+        lam.delete_function(FunctionName=name + "-s3")
+    finally:
+        root_s3.delete_bucket_policy(Bucket=bucket)
     lam.delete_function(FunctionName=name)
 
 

@@ -271,6 +271,24 @@ def test_bad_acl_input(target, s3c, acl_bucket, raw):
         {"ObjectOwnership": "ObjectWriter"}]
 
 
+def test_an_acl_on_upload_needs_put_object_acl(target, s3c, acl_bucket, iam_user):
+    user_s3, name = iam_user
+    bucket = acl_bucket
+    iam = client(target, "iam")
+    iam.put_user_policy(UserName=name, PolicyName="put", PolicyDocument="""{
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObject",
+        "Resource": "arn:aws:s3:::%s/*"}]}""" % bucket)
+    try:
+        user_s3.put_object(Bucket=bucket, Key="plain", Body=b"p")
+        code, message, _ = error_of(user_s3.put_object, Bucket=bucket, Key="public", Body=b"p",
+                                    ACL="public-read")
+        assert code == "AccessDenied" and "s3:PutObjectAcl" in message, message
+        assert error_of(s3c.head_object, Bucket=bucket, Key="public")[2] == 404
+        assert anonymous(target.endpoint, "GET", "/%s/plain" % bucket)[0] == 403
+    finally:
+        iam.delete_user_policy(UserName=name, PolicyName="put")
+
+
 def test_acl_permissions_are_iam_actions(target, s3c, acl_bucket, iam_user):
     """GetBucketAcl/PutObjectAcl/... are decided as s3:GetBucketAcl/s3:PutObjectAcl/...."""
     user_s3, name = iam_user

@@ -197,10 +197,18 @@ def test_object_tag_condition_keys(target, s3c, bucket):
             {"Key": "classification", "Value": "secret"}]
         user_s3.put_object_tagging(Bucket=bucket, Key="closed", Tagging={"TagSet": [
             {"Key": "project", "Value": "blue"}, {"Key": "classification", "Value": "public"}]})
+        # A copy reads its source under the source's tags.
+        iam.put_user_policy(UserName=name, PolicyName="put", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObject",
+                                                    "Resource": objects}]}))
+        assert error_of(user_s3.copy_object, Bucket=bucket, Key="copy",
+                        CopySource={"Bucket": bucket, "Key": "untagged"})[0] == "AccessDenied"
+        user_s3.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": bucket, "Key": "open"})
         # ... and the object's tags as they now are open it.
         assert user_s3.get_object(Bucket=bucket, Key="closed")["Body"].read() == b"c"
     finally:
-        iam.delete_user_policy(UserName=name, PolicyName="tags")
+        for policy in iam.list_user_policies(UserName=name)["PolicyNames"]:
+            iam.delete_user_policy(UserName=name, PolicyName=policy)
         iam.delete_access_key(UserName=name, AccessKeyId=key["AccessKeyId"])
         iam.delete_user(UserName=name)
 
