@@ -186,9 +186,10 @@ Result<SignatureParams> ParsePresignedQuery(const http::Query& query) {
   if (expires) {
     int64_t v = -1;
     auto [ptr, ec] = std::from_chars(expires->data(), expires->data() + expires->size(), v);
-    if (ec != std::errc() || ptr != expires->data() + expires->size() || v < 0) {
+    if (ec != std::errc() || ptr != expires->data() + expires->size()) {
       return bad("X-Amz-Expires should be a number");
     }
+    if (v < 0) return bad("X-Amz-Expires must be non-negative");
     if (v > 604800) {
       return bad("X-Amz-Expires must be less than a week (in seconds) that is 604800");
     }

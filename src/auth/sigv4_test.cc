@@ -93,6 +93,18 @@ TEST(SigV4, PresignedQueryErrors) {
       "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AK%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
       "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=604801&X-Amz-SignedHeaders=host&X-Amz-Signature=00");
   EXPECT_EQ(ParsePresignedQuery(long_expiry).error().code, "AuthorizationQueryParametersError");
+  auto with_expiry = [](std::string_view expires) {
+    return *http::Query::Parse(
+        "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AK%2F20130524%2Fus-east-1%2Fs3%2F"
+        "aws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=" +
+        std::string(expires) + "&X-Amz-SignedHeaders=host&X-Amz-Signature=00");
+  };
+  EXPECT_EQ(ParsePresignedQuery(with_expiry("-5")).error().message,
+            "X-Amz-Expires must be non-negative");
+  EXPECT_EQ(ParsePresignedQuery(with_expiry("soon")).error().message,
+            "X-Amz-Expires should be a number");
+  EXPECT_TRUE(ParsePresignedQuery(with_expiry("604800")).ok());
+  EXPECT_TRUE(ParsePresignedQuery(with_expiry("0")).ok());  // parsed; the verifier refuses it
 }
 
 TEST(SigV4, CanonicalUriForS3ReencodesEachSegment) {

@@ -148,7 +148,8 @@ Result<Verified> Verifier::Verify(const http::Request& request, std::string payl
 
   int64_t now_s = clock_.NowMs() / 1000;
   if (p.presigned) {
-    if (now_s > *request_time + p.expires_s) {
+    // A link valid for 0 seconds is never valid.
+    if (p.expires_s == 0 || now_s > *request_time + p.expires_s) {
       return MakeError("AccessDenied", "Request has expired")
           .With("X-Amz-Expires", std::to_string(p.expires_s))
           .With("Expires", FormatIso8601(*request_time + p.expires_s))

@@ -119,6 +119,22 @@ TEST_F(VerifierTest, PresignedUrlExpires) {
   EXPECT_EQ(expired.error().message, "Request has expired");
 }
 
+TEST_F(VerifierTest, PresignedUrlValidForZeroSecondsIsExpired) {
+  http::Request r;
+  r.method = "GET";
+  r.path = "/test.txt";
+  r.headers.Add("Host", "examplebucket.s3.amazonaws.com");
+  r.raw_query =
+      "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1"
+      "%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=0&X-Amz-SignedHeaders="
+      "host&X-Amz-Signature=00";
+  r.query = *http::Query::Parse(r.raw_query);
+  auto v = verifier_.VerifyS3(r, r.path);
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().code, "AccessDenied");
+  EXPECT_EQ(v.error().message, "Request has expired");
+}
+
 }  // namespace
 }  // namespace evoke::auth
 

@@ -131,11 +131,12 @@ Task<Status> ListObjectsV2(Context& ctx) {
   auto p = ParseCommon(q);
   if (!p.ok()) co_return std::move(p).error();
   const std::string* token = q.Get("continuation-token");
+  if (token && token->empty()) token = nullptr;  // S3 takes an empty token as none
   const std::string* start_after = q.Get("start-after");
   std::string after;
   if (token) {
     auto decoded = Base64Decode(*token);
-    if (!decoded || token->empty()) {
+    if (!decoded) {
       co_return MakeError("InvalidArgument", "The continuation token provided is incorrect")
           .With("ArgumentName", "continuation-token");
     }

@@ -12,6 +12,8 @@ Result<ListPage> ListObjectsPage(const ListQuery& q, const FetchObjects& fetch) 
   ListPage page;
   std::string& resume = page.resume;
   resume = q.after;
+  // max-keys=0 asks for nothing, and S3 says nothing more is there (IsTruncated false).
+  if (q.max_keys == 0) return page;
   size_t count = 0;
   constexpr size_t kBatch = 1000;
   for (;;) {

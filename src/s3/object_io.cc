@@ -19,23 +19,28 @@ constexpr std::array<std::string_view, 11> kStorageClasses = {
     "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
     "GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE"};
 
-// Removes the aws-chunked coding from a Content-Encoding list.
+// Removes the aws-chunked coding from a Content-Encoding list and keeps the rest as sent
+// ("aws-chunked, deflate, gzip" -> "deflate, gzip"; empty items are dropped with it).
 std::string WithoutAwsChunked(std::string_view value) {
   std::string out;
+  bool changed = false;
   size_t pos = 0;
   while (pos <= value.size()) {
     size_t comma = value.find(',', pos);
     if (comma == std::string_view::npos) comma = value.size();
-    std::string_view item = value.substr(pos, comma - pos);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty() && !http::EqualsIgnoreCase(item, "aws-chunked")) {
+    std::string_view raw = value.substr(pos, comma - pos);
+    std::string_view item = raw;
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item.empty() || http::EqualsIgnoreCase(item, "aws-chunked")) {
+      changed = true;
+    } else {
       if (!out.empty()) out += ',';
-      out += item;
+      out += out.empty() ? item : raw;
     }
     pos = comma + 1;
   }
-  return out;
+  return changed ? out : std::string(value);
 }
 
 }  // namespace

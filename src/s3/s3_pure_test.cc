@@ -14,6 +14,7 @@
 #include "s3/multipart.h"
 #include "s3/names.h"
 #include "s3/notification.h"
+#include "s3/object_io.h"
 #include "s3/object_events.h"
 #include "s3/tagging.h"
 #include "s3/xml.h"
@@ -319,6 +320,9 @@ TEST(Listing, TruncationExactlyAtTheEnd) {
   auto page2 = ListObjectsPage({"", "", "", 2}, MemoryFetch({"a", "b", "c"}, "", &calls));
   EXPECT_TRUE(page2->truncated);
   EXPECT_EQ(page2->resume, "b");
+  auto none = ListObjectsPage({"", "", "", 0}, MemoryFetch({"a", "b", "c"}, "", &calls));
+  EXPECT_TRUE(none->contents.empty());
+  EXPECT_FALSE(none->truncated);
 }
 
 TEST(Multipart, EtagIsMd5OfPartMd5s) {
@@ -618,6 +622,26 @@ TEST(Acl, PublicGrantsBecomePolicyStatements) {
   EXPECT_EQ(object.find("s3:PutObjectAcl"), std::string::npos);
   EXPECT_NE(AclPolicyJson({{G::kAllUsers, Permission::kFullControl}}, true).find("s3:PutObjectAcl"),
             std::string::npos);
+}
+
+TEST(ObjectHeaders, ContentEncodingKeepsAllButAwsChunkedAsSent) {
+  auto stored = [](std::string_view value) {
+    http::Headers h;
+    h.Add("Content-Encoding", std::string(value));
+    auto list = StoredHeaders(h);
+    EXPECT_TRUE(list.ok());
+    for (const auto& [name, v] : *list) {
+      if (name == "Content-Encoding") return v;
+    }
+    return std::string("(none)");
+  };
+  EXPECT_EQ(stored("deflate, gzip"), "deflate, gzip");
+  EXPECT_EQ(stored("gzip"), "gzip");
+  EXPECT_EQ(stored("aws-chunked,gzip"), "gzip");
+  EXPECT_EQ(stored("aws-chunked, deflate, gzip"), "deflate, gzip");
+  EXPECT_EQ(stored("deflate, AWS-Chunked, gzip"), "deflate, gzip");
+  EXPECT_EQ(stored("gzip,aws-chunked"), "gzip");
+  EXPECT_EQ(stored("aws-chunked"), "(none)");
 }
 
 }  // namespace evoke::s3

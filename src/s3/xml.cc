@@ -36,7 +36,8 @@ bool IsUtf8Tree(const pugi::xml_node& root) {
 }  // namespace
 
 bool LoadRequestXml(pugi::xml_document& doc, std::string_view xml, unsigned options) {
-  if (options == 0) options = pugi::parse_default;
+  // Whitespace is data: a key or tag value of spaces only must reach the action as sent.
+  if (options == 0) options = pugi::parse_default | pugi::parse_ws_pcdata_single;
   return doc.load_buffer(xml.data(), xml.size(), options) && IsUtf8Tree(doc);
 }
 

@@ -39,8 +39,8 @@ class XmlWriter {
 // Parses a request document. False when it is not well-formed XML, or when a name, text or
 // attribute is not valid UTF-8 once entities are decoded (pugixml decodes &#xD800; without
 // complaint; stored, it would break every later response or event that carries it). S3 answers
-// both with MalformedXML. `options` are
-// pugixml's parse flags; 0 means its defaults.
+// both with MalformedXML. `options` are pugixml's parse flags; 0 means its defaults, with an
+// element's text of whitespace only kept as it is (a key "  " is not the empty key).
 bool LoadRequestXml(pugi::xml_document& doc, std::string_view xml, unsigned options = 0);
 
 // Quotes an ETag for the wire: "abc".

@@ -184,6 +184,29 @@ def test_presigned_url_expired(target, s3, bucket):
     assert urllib_request(url).body == b"old"
 
 
+def test_presigned_expiry_bounds(target, s3, bucket):
+    """X-Amz-Expires of 0 (never valid), negative, or past a week, and an expired presigned PUT."""
+    s3.put_object(Bucket=bucket, Key="k", Body=b"k")
+    path = key_path(bucket, "k")
+    host = urllib.parse.urlsplit(target.endpoint).netloc
+    signer = SigV4(target.access_key, target.secret)
+    r = urllib_request(target.endpoint + signer.presign("GET", host, path, expires=0))
+    assert_error_response(r, "AccessDenied", 403)
+    r = urllib_request(target.endpoint + signer.presign("GET", host, path, expires=-5))
+    assert_error_response(r, "AuthorizationQueryParametersError", 400)
+    assert b"X-Amz-Expires must be non-negative" in r.body
+    r = urllib_request(target.endpoint + signer.presign("GET", host, path, expires=604801))
+    assert_error_response(r, "AuthorizationQueryParametersError", 400)
+    assert urllib_request(target.endpoint + signer.presign("GET", host, path,
+                                                           expires=604800)).body == b"k"
+    two_hours_ago = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() - 7200))
+    url = target.endpoint + signer.presign("PUT", host, path, expires=3600,
+                                           amz_date=two_hours_ago)
+    r = http_put(url, b"late")
+    assert_error_response(r, "AccessDenied", 403, "PUT")
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"k"
+
+
 # ---------------------------------------------------------------------------------------------
 # s3transfer
 

@@ -152,3 +152,20 @@ def test_delete_objects_thousand_keys(s3, bucket):
     r = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys]})
     assert len(r["Deleted"]) == 1000
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_whitespace_keys_and_tag_values_survive_xml(s3, bucket):
+    """A key of spaces only is a key, not the empty one: DeleteObjects deletes it and says so;
+    a tag value of spaces only stays spaces."""
+    for key in ("  ", " a ", "\t"):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"w")
+    r = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "  "}, {"Key": " a "},
+                                                             {"Key": "\t"}]})
+    assert sorted(d["Key"] for d in r.get("Deleted", [])) == sorted(["  ", " a ", "\t"])
+    assert r.get("Errors", []) == []
+    assert s3.list_objects_v2(Bucket=bucket).get("KeyCount") == 0
+    s3.put_object(Bucket=bucket, Key="tagged", Body=b"t")
+    s3.put_object_tagging(Bucket=bucket, Key="tagged",
+                          Tagging={"TagSet": [{"Key": "k", "Value": "  "}]})
+    assert s3.get_object_tagging(Bucket=bucket, Key="tagged")["TagSet"] == [
+        {"Key": "k", "Value": "  "}]

@@ -179,3 +179,36 @@ def test_list_object_versions_unversioned(s3, listed_bucket):
     assert [v["Key"] for v in r["Versions"]] == ["b/1.txt", "b/2.txt"]
     assert prefixes_of(r) == ["b/c/"]
     assert s3.get_bucket_versioning(Bucket=listed_bucket).get("Status") is None
+
+
+def test_list_keys_and_prefixes_with_newlines(s3, bucket):
+    keys = ["a\nb/c", "a\nb/d", "a\r\nx", "plain"]
+    for k in keys:
+        s3.put_object(Bucket=bucket, Key=k, Body=b"x")
+    # boto3 asks for url encoding and decodes: control characters come back as stored.
+    r = s3.list_objects_v2(Bucket=bucket, Prefix="a\n", Delimiter="/")
+    assert r["Prefix"] == "a\n"
+    assert prefixes_of(r) == ["a\nb/"]
+    assert keys_of(r) == []
+    assert sorted(keys_of(s3.list_objects_v2(Bucket=bucket))) == sorted(keys)
+    # ListObjects (v1) encodes Prefix too, as S3 documents; botocore decodes only the keys,
+    # markers and delimiter of v1, so its caller sees the Prefix encoded.
+    r = s3.list_objects(Bucket=bucket, Prefix="a\r")
+    assert keys_of(r) == ["a\r\nx"] and r["Prefix"] == "a%0D"
+
+
+def test_list_max_keys_zero(s3, listed_bucket):
+    for r in (s3.list_objects_v2(Bucket=listed_bucket, MaxKeys=0),
+              s3.list_objects(Bucket=listed_bucket, MaxKeys=0)):
+        assert r["MaxKeys"] == 0
+        assert r["IsTruncated"] is False
+        assert keys_of(r) == [] and prefixes_of(r) == []
+
+
+def test_list_v2_empty_continuation_token_is_absent(raw, listed_bucket, s3):
+    r = raw.request("GET", "/" + listed_bucket,
+                    query=[("list-type", "2"), ("continuation-token", "")])
+    assert r.status == 200, r
+    want = keys_of(s3.list_objects_v2(Bucket=listed_bucket))
+    assert all(("<Key>%s</Key>" % k).encode() in r.body for k in want)
+    assert b"<ContinuationToken>" not in r.body
