@@ -11,6 +11,8 @@
 namespace evoke::s3 {
 
 Task<Status> CompleteMultipartUpload(Context& ctx) {
+  auto conditions = ParseWriteConditions(ctx.req().headers);
+  if (!conditions.ok()) co_return std::move(conditions).error();
   auto upload = FindUpload(ctx);
   if (!upload.ok()) co_return std::move(upload).error();
   Status s;
@@ -31,6 +33,8 @@ Task<Status> CompleteMultipartUpload(Context& ctx) {
 
   // Validation runs inside the commit, so a part replaced meanwhile cannot slip through.
   s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
+    Status met = CheckWriteConditionsIn(t, ctx, *conditions, record.bucket, record.key);
+    if (!met.ok()) return met;
     auto stored = ctx.deps.objects.ListParts(t, upload_id, 0, kMaxPartNumber);
     if (!stored.ok()) return std::move(stored).error();
     auto assembly = AssembleParts(upload_id, *requested, *stored);

@@ -100,4 +100,36 @@ Precondition EvaluateCopySourceConditions(const http::Headers& headers, std::str
                   "x-amz-copy-source-if-unmodified-since", Precondition::kFailed);
 }
 
+Result<WriteConditions> ParseWriteConditions(const http::Headers& headers) {
+  WriteConditions c;
+  if (auto none_match = headers.Get("If-None-Match")) {
+    if (Trim(*none_match) != "*") {
+      return MakeError("NotImplemented",
+                       "A header you provided implies functionality that is not implemented")
+          .With("Header", "If-None-Match");
+    }
+    c.if_none_match = true;
+  }
+  if (auto match = headers.Get("If-Match")) c.if_match = std::string(Trim(*match));
+  return c;
+}
+
+Status CheckWriteConditions(const WriteConditions& conditions,
+                            std::optional<std::string_view> current_etag, std::string_view key) {
+  auto failed = [](std::string_view condition) {
+    return MakeError("PreconditionFailed",
+                     "At least one of the pre-conditions you specified did not hold")
+        .With("Condition", std::string(condition));
+  };
+  if (conditions.if_none_match && current_etag) return failed("If-None-Match");
+  if (conditions.if_match) {
+    if (!current_etag) {
+      return MakeError("NoSuchKey", "The specified key does not exist.")
+          .With("Key", std::string(key));
+    }
+    if (!EtagListMatches(*conditions.if_match, *current_etag)) return failed("If-Match");
+  }
+  return {};
+}
+
 }  // namespace evoke::s3

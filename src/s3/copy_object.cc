@@ -35,6 +35,8 @@ Task<Status> CopyObject(Context& ctx) {
   if (!tagging_directive.ok()) co_return std::move(tagging_directive).error();
   auto storage_class = StorageClassOf(req.headers);
   if (!storage_class.ok()) co_return std::move(storage_class).error();
+  auto conditions = ParseWriteConditions(req.headers);
+  if (!conditions.ok()) co_return std::move(conditions).error();
   std::optional<ChecksumAlgorithm> checksum;
   if (auto a = req.headers.Get("x-amz-checksum-algorithm")) {
     checksum = ParseChecksumAlgorithm(*a);
@@ -98,6 +100,8 @@ Task<Status> CopyObject(Context& ctx) {
     record.checksum_type = "FULL_OBJECT";
   }
   s = co_await ctx.Commit(written->blobs(), [&](store::WriteTxn& t) -> Status {
+    Status met = CheckWriteConditionsIn(t, ctx, *conditions, record.bucket, record.key);
+    if (!met.ok()) return met;
     Status put = ctx.deps.objects.PutObject(t, record);
     if (!put.ok()) return put;
     return PublishObjectEvent(t, ctx, CreatedEvent("Copy", record));

@@ -235,4 +235,15 @@ Task<Result<WrittenBody>> WriteBody(Context& ctx, BodyReader& body, bool may_inl
   co_return out;
 }
 
+Status CheckWriteConditionsIn(store::ReadTxn& t, const Context& ctx,
+                              const WriteConditions& conditions, std::string_view bucket,
+                              std::string_view key) {
+  if (!conditions.any()) return {};
+  auto current = ctx.deps.objects.GetObject(t, bucket, key);
+  if (!current.ok()) return std::move(current).error();
+  std::optional<std::string_view> etag;
+  if (current->has_value()) etag = (*current)->etag;
+  return CheckWriteConditions(conditions, etag, key);
+}
+
 }  // namespace evoke::s3

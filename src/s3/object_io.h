@@ -13,6 +13,7 @@
 #include "base/result.h"
 #include "http/message.h"
 #include "s3/body.h"
+#include "s3/conditions.h"
 #include "s3/context.h"
 #include "store/blob_store.h"
 #include "store/objects.h"
@@ -35,6 +36,12 @@ void AddObjectHeaders(http::Response& response, const store::ObjectRecord& objec
 std::string FormatS3Time(int64_t ms);
 
 Status CheckBucketExists(Context& ctx, std::string_view bucket);
+
+// A write's If-None-Match / If-Match (s3/conditions.h) against the object `key` has as `t` sees
+// it; OK when the request has neither.
+Status CheckWriteConditionsIn(store::ReadTxn& t, const Context& ctx,
+                              const WriteConditions& conditions, std::string_view bucket,
+                              std::string_view key);
 
 struct OpenedObject {
   store::ObjectRecord record;

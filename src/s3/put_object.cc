@@ -19,6 +19,8 @@ Task<Status> PutObject(Context& ctx) {
   if (!storage_class.ok()) co_return std::move(storage_class).error();
   s = SetRequestedAcl(ctx, *headers);
   if (!s.ok()) co_return s;
+  auto conditions = ParseWriteConditions(req.headers);
+  if (!conditions.ok()) co_return std::move(conditions).error();
   if (!req.content_length && !req.chunked) {
     co_return MakeError("MissingContentLength", "You must provide the Content-Length HTTP header.");
   }
@@ -33,6 +35,11 @@ Task<Status> PutObject(Context& ctx) {
   // Refuse before the client sends the body.
   s = CheckBucketExists(ctx, ctx.target.bucket);
   if (!s.ok()) co_return s;
+  if (conditions->any()) {  // checked again in the commit, which decides
+    auto reader = ctx.deps.txns.Read();
+    s = CheckWriteConditionsIn(*reader, ctx, *conditions, ctx.target.bucket, ctx.target.key);
+    if (!s.ok()) co_return s;
+  }
 
   auto written = co_await WriteBody(ctx, body, /*may_inline=*/true);
   if (!written.ok()) co_return std::move(written).error();
@@ -53,6 +60,8 @@ Task<Status> PutObject(Context& ctx) {
     record.checksum_type = "FULL_OBJECT";
   }
   s = co_await ctx.Commit(written->blobs(), [&](store::WriteTxn& t) -> Status {
+    Status met = CheckWriteConditionsIn(t, ctx, *conditions, record.bucket, record.key);
+    if (!met.ok()) return met;
     Status put = ctx.deps.objects.PutObject(t, record);
     if (!put.ok()) return put;
     return PublishObjectEvent(t, ctx, CreatedEvent("Put", record));

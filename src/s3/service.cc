@@ -163,6 +163,12 @@ void S3ConditionKeys(const api::Call& call, std::vector<std::pair<std::string, s
       keys.emplace_back("s3:" + std::string(header), std::string(*value));
     }
   }
+  // Conditional writes, which a bucket policy can require (S3 User Guide, "Enforce conditional
+  // writes").
+  if (auto v = req.headers.Get("If-None-Match")) {
+    keys.emplace_back("s3:if-none-match", std::string(*v));
+  }
+  if (auto v = req.headers.Get("If-Match")) keys.emplace_back("s3:if-match", std::string(*v));
   // x-amz-tagging: the tags a PUT gives the object.
   if (auto tagging = req.headers.Get("x-amz-tagging")) {
     std::string_view rest = *tagging;

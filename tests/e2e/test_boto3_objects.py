@@ -301,3 +301,59 @@ def test_copy_tagging_directive(s3, capture, bucket):
                                  MultipartUpload={"Parts": [{"PartNumber": 1,
                                                              "ETag": part["ETag"]}]})
     assert tag_dict(s3, bucket, "mp") == {"from": "upload"}
+
+
+def with_headers(s3, operation, headers):
+    """Adds `headers` to every `operation` request of the client (boto3 1.26 has no IfNoneMatch
+    parameter; both versions send what the hook adds)."""
+    def add(request, **kwargs):
+        for name, value in headers.items():
+            request.headers[name] = value
+    s3.meta.events.register("before-sign.s3." + operation, add)
+    return s3
+
+
+def code_of(call, **kwargs):
+    with pytest.raises(ClientError) as e:
+        call(**kwargs)
+    r = e.value.response
+    return r["Error"]["Code"], r["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def test_conditional_writes(target, s3, bucket):
+    """If-None-Match: * creates only; If-Match: ETag overwrites only that object (S3, 2024)."""
+    create = with_headers(target.boto3_client(), "PutObject", {"If-None-Match": "*"})
+    first = create.put_object(Bucket=bucket, Key="once", Body=b"first")
+    assert code_of(create.put_object, Bucket=bucket, Key="once", Body=b"second") == (
+        "PreconditionFailed", 412)
+    assert s3.get_object(Bucket=bucket, Key="once")["Body"].read() == b"first"
+    swap = with_headers(target.boto3_client(), "PutObject", {"If-Match": first["ETag"]})
+    second = swap.put_object(Bucket=bucket, Key="once", Body=b"second")
+    assert s3.get_object(Bucket=bucket, Key="once")["Body"].read() == b"second"
+    # The ETag it was made with is gone now: a second compare-and-swap fails.
+    assert code_of(swap.put_object, Bucket=bucket, Key="once", Body=b"third") == (
+        "PreconditionFailed", 412)
+    assert code_of(swap.put_object, Bucket=bucket, Key="missing", Body=b"x") == ("NoSuchKey", 404)
+    other = with_headers(target.boto3_client(), "PutObject", {"If-None-Match": second["ETag"]})
+    assert code_of(other.put_object, Bucket=bucket, Key="once", Body=b"x") == (
+        "NotImplemented", 501)
+    # CopyObject and CompleteMultipartUpload take them too.
+    copy = with_headers(target.boto3_client(), "CopyObject", {"If-None-Match": "*"})
+    copy.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": bucket, "Key": "once"})
+    assert code_of(copy.copy_object, Bucket=bucket, Key="copy",
+                   CopySource={"Bucket": bucket, "Key": "once"}) == ("PreconditionFailed", 412)
+    complete = with_headers(target.boto3_client(), "CompleteMultipartUpload",
+                            {"If-None-Match": "*"})
+    for key, want in (("copy", ("PreconditionFailed", 412)), ("fresh", None)):
+        up = s3.create_multipart_upload(Bucket=bucket, Key=key)
+        part = s3.upload_part(Bucket=bucket, Key=key, UploadId=up["UploadId"], PartNumber=1,
+                              Body=b"m")
+        args = dict(Bucket=bucket, Key=key, UploadId=up["UploadId"],
+                    MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+        if want:
+            assert code_of(complete.complete_multipart_upload, **args) == want
+            s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=up["UploadId"])
+        else:
+            complete.complete_multipart_upload(**args)
+    assert s3.get_object(Bucket=bucket, Key="copy")["Body"].read() == b"second"
+    assert s3.get_object(Bucket=bucket, Key="fresh")["Body"].read() == b"m"

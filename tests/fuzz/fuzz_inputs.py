@@ -148,6 +148,8 @@ def s3_seed(rng):
             % ("0" * 64)).encode()),
         ("GET", "/%s/%s" % (b, k), "acl", [], b""),
         ("PUT", "/%s/%s" % (b, k), "", [["x-amz-acl", "public-read"]], b"acl fuzz"),
+        ("PUT", "/%s/%s" % (b, k), "", [[rng.choice(["If-None-Match", "If-Match"]),
+                                          rng.choice(["*", '"x"', "", '"a", "b"'])]], b"cond"),
     ]
     m, p, q, h, body = rng.choice(choices)
     kind = "xml" if body.startswith(b"<") else "json" if body.startswith(b"{") else "bytes"
