@@ -11,6 +11,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import unique_name
+from test_iam import User
 
 REGION = "us-east-1"
 ACCOUNT = "000000000000"
@@ -60,30 +61,6 @@ def analyzer(target):
 @pytest.fixture
 def iam(target):
     return client(target, "iam")
-
-
-class User:
-    """An IAM user with one access key."""
-
-    def __init__(self, target, iam, name):
-        self.target, self.iam, self.name = target, iam, name
-        iam.create_user(UserName=name)
-        key = iam.create_access_key(UserName=name)["AccessKey"]
-        self.key, self.secret = key["AccessKeyId"], key["SecretAccessKey"]
-        self.arn = "arn:aws:iam::%s:user/%s" % (ACCOUNT, name)
-
-    def client(self, service, config=NO_RETRIES):
-        return client(self.target, service, self.key, self.secret, config)
-
-    def delete(self):
-        iam = self.iam
-        for k in iam.list_access_keys(UserName=self.name)["AccessKeyMetadata"]:
-            iam.delete_access_key(UserName=self.name, AccessKeyId=k["AccessKeyId"])
-        for p in iam.list_user_policies(UserName=self.name)["PolicyNames"]:
-            iam.delete_user_policy(UserName=self.name, PolicyName=p)
-        for g in iam.list_groups_for_user(UserName=self.name)["Groups"]:
-            iam.remove_user_from_group(UserName=self.name, GroupName=g["GroupName"])
-        iam.delete_user(UserName=self.name)
 
 
 @pytest.fixture
