@@ -153,7 +153,8 @@ std::string RouteResource(const Account& account, std::string_view path, const a
 // The resource policy of what a Lambda operation is decided on: for a function of this account
 // (arn:aws:lambda:REGION:ACCOUNT:function:NAME), its policy; for an S3 object (a code package),
 // the bucket's, as S3 would decide; nullptr otherwise.
-std::shared_ptr<const auth::Policy> ResourcePolicyOf(const Account& account,
+// `functions` is this account's function ARN without a name ("arn:aws:lambda:R:A:function:").
+std::shared_ptr<const auth::Policy> ResourcePolicyOf(std::string_view functions,
                                                      const LambdaDependencies& deps,
                                                      std::string_view action,
                                                      std::string_view resource,
@@ -161,9 +162,8 @@ std::shared_ptr<const auth::Policy> ResourcePolicyOf(const Account& account,
   if (resource.starts_with("arn:aws:s3:::")) {
     return deps.objects.PolicyFor(action, resource, principal);
   }
-  const std::string prefix = FunctionArn(account, "");
-  if (!resource.starts_with(prefix)) return nullptr;
-  std::string_view name = resource.substr(prefix.size());
+  if (!resource.starts_with(functions)) return nullptr;
+  std::string_view name = resource.substr(functions.size());
   name = name.substr(0, name.find(':'));
   auto cached = deps.execution.functions.Get(std::string(name));
   if (!cached.ok() || !*cached) return nullptr;  // no function: the action will say so
@@ -208,9 +208,10 @@ api::Service MakeTable(const Account& account, const LambdaDependencies& deps) {
     };
     // The function's own policy (AddPermission) grants as a resource policy: within the
     // account, naming a user or role there suffices, as on AWS.
-    op.resource_policy = [&account, &deps](const api::Call& call, std::string_view action,
-                                           std::string_view resource) {
-      return ResourcePolicyOf(account, deps, action, resource, call.principal);
+    op.resource_policy = [functions = FunctionArn(account, ""), &deps](
+                             const api::Call& call, std::string_view action,
+                             std::string_view resource) {
+      return ResourcePolicyOf(functions, deps, action, resource, call.principal);
     };
     op.run = [run = route.run, &account, &deps](api::Call& call) {
       return RunRoute(run, account, deps, call);

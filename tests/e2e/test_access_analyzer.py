@@ -213,9 +213,7 @@ def test_validate_policy_cli_v2(aws_v2, tmp_path):
     assert code == "ValidationException" and "policyType" in message
 
 
-def test_storing_a_never_matching_policy_logs_a_warning(target, iam, user):
-    if not target.is_evoke:
-        pytest.skip("reads evoke's own log")
+def test_storing_a_never_matching_policy_logs_a_warning(target, iam, user, require_evoke):
     iam.put_user_policy(UserName=user.name, PolicyName="never",
                         PolicyDocument=doc(allow("s3:GetObject", "arn:aws:s3:::nomatch-bucket")))
     wanted = ("the inline policy never of user %s has a part that never works: "
