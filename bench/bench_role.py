@@ -1,4 +1,4 @@
-"""IAM for the benchmarks, on the server under test.
+"""Set-up for the benchmarks on the server under test: IAM, and a versioned bucket.
 
   execution_role(iam)   the role the benchmarks' functions run as: it trusts Lambda and may do
                         everything. A build from before identity (an older evoke-base) answers
@@ -8,6 +8,8 @@
                         makes an IAM user with POLICY_ARN attached and prints its access key id
                         and secret (the root keys come from AWS_ACCESS_KEY_ID/SECRET): the
                         benchmarks' evoke-user system signs its load with them.
+  bench_role.py versioned ENDPOINT BUCKET
+                        makes BUCKET with versioning enabled (the evoke-versioned system).
 """
 
 import sys
@@ -43,8 +45,14 @@ def user_keys(iam, policy_arn):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] != "user":
-        sys.exit("usage: bench_role.py user ENDPOINT POLICY_ARN")
+    if len(sys.argv) != 4 or sys.argv[1] not in ("user", "versioned"):
+        sys.exit("usage: bench_role.py user ENDPOINT POLICY_ARN | versioned ENDPOINT BUCKET")
     import boto3
+    if sys.argv[1] == "versioned":
+        s3 = boto3.client("s3", endpoint_url=sys.argv[2], region_name="us-east-1")
+        s3.create_bucket(Bucket=sys.argv[3])
+        s3.put_bucket_versioning(Bucket=sys.argv[3],
+                                 VersioningConfiguration={"Status": "Enabled"})
+        sys.exit(0)
     client = boto3.client("iam", endpoint_url=sys.argv[2], region_name="us-east-1")
     print("%s %s" % user_keys(client, sys.argv[3]))

@@ -2,13 +2,15 @@
 # run_s3.sh: the S3 benchmark. Measures, in one run and with the same load generator
 # (bench/s3load.cc), the evoke build before a change (evoke-base), the build under test (evoke),
 # the same build driven by an IAM user instead of the root keys (evoke-user: every request goes
-# through the policy decision) and the physical reference (nginx serving the same GETs as static 4 KiB files), each fresh on
+# through the policy decision), the same build with versioning enabled on the benchmark's bucket
+# (evoke-versioned: every PUT keeps the version it replaces) and the physical reference (nginx serving the same GETs as static 4 KiB files), each fresh on
 # loopback; prints a table of every figure with its ratio to the reference and the after/before
 # ratio, the machine's baselines and evoke's targets, and appends it to bench/RESULTS.md.
 # The peers (moto_server, Ceph RGW) can be added to the list. See bench/README.md.
 #
 # usage: EVOKE_BASE_BIN=/path/to/old/evoke bench/run_s3.sh [SYSTEM...]
-#   SYSTEM: evoke-base | evoke | evoke-user | nginx | moto | rgw-bluestore | rgw-memstore
+#   SYSTEM: evoke-base | evoke | evoke-user | evoke-versioned | nginx | moto | rgw-bluestore |
+#           rgw-memstore
 #           (default: evoke-base evoke evoke-user nginx)
 # env:
 #   EVOKE_BIN       evoke binary under test (default build/release/evoke)
@@ -105,7 +107,7 @@ use_system() {  # SYSTEM
   GROUP=${S_GROUP[$1]:-}
 }
 
-start_evoke() {  # SYSTEM (evoke | evoke-base | evoke-user)
+start_evoke() {  # SYSTEM (evoke | evoke-base | evoke-user | evoke-versioned)
   local sys=$1 dir=$RUN/$1
   mkdir -p "$dir"
   AK=benchkey; SK=benchsecret
@@ -121,6 +123,10 @@ start_evoke() {  # SYSTEM (evoke | evoke-base | evoke-user)
     keys=$(AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK python3 "$HERE/bench_role.py" user \
            "$ENDPOINT" arn:aws:iam::aws:policy/AmazonS3FullAccess) || return 1
     read -r AK SK <<<"$keys"
+  fi
+  if [ "$sys" = evoke-versioned ]; then
+    AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK python3 "$HERE/bench_role.py" versioned \
+      "$ENDPOINT" bench || return 1
   fi
   record "$sys" info "\"detail\":\"$(evoke_bin_of "$sys") ($(describe_bin "$(evoke_bin_of "$sys")"))\""
 }
@@ -251,7 +257,7 @@ prepare_system() {  # SYSTEM
   log "=== $sys"
   PIDS=(); ENDPOINT=""; AK=""; SK=""; GROUP=""; SERVER_PID=""
   case $sys in
-    evoke|evoke-base|evoke-user) start_evoke "$sys" && ok=1 ;;
+    evoke|evoke-base|evoke-user|evoke-versioned) start_evoke "$sys" && ok=1 ;;
     nginx) start_nginx_ref && ok=1 ;;
     moto) start_moto && ok=1 ;;
     rgw-bluestore) start_rgw bluestore && ok=1 ;;
@@ -286,7 +292,7 @@ finish_system() {  # SYSTEM: peak RSS, stop, delete its data
   stop_system; save_system "$sys"
   if [ "$KEEP_DATA" != 1 ]; then
     case $sys in
-      evoke|evoke-base|evoke-user) rm -rf "${RUN:?}/$sys/data" ;;
+      evoke|evoke-base|evoke-user|evoke-versioned) rm -rf "${RUN:?}/$sys/data" ;;
       nginx) rm -rf "$RUN/nginx/root" "$RUN/nginx/tmp" ;;
       rgw-*) rm -rf "$RUN/$sys/osd" "$RUN/$sys/mon" "$RUN/$sys"/block-* ;;
     esac
@@ -339,7 +345,7 @@ p(f"Baselines: dd 256 MiB conv=fsync {meta['dd_mb_s']} MB/s (median of {meta['dd
   f"dd 4 KiB oflag=dsync {meta['dsync_4k_ops_s']} writes/s. Client: bench/s3load, "
   f"{meta['duration']} s per 4 KiB scenario, {meta['big_iters']} × 64 MiB per direction. "
   f"MB = 10^6 bytes. Load average at start: {meta['load_at_start']}.")
-TOGETHER = ("evoke-base", "evoke", "evoke-user", "nginx")
+TOGETHER = ("evoke-base", "evoke", "evoke-user", "evoke-versioned", "nginx")
 if meta.get("order") == "interleave" and sum(1 for s in TOGETHER if s in systems) > 1:
     p("Order: " + ", ".join(s for s in TOGETHER if s in systems) +
       " were started together and each scenario ran on each of them in turn (the idle ones "
@@ -366,7 +372,7 @@ for s in systems:
 def failed(s):
     return s not in systems or bool(by.get((s, "start"), {}).get("failed"))
 
-evokes = [s for s in ("evoke-base", "evoke", "evoke-user") if not failed(s)]
+evokes = [s for s in ("evoke-base", "evoke", "evoke-user", "evoke-versioned") if not failed(s)]
 if evokes:
     dsync = float(meta["dsync_4k_ops_s"]) if meta.get("dsync_4k_ops_s") else None
     ddmb = float(meta["dd_mb_s"]) if meta.get("dd_mb_s") else None
@@ -402,13 +408,11 @@ if evokes:
     p("")
     head = "| figure | physical reference | " + " | ".join(evokes) + " |"
     line = "|---|---:|" + "---:|" * len(evokes)
-    both = "evoke-base" in evokes and "evoke" in evokes
-    as_user = "evoke" in evokes and "evoke-user" in evokes
-    if both:
-        head += " evoke / evoke-base |"
-        line += "---:|"
-    if as_user:
-        head += " evoke-user / evoke |"
+    # Ratio columns: (after, before) pairs of systems both measured in this run.
+    pairs = [(a, b) for a, b in (("evoke", "evoke-base"), ("evoke-user", "evoke"),
+                                 ("evoke-versioned", "evoke")) if a in evokes and b in evokes]
+    for a, b in pairs:
+        head += f" {a} / {b} |"
         line += "---:|"
     p(head)
     p(line)
@@ -426,11 +430,8 @@ if evokes:
                 c += f" ({ratio(v / ref)} {refname})"
             cells.append(c)
         row = f"| {label} | {ref_s} | " + " | ".join(cells) + " |"
-        if both:
-            b, a = val("evoke-base", key, field), val("evoke", key, field)
-            row += f" {ratio(a / b)} |" if a is not None and b else " – |"
-        if as_user:
-            b, a = val("evoke", key, field), val("evoke-user", key, field)
+        for after, before in pairs:
+            b, a = val(before, key, field), val(after, key, field)
             row += f" {ratio(a / b)} |" if a is not None and b else " – |"
         p(row)
     rss = {s: by.get((s, "rss"), {}).get("peak_rss_kb") for s in evokes}
@@ -441,11 +442,8 @@ if evokes:
         cells.append("–" if not v else f"{v / 1024:,.0f}" + (f" ({ratio(v / nrss)} nginx)" if nrss else ""))
     row = (f"| peak RSS, MiB | {'nginx ' + format(nrss / 1024, ',.0f') if nrss else '–'} | "
            + " | ".join(cells) + " |")
-    if both:
-        b, a = rss.get("evoke-base"), rss.get("evoke")
-        row += f" {ratio(a / b)} |" if a and b else " – |"
-    if as_user:
-        b, a = rss.get("evoke"), rss.get("evoke-user")
+    for after, before in pairs:
+        b, a = rss.get(before), rss.get(after)
         row += f" {ratio(a / b)} |" if a and b else " – |"
     p(row)
 
@@ -541,7 +539,7 @@ TOGETHER=()   # started together, each scenario on each in turn
 ALONE=()      # one after the other, after those
 for s in "${SYSTEMS[@]}"; do
   case $s in
-    evoke|evoke-base|evoke-user|nginx) if [ "$ORDER" = interleave ]; then TOGETHER+=("$s"); else ALONE+=("$s"); fi ;;
+    evoke|evoke-base|evoke-user|evoke-versioned|nginx) if [ "$ORDER" = interleave ]; then TOGETHER+=("$s"); else ALONE+=("$s"); fi ;;
     *) ALONE+=("$s") ;;
   esac
 done

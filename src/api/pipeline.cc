@@ -109,6 +109,31 @@ http::Response RenderClassified(const Service& service, const Error& error, int 
   return r;
 }
 
+// The answer of a service endpoint that takes calls from any web page (Service::open_cors) to a
+// preflight: any origin, the methods REST APIs use, the headers asked for, cached for two days.
+http::Response OpenPreflight(const http::Request& req, const std::string& request_id) {
+  http::Response r;
+  r.status = 200;
+  r.headers.Set("x-amzn-RequestId", request_id);
+  r.headers.Set("Access-Control-Allow-Origin", "*");
+  r.headers.Set("Access-Control-Allow-Methods", "GET, PUT, POST, DELETE, HEAD, PATCH");
+  if (auto asked = req.headers.Get("Access-Control-Request-Headers")) {
+    r.headers.Set("Access-Control-Allow-Headers", std::string(*asked));
+  }
+  r.headers.Set("Access-Control-Max-Age", "172800");
+  return r;
+}
+
+void AddCrossOrigin(const Service& service, const Call& call, http::Headers& headers) {
+  if (service.open_cors) {
+    headers.Set("Access-Control-Allow-Origin", "*");
+    if (!service.cors_expose.empty()) {
+      headers.Set("Access-Control-Expose-Headers", service.cors_expose);
+    }
+  }
+  if (service.cross_origin) service.cross_origin(call, headers);
+}
+
 }  // namespace
 
 Error AsJsonAuthError(Error error) { return auth::AsJsonApiAuthError(std::move(error)); }
@@ -331,10 +356,17 @@ Task<void> Pipeline::Handle(http::Exchange& ex, const Service& service) const {
   std::string request_id = xml ? NewRequestId() : NewUuid();
   ex.log().request_id = request_id;
   ex.log().service = service.name;
+  if (service.open_cors && ex.request().method == "OPTIONS") {
+    ex.log().action = "PreflightRequest";
+    http::Response r = OpenPreflight(ex.request(), request_id);
+    (void)co_await ex.Send(std::move(r));
+    co_return;
+  }
   Call call{ex.request(), {}, request_id};
   call.exchange = &ex;
   Result<Output> out = co_await RunStages(ex, service, call);
   if (ex.responded()) co_return;
+  const bool from_page = ex.request().headers.Has("Origin");
   if (!out.ok()) {
     Error error = std::move(out).error();
     int status = ClassifyError(service, error);
@@ -342,6 +374,7 @@ Task<void> Pipeline::Handle(http::Exchange& ex, const Service& service) const {
     // The path as the request named it: S3's <Resource>. Rendered before the co_await: GCC 12
     // mishandles temporaries built inside a co_await's arguments.
     http::Response r = RenderClassified(service, error, status, request_id, ex.request().path);
+    if (from_page) AddCrossOrigin(service, call, r.headers);
     (void)co_await ex.Send(std::move(r));
     co_return;
   }
@@ -355,6 +388,7 @@ Task<void> Pipeline::Handle(http::Exchange& ex, const Service& service) const {
     r = RenderJsonOutput(service, std::move(*out));
     r.headers.Set("x-amzn-RequestId", request_id);
   }
+  if (from_page) AddCrossOrigin(service, call, r.headers);
   if (!stream) {
     (void)co_await ex.Send(std::move(r));
     co_return;

@@ -172,6 +172,15 @@ struct Service {
   // error when the request names no valid resource.
   std::function<Result<const Operation*>(const http::Request&, Call&)> route;
 
+  // Calls from web pages (docs/cors.md). `cross_origin` adds the Access-Control-* headers of the
+  // answer to a request with an Origin (errors too; S3: from the bucket's CORS rules). With
+  // `open_cors`, as AWS's service endpoints answer the SDK in a browser, a preflight (OPTIONS)
+  // of any path is allowed for any origin and every answer carries
+  // Access-Control-Allow-Origin: * and exposes `cors_expose` (Lambda).
+  std::function<void(const Call&, http::Headers&)> cross_origin;
+  bool open_cors = false;
+  std::string cors_expose;
+
   // The status of an error code, or 0 when the table does not know it.
   int StatusOf(std::string_view code) const;
 };

@@ -21,6 +21,13 @@ void AppendElement(std::string& x, std::string_view name, std::string_view value
   x += '>';
 }
 
+// A detail named as a response header (lower-case "x-amz-...", or "Last-Modified") is sent as
+// that header, not as an element: S3 tells some facts of an error only in headers. (Elements
+// with hyphens, <X-Amz-Expires> and <Content-MD5>, are spelled otherwise.)
+bool IsHeaderDetail(std::string_view name) {
+  return name.starts_with("x-amz-") || name == "Last-Modified";
+}
+
 }  // namespace
 
 std::string XmlHostId(std::string_view request_id) {
@@ -51,12 +58,15 @@ http::Response RenderXmlError(const Error& error, int status, std::string_view r
   for (const auto& [name, value] : error.details) {
     // Redirect hints travel as headers too, so clients that only read headers follow them.
     if (name == "Region") r.headers.Add("x-amz-bucket-region", value);
+    if (IsHeaderDetail(name)) r.headers.Add(name, value);
   }
   std::string& x = r.body;
   x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>";
   AppendElement(x, "Code", error.code);
   AppendElement(x, "Message", error.message);
-  for (const auto& [name, value] : error.details) AppendElement(x, name, value);
+  for (const auto& [name, value] : error.details) {
+    if (!IsHeaderDetail(name)) AppendElement(x, name, value);
+  }
   if (!resource.empty()) AppendElement(x, "Resource", resource);
   AppendElement(x, "RequestId", request_id);
   AppendElement(x, "HostId", host_id);

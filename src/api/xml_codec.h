@@ -20,7 +20,8 @@ http::Response RenderXmlOutput(Output output, std::string_view request_id,
                                std::string_view host_id);
 
 // <Error><Code/><Message/>[details]<Resource/><RequestId/><HostId/></Error>; a "Region" detail
-// also travels as x-amz-bucket-region (redirect hints); a 304 carries no body.
+// also travels as x-amz-bucket-region (redirect hints), a detail named "x-amz-..." (lower case)
+// or "Last-Modified" only as that header; a 304 carries no body.
 http::Response RenderXmlError(const Error& error, int status, std::string_view resource,
                               std::string_view request_id, std::string_view host_id);
 

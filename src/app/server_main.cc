@@ -47,6 +47,7 @@
 #include "lambda/service.h"
 #include "observe/log_store.h"
 #include "observe/logs_service.h"
+#include "s3/lifecycle_runner.h"
 #include "s3/service.h"
 #include "store/files/file_blob_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -230,6 +231,9 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   events_clock.OnAdvance([&dispatcher] { dispatcher.Wake(); });
 
   s3::S3Service s3(s3_options, s3_deps, pipeline);
+  // Buckets' lifecycle rules, applied on the events clock (--test-clock moves it).
+  s3::LifecycleRunner lifecycle_runner(s3_options, s3_deps, events_clock);
+  events_clock.OnAdvance([&lifecycle_runner] { lifecycle_runner.Wake(); });
   lambda::LambdaService lambda(account, lambda_deps, pipeline);
   FrontDoor front_door(s3, pipeline);
   if (config.test_clock) {
@@ -293,6 +297,7 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   for (auto& c : contexts) guards.push_back(asio::make_work_guard(*c));
   dispatcher.Start();
   schedule_runner.Start();
+  lifecycle_runner.Start();
   server.Start();
   pool.Start();
 
@@ -304,6 +309,7 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
     shutting_down = true;
     dispatcher.Stop();
     schedule_runner.Stop();
+    lifecycle_runner.Stop();
     pool.StopAll();
     server.Shutdown(std::chrono::seconds(10), [&] {
       asio::post(*contexts[0], [&] {

@@ -191,6 +191,12 @@ api::Service MakeTable(const Account& account, const LambdaDependencies& deps) {
   service.missing_auth_error = "AccessDeniedException";
   service.parse_json_body = false;  // each action reads its body (Invoke's is the payload)
   service.error_fault_type = true;
+  // A web page may call Lambda with the SDK (the face-detection app's page invokes its
+  // function), as AWS's endpoint allows any origin; the page reads these answers' headers.
+  service.open_cors = true;
+  service.cors_expose =
+      "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date, X-Amz-Function-Error, "
+      "X-Amz-Log-Result, X-Amz-Executed-Version";
   service.unknown_operation = [](const http::Request& req) {
     return MakeError("NotImplemented", "evoke does not serve " + req.method + " " + req.path +
                                            " of the Lambda API yet.");

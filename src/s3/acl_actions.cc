@@ -181,27 +181,29 @@ Task<Status> PutBucketAcl(Context& ctx) {
 Task<Status> GetObjectAcl(Context& ctx) {
   Status s = ValidateKey(ctx.target.key);
   if (!s.ok()) co_return s;
-  std::string stored;
+  auto version_id = RequestedVersion(ctx.req());
+  if (!version_id.ok()) co_return std::move(version_id).error();
+  std::optional<store::ObjectRecord> found;
   {
     auto reader = ctx.deps.txns.Read();
-    auto object = ctx.deps.objects.GetObject(*reader, ctx.target.bucket, ctx.target.key);
+    auto object = FindObject(*reader, ctx, ctx.target.bucket, ctx.target.key, *version_id);
     if (!object.ok()) co_return std::move(object).error();
-    if (!object->has_value()) {
-      if (Status b = CheckBucketExists(ctx, ctx.target.bucket); !b.ok()) co_return b;
-      co_return MakeError("NoSuchKey", "The specified key does not exist.")
-          .With("Key", ctx.target.key);
-    }
-    stored = StoredAclOf((*object)->headers);
+    found = std::move(*object);
   }
   BucketAclState state = StateOf(ctx, ctx.target.bucket);
-  Acl acl = state.ownership == Ownership::kBucketOwnerEnforced ? PrivateAcl() : DecodeAcl(stored);
-  co_return ctx.Reply(
-      ctx.XmlResponse(AclXml(acl, ctx.options.owner_id, ctx.options.owner_display_name)));
+  Acl acl = state.ownership == Ownership::kBucketOwnerEnforced ? PrivateAcl()
+                                                                 : DecodeAcl(StoredAclOf(found->headers));
+  http::Response r =
+      ctx.XmlResponse(AclXml(acl, ctx.options.owner_id, ctx.options.owner_display_name));
+  AddVersionHeader(r, *found);
+  co_return ctx.Reply(std::move(r));
 }
 
 Task<Status> PutObjectAcl(Context& ctx) {
   Status s = ValidateKey(ctx.target.key);
   if (!s.ok()) co_return s;
+  auto version_id = RequestedVersion(ctx.req());
+  if (!version_id.ok()) co_return std::move(version_id).error();
   auto acl = co_await RequestedAcl(ctx);
   if (!acl.ok()) co_return std::move(acl).error();
   std::string bucket = ctx.target.bucket, key = ctx.target.key;
@@ -217,9 +219,10 @@ Task<Status> PutObjectAcl(Context& ctx) {
     BucketAclState state = StateOfRecord(**record);
     if (Status c = CheckSettable(state, headers, *acl); !c.ok()) return c;
     const bool keep = state.ownership != Ownership::kBucketOwnerEnforced;
-    return ctx.deps.objects.UpdateObjectHeaders(t, bucket, key, [&](store::HeaderList& h) {
-      if (keep) SetStoredAcl(h, *acl);
-    });
+    return ctx.deps.objects.UpdateObjectHeaders(t, bucket, key, *version_id,
+                                                [&](store::HeaderList& h) {
+                                                  if (keep) SetStoredAcl(h, *acl);
+                                                });
   };
   s = co_await ctx.Commit(std::move(apply));
   if (!s.ok()) co_return s;

@@ -17,6 +17,7 @@ Task<Status> DeleteBucket(Context& ctx);
 Task<Status> HeadBucket(Context& ctx);
 Task<Status> GetBucketLocation(Context& ctx);
 Task<Status> GetBucketVersioning(Context& ctx);
+Task<Status> PutBucketVersioning(Context& ctx);
 Task<Status> GetBucketNotificationConfiguration(Context& ctx);
 Task<Status> PutBucketNotificationConfiguration(Context& ctx);
 Task<Status> ListObjects(Context& ctx);
@@ -52,6 +53,16 @@ Task<Status> PutObjectAcl(Context& ctx);
 Task<Status> GetBucketOwnershipControls(Context& ctx);
 Task<Status> PutBucketOwnershipControls(Context& ctx);
 Task<Status> DeleteBucketOwnershipControls(Context& ctx);
+Task<Status> GetBucketLifecycleConfiguration(Context& ctx);
+Task<Status> PutBucketLifecycleConfiguration(Context& ctx);
+Task<Status> DeleteBucketLifecycle(Context& ctx);
+Task<Status> GetBucketTagging(Context& ctx);
+Task<Status> PutBucketTagging(Context& ctx);
+Task<Status> DeleteBucketTagging(Context& ctx);
+Task<Status> GetBucketCors(Context& ctx);
+Task<Status> PutBucketCors(Context& ctx);
+Task<Status> DeleteBucketCors(Context& ctx);
+Task<Status> PreflightRequest(Context& ctx);
 Task<Status> NotImplemented(Context& ctx);
 Task<Status> MethodNotAllowed(Context& ctx);
 
@@ -59,6 +70,18 @@ Task<Status> MethodNotAllowed(Context& ctx);
 // x-amz-grant-* headers ask for, checked against the bucket's Object Ownership and Block Public
 // Access, replaces any ACL entry of `headers` (a copy's source's included).
 Status SetRequestedAcl(const Context& ctx, store::HeaderList& headers);
+
+// Shared by DeleteObject and DeleteObjects (delete_object.cc): deletes the key (or the version
+// `version_id` names) in `t` as the bucket's versioning says and publishes the event of what
+// was removed.
+Status DeleteAndPublish(store::WriteTxn& t, const Context& ctx, std::string_view bucket,
+                        std::string_view key, std::string_view version_id,
+                        store::DeleteOutcome& outcome);
+// The Content-MD5 (or x-amz-checksum-*) S3 requires on DeleteObjects and the configuration
+// documents: InvalidRequest without one (delete_objects.cc).
+Status RequireIntegrityHeader(const http::Headers& headers);
+// x-amz-delete-marker and x-amz-version-id of a delete.
+void AddDeleteOutcomeHeaders(http::Response& response, const store::DeleteOutcome& outcome);
 
 // CreateBucket's Object Ownership (x-amz-object-ownership, or the default) and ACL (x-amz-acl,
 // x-amz-grant-*), in the bucket record's stored forms.

@@ -58,6 +58,7 @@ Task<Status> StoreBucketSetting(Context& ctx, store::BucketSetting setting, std:
                    std::function<Status(const store::BucketRecord&)> check) {
   std::string bucket = ctx.target.bucket;
   BucketAccess* access = ctx.deps.access;
+  BucketRules* rules = ctx.deps.rules;
   std::function<Status(store::WriteTxn&)> apply = [&](store::WriteTxn& t) -> Status {
     if (check) {
       auto current = ctx.deps.objects.GetBucket(t, bucket);
@@ -70,6 +71,10 @@ Task<Status> StoreBucketSetting(Context& ctx, store::BucketSetting setting, std:
     }
     if (Status s = ctx.deps.objects.SetBucketSetting(t, bucket, setting, value); !s.ok()) return s;
     if (access) t.AfterCommit([access, bucket] { access->Changed(bucket); });
+    if (rules && (setting == store::BucketSetting::kLifecycle ||
+                  setting == store::BucketSetting::kCors)) {
+      t.AfterCommit([rules, bucket] { rules->Changed(bucket); });
+    }
     return {};
   };
   Status s = co_await ctx.Commit(std::move(apply));

@@ -79,7 +79,10 @@ Task<Status> CompleteMultipartUpload(Context& ctx) {
     x.Element(ChecksumXmlElement(*alg), record.checksum_value);
     x.Element("ChecksumType", record.checksum_type);
   }
-  co_return ctx.Reply(ctx.XmlResponse(x.Finish()));
+  http::Response r = ctx.XmlResponse(x.Finish());
+  AddVersionHeader(r, record);
+  AddExpirationHeader(r, ctx, record);
+  co_return ctx.Reply(std::move(r));
 }
 
 Task<Status> AbortMultipartUpload(Context& ctx) {

@@ -42,7 +42,9 @@ Task<Status> CopyObject(Context& ctx) {
     checksum = ParseChecksumAlgorithm(*a);
     if (!checksum) co_return MakeError("InvalidRequest", "Checksum algorithm provided is unsupported.");
   }
-  bool same = source->bucket == ctx.target.bucket && source->key == ctx.target.key;
+  // Copying an older version over its key (restoring it) is a change.
+  bool same = source->bucket == ctx.target.bucket && source->key == ctx.target.key &&
+              source->version_id.empty();
   if (same && *directive == "COPY" && !req.headers.Has("x-amz-storage-class") && !checksum) {
     co_return MakeError("InvalidRequest",
                         "This copy request is illegal because it is trying to copy an object to "
@@ -115,7 +117,11 @@ Task<Status> CopyObject(Context& ctx) {
     x.Element("ChecksumType", "FULL_OBJECT");
     x.Element(ChecksumXmlElement(*checksum), record.checksum_value);
   }
-  co_return ctx.Reply(ctx.XmlResponse(x.Finish()));
+  http::Response r = ctx.XmlResponse(x.Finish());
+  if (!src.version_id.empty()) r.headers.Add("x-amz-copy-source-version-id", src.version_id);
+  AddVersionHeader(r, record);
+  AddExpirationHeader(r, ctx, record);
+  co_return ctx.Reply(std::move(r));
 }
 
 }  // namespace evoke::s3

@@ -20,11 +20,13 @@ Error BadSource() {
 Result<CopySource> ParseCopySource(std::string_view header) {
   size_t q = header.find('?');
   std::string_view path = header.substr(0, q);
+  std::string version_id;
   if (q != std::string_view::npos) {
     std::string_view query = header.substr(q + 1);
-    if (query.starts_with("versionId=") && query.substr(10) != "null") {
-      return MakeError("InvalidArgument", "Invalid version id specified")
-          .With("ArgumentName", "x-amz-copy-source");
+    if (query.starts_with("versionId=")) {
+      auto v = CheckVersionId(query.substr(10), "x-amz-copy-source");
+      if (!v.ok()) return std::move(v).error();
+      version_id = std::move(*v);
     }
   }
   if (path.starts_with('/')) path.remove_prefix(1);
@@ -33,7 +35,7 @@ Result<CopySource> ParseCopySource(std::string_view header) {
   auto bucket = UriDecode(path.substr(0, slash), false);
   auto key = UriDecode(path.substr(slash + 1), false);
   if (!bucket || !key) return BadSource();
-  return CopySource{std::move(*bucket), std::move(*key)};
+  return CopySource{std::move(*bucket), std::move(*key), std::move(version_id)};
 }
 
 Result<OpenedObject> OpenCopySource(Context& ctx, const CopySource& source) {
@@ -41,19 +43,27 @@ Result<OpenedObject> OpenCopySource(Context& ctx, const CopySource& source) {
   // destination (which the authorize stage checked).
   // Decided with the source's tags as s3:ExistingObjectTag/<key>; a source that cannot be
   // opened is still decided first, so a caller without access learns nothing of it.
-  auto opened = OpenObject(ctx, source.bucket, source.key);
+  auto opened = OpenObject(ctx, source.bucket, source.key, source.version_id);
   std::vector<std::pair<std::string, std::string>> tags;
   if (opened.ok()) {
     for (const auto& [k, v] : TagsOf(opened->record.headers)) {
       tags.emplace_back("s3:ExistingObjectTag/" + k, v);
     }
   }
-  Status allowed = ctx.authorize ? ctx.authorize("s3:GetObject",
-                                                 "arn:aws:s3:::" + source.bucket + "/" + source.key,
-                                                 tags)
-                                 : MakeError("AccessDenied", "Access Denied");
+  std::string_view action = source.version_id.empty() ? "s3:GetObject" : "s3:GetObjectVersion";
+  Status allowed =
+      ctx.authorize
+          ? ctx.authorize(action, "arn:aws:s3:::" + source.bucket + "/" + source.key, tags)
+          : MakeError("AccessDenied", "Access Denied");
   if (!allowed.ok()) return std::move(allowed).error();
-  if (!opened.ok()) return opened;
+  if (!opened.ok()) {
+    if (opened.error().code == "MethodNotAllowed") {
+      return MakeError("InvalidRequest",
+                       "The source of a copy request may not specifically refer to a delete "
+                       "marker by version id.");
+    }
+    return opened;
+  }
   const auto& o = opened->record;
   if (EvaluateCopySourceConditions(ctx.req().headers, o.etag, o.modified_ms / 1000) !=
       Precondition::kProceed) {

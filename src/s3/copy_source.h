@@ -18,13 +18,15 @@ namespace evoke::s3 {
 struct CopySource {
   std::string bucket;
   std::string key;
+  std::string version_id;  // empty: the current version
 };
 
-// "bucket/key" or "/bucket/key", URL-encoded, with an optional "?versionId=null".
+// "bucket/key" or "/bucket/key", URL-encoded, with an optional "?versionId=...".
 Result<CopySource> ParseCopySource(std::string_view header);
 
-// Checks that the caller may read the source (s3:GetObject, AccessDenied), opens it and
-// evaluates x-amz-copy-source-if-* (PreconditionFailed).
+// Checks that the caller may read the source (s3:GetObject, or s3:GetObjectVersion for a
+// version: AccessDenied), opens it and evaluates x-amz-copy-source-if-* (PreconditionFailed).
+// A delete marker named by its id is an InvalidRequest.
 Result<OpenedObject> OpenCopySource(Context& ctx, const CopySource& source);
 
 // Copies `length` bytes of `source` from `offset` into a new blob, yielding to other requests

@@ -67,6 +67,7 @@ Task<Status> CreateMultipartUpload(Context& ctx) {
     r.headers.Add("x-amz-checksum-algorithm", upload.checksum_algorithm);
     r.headers.Add("x-amz-checksum-type", upload.checksum_type);
   }
+  AddAbortHeaders(r, ctx, upload);
   co_return ctx.Reply(std::move(r));
 }
 

@@ -7,10 +7,12 @@ namespace evoke::s3 {
 Task<Status> DeleteBucket(Context& ctx) {
   std::string name = ctx.target.bucket;
   BucketAccess* access = ctx.deps.access;
+  BucketRules* rules = ctx.deps.rules;
   Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
     if (Status d = ctx.deps.objects.DeleteBucket(t, name); !d.ok()) return d;
-    // A bucket made anew under the name starts without this one's policy.
+    // A bucket made anew under the name starts without this one's policy or rules.
     if (access) t.AfterCommit([access, name] { access->Changed(name); });
+    if (rules) t.AfterCommit([rules, name] { rules->Changed(name); });
     return {};
   });
   if (!s.ok()) co_return s;

@@ -9,7 +9,6 @@
 #include "s3/names.h"
 #include "s3/object_io.h"
 #include "s3/xml.h"
-#include "store/errors.h"
 #include "store/objects.h"
 
 namespace evoke::s3 {
@@ -23,9 +22,15 @@ Error Malformed() {
                    "published schema");
 }
 
+struct DeleteEntry {
+  std::string key;
+  std::string version_id;  // empty: none given
+  bool has_version = false;
+};
+
 struct DeleteRequest {
   bool quiet = false;
-  std::vector<std::string> keys;
+  std::vector<DeleteEntry> keys;
 };
 
 Result<DeleteRequest> ParseDelete(std::string_view xml) {
@@ -42,7 +47,12 @@ Result<DeleteRequest> ParseDelete(std::string_view xml) {
     } else if (name == "Object") {
       pugi::xml_node key = n.child("Key");
       if (!key) return Malformed();
-      d.keys.emplace_back(key.text().get());
+      DeleteEntry entry{key.text().get(), {}, false};
+      if (pugi::xml_node version = n.child("VersionId")) {
+        entry.version_id = version.text().get();
+        entry.has_version = true;
+      }
+      d.keys.push_back(std::move(entry));
     } else {
       return Malformed();
     }
@@ -53,14 +63,18 @@ Result<DeleteRequest> ParseDelete(std::string_view xml) {
 
 }  // namespace
 
-Task<Status> DeleteObjects(Context& ctx) {
-  const http::Headers& h = ctx.req().headers;
+Status RequireIntegrityHeader(const http::Headers& h) {
   bool has_integrity = h.Has("Content-MD5");
   for (ChecksumAlgorithm a : kAllChecksums) has_integrity |= h.Has(ChecksumHeader(a));
   has_integrity |= h.Has("x-amz-trailer");
   if (!has_integrity) {
-    co_return MakeError("InvalidRequest", "Missing required header for this request: Content-Md5.");
+    return MakeError("InvalidRequest", "Missing required header for this request: Content-Md5.");
   }
+  return {};
+}
+
+Task<Status> DeleteObjects(Context& ctx) {
+  if (Status s = RequireIntegrityHeader(ctx.req().headers); !s.ok()) co_return s;
   Status s = CheckBucketExists(ctx, ctx.target.bucket);
   if (!s.ok()) co_return s;
   auto xml = co_await ReadDocument(ctx.ex, ctx.auth, 2 * 1024 * 1024);
@@ -68,40 +82,53 @@ Task<Status> DeleteObjects(Context& ctx) {
   auto request = ParseDelete(*xml);
   if (!request.ok()) co_return std::move(request).error();
 
-  std::vector<Status> results(request->keys.size());
+  const std::vector<DeleteEntry>& entries = request->keys;
+  std::vector<Status> results(entries.size());
+  std::vector<store::DeleteOutcome> outcomes(entries.size());
   std::string bucket = ctx.target.bucket;
-  // As S3 does: s3:DeleteObject is checked for each key; a key the caller may not delete gets
-  // its own AccessDenied in the result.
-  for (size_t i = 0; i < request->keys.size(); ++i) {
-    results[i] = ValidateKey(request->keys[i]);
+  // As S3 does: s3:DeleteObject (s3:DeleteObjectVersion for a version) is checked for each key;
+  // a key the caller may not delete gets its own AccessDenied in the result.
+  for (size_t i = 0; i < entries.size(); ++i) {
+    results[i] = ValidateKey(entries[i].key);
+    if (results[i].ok() && entries[i].has_version) {
+      auto v = CheckVersionId(entries[i].version_id, "versionId");
+      if (!v.ok()) results[i] = std::move(v).error();
+    }
     if (results[i].ok()) {
-      results[i] = ctx.Authorize("s3:DeleteObject", "arn:aws:s3:::" + bucket + "/" +
-                                                        request->keys[i]);
+      results[i] = ctx.Authorize(
+          entries[i].has_version ? "s3:DeleteObjectVersion" : "s3:DeleteObject",
+          "arn:aws:s3:::" + bucket + "/" + entries[i].key);
     }
   }
   s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
-    for (size_t i = 0; i < request->keys.size(); ++i) {
+    for (size_t i = 0; i < entries.size(); ++i) {
       if (!results[i].ok()) continue;
-      auto r = ctx.deps.objects.DeleteObject(t, bucket, request->keys[i]);
-      if (!r.ok()) {
-        if (store::Is(r.error(), store::kNotFound, "bucket")) return std::move(r).error();
-        results[i] = S3Error(std::move(r).error());
-      } else if (*r) {
-        Status published =
-            PublishObjectEvent(t, ctx, RemovedEvent(bucket, request->keys[i], ctx.NowMs()));
-        if (!published.ok()) return published;
-      }
+      // A failure here (the bucket gone, the store, an event that cannot be queued) fails the
+      // whole request: nothing is deleted without its event.
+      Status deleted =
+          DeleteAndPublish(t, ctx, bucket, entries[i].key, entries[i].version_id, outcomes[i]);
+      if (!deleted.ok()) return deleted;
     }
     return {};
   });
   if (!s.ok()) co_return s;
 
   XmlWriter x("DeleteResult");
-  for (size_t i = 0; i < request->keys.size(); ++i) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const DeleteEntry& e = entries[i];
     if (results[i].ok()) {
-      if (!request->quiet) x.Open("Deleted").Element("Key", request->keys[i]).Close("Deleted");
+      if (request->quiet) continue;
+      const store::DeleteOutcome& o = outcomes[i];
+      x.Open("Deleted").Element("Key", e.key);
+      if (e.has_version) x.Element("VersionId", e.version_id);
+      if (o.delete_marker) {
+        x.Bool("DeleteMarker", true).Element("DeleteMarkerVersionId", o.version_id);
+      }
+      x.Close("Deleted");
     } else {
-      x.Open("Error").Element("Key", request->keys[i]).Element("Code", results[i].error().code);
+      x.Open("Error").Element("Key", e.key);
+      if (e.has_version) x.Element("VersionId", e.version_id);
+      x.Element("Code", results[i].error().code);
       x.Element("Message", results[i].error().message).Close("Error");
     }
   }

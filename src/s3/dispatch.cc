@@ -19,7 +19,7 @@ constexpr std::array kRoutes = {
 
     Route{"GET", Level::kBucket, "location", "", Action::kGetBucketLocation},
     Route{"GET", Level::kBucket, "versioning", "", Action::kGetBucketVersioning},
-    Route{"PUT", Level::kBucket, "versioning", "", Action::kNotImplemented},
+    Route{"PUT", Level::kBucket, "versioning", "", Action::kPutBucketVersioning},
     Route{"GET", Level::kBucket, "notification", "", Action::kGetBucketNotificationConfiguration},
     Route{"PUT", Level::kBucket, "notification", "", Action::kPutBucketNotificationConfiguration},
     Route{"GET", Level::kBucket, "policyStatus", "", Action::kGetBucketPolicyStatus},
@@ -35,6 +35,16 @@ constexpr std::array kRoutes = {
     Route{"PUT", Level::kBucket, "ownershipControls", "", Action::kPutBucketOwnershipControls},
     Route{"DELETE", Level::kBucket, "ownershipControls", "",
           Action::kDeleteBucketOwnershipControls},
+    Route{"GET", Level::kBucket, "lifecycle", "", Action::kGetBucketLifecycleConfiguration},
+    Route{"PUT", Level::kBucket, "lifecycle", "", Action::kPutBucketLifecycleConfiguration},
+    Route{"DELETE", Level::kBucket, "lifecycle", "", Action::kDeleteBucketLifecycle},
+    Route{"GET", Level::kBucket, "tagging", "", Action::kGetBucketTagging},
+    Route{"PUT", Level::kBucket, "tagging", "", Action::kPutBucketTagging},
+    Route{"DELETE", Level::kBucket, "tagging", "", Action::kDeleteBucketTagging},
+    Route{"GET", Level::kBucket, "cors", "", Action::kGetBucketCors},
+    Route{"PUT", Level::kBucket, "cors", "", Action::kPutBucketCors},
+    Route{"DELETE", Level::kBucket, "cors", "", Action::kDeleteBucketCors},
+    Route{"OPTIONS", Level::kBucket, "", "", Action::kPreflightRequest},
     Route{"GET", Level::kBucket, "versions", "", Action::kListObjectVersions},
     Route{"GET", Level::kBucket, "uploads", "", Action::kListMultipartUploads},
     Route{"POST", Level::kBucket, "delete", "", Action::kDeleteObjects},
@@ -60,19 +70,19 @@ constexpr std::array kRoutes = {
     Route{"GET", Level::kObject, "", "", Action::kGetObject},
     Route{"HEAD", Level::kObject, "", "", Action::kHeadObject},
     Route{"DELETE", Level::kObject, "", "", Action::kDeleteObject},
+    Route{"OPTIONS", Level::kObject, "", "", Action::kPreflightRequest},
 };
 
 // Sub-resources S3 defines that evoke does not implement yet: NotImplemented, not a silent
 // fall-through to a different action (DELETE ?metadataConfiguration must not delete the bucket,
 // PUT ?renameObject must not overwrite the object). Every sub-resource of botocore's S3 model is
 // either here or routed (tests/e2e/test_boto3_models.py checks both botocore versions).
-constexpr std::array<std::string_view, 27> kUnsupported = {
-    "abac", "accelerate", "analytics", "attributes", "cors", "encryption",
-    "intelligent-tiering", "inventory", "legal-hold", "lifecycle", "logging",
+constexpr std::array<std::string_view, 24> kUnsupported = {
+    "abac", "accelerate", "analytics", "attributes", "encryption",
+    "intelligent-tiering", "inventory", "legal-hold", "logging",
     "metadataConfiguration", "metadataInventoryTable", "metadataJournalTable", "metadataTable",
     "metrics", "object-lock", "renameObject", "replication",
-    "requestPayment", "restore", "retention", "select", "session", "tagging", "torrent",
-    "website"};
+    "requestPayment", "restore", "retention", "select", "session", "torrent", "website"};
 
 // A sub-resource the table routes (a query parameter without "=value"), for some methods and
 // levels only: with any other it is refused rather than falling through to the plain bucket or
@@ -105,13 +115,7 @@ bool Matches(const Route& r, std::string_view method, Level level, const http::Q
 
 Action Dispatch(std::string_view method, Level level, const http::Query& query,
                 const http::Headers& headers) {
-  // Buckets are unversioned: the only version id there is is "null".
-  if (const std::string* v = query.Get("versionId"); v && *v != "null") {
-    return Action::kNotImplemented;
-  }
   for (std::string_view name : kUnsupported) {
-    // Object tagging is supported; bucket tagging is not.
-    if (name == "tagging" && level == Level::kObject) continue;
     if (query.Has(name)) return Action::kNotImplemented;
   }
   for (const Route& r : kRoutes) {
@@ -130,6 +134,7 @@ std::string_view ActionName(Action action) {
     case Action::kHeadBucket: return "HeadBucket";
     case Action::kGetBucketLocation: return "GetBucketLocation";
     case Action::kGetBucketVersioning: return "GetBucketVersioning";
+    case Action::kPutBucketVersioning: return "PutBucketVersioning";
     case Action::kGetBucketNotificationConfiguration: return "GetBucketNotificationConfiguration";
     case Action::kPutBucketNotificationConfiguration: return "PutBucketNotificationConfiguration";
     case Action::kListObjects: return "ListObjects";
@@ -165,6 +170,16 @@ std::string_view ActionName(Action action) {
     case Action::kGetBucketOwnershipControls: return "GetBucketOwnershipControls";
     case Action::kPutBucketOwnershipControls: return "PutBucketOwnershipControls";
     case Action::kDeleteBucketOwnershipControls: return "DeleteBucketOwnershipControls";
+    case Action::kGetBucketLifecycleConfiguration: return "GetBucketLifecycleConfiguration";
+    case Action::kPutBucketLifecycleConfiguration: return "PutBucketLifecycleConfiguration";
+    case Action::kDeleteBucketLifecycle: return "DeleteBucketLifecycle";
+    case Action::kGetBucketTagging: return "GetBucketTagging";
+    case Action::kPutBucketTagging: return "PutBucketTagging";
+    case Action::kDeleteBucketTagging: return "DeleteBucketTagging";
+    case Action::kGetBucketCors: return "GetBucketCors";
+    case Action::kPutBucketCors: return "PutBucketCors";
+    case Action::kDeleteBucketCors: return "DeleteBucketCors";
+    case Action::kPreflightRequest: return "PreflightRequest";
     case Action::kNotImplemented: return "NotImplemented";
     case Action::kMethodNotAllowed: return "MethodNotAllowed";
   }

@@ -16,9 +16,11 @@ using ErrorEntry = ErrorStatusEntry;
 constexpr std::array kErrors = {
     ErrorEntry{"AccessControlListNotSupported", 400},
     ErrorEntry{"AccessDenied", 403},
+    ErrorEntry{"AccessForbidden", 403},
     ErrorEntry{"AuthorizationHeaderMalformed", 400},
     ErrorEntry{"AuthorizationQueryParametersError", 400},
     ErrorEntry{"BadDigest", 400},
+    ErrorEntry{"BadRequest", 400},
     ErrorEntry{"BucketAlreadyExists", 409},
     ErrorEntry{"BucketAlreadyOwnedByYou", 409},
     ErrorEntry{"BucketNotEmpty", 409},
@@ -26,6 +28,7 @@ constexpr std::array kErrors = {
     ErrorEntry{"EntityTooSmall", 400},
     ErrorEntry{"ExpiredToken", 400},
     ErrorEntry{"IllegalLocationConstraintException", 400},
+    ErrorEntry{"IllegalVersioningConfigurationException", 400},
     ErrorEntry{"IncompleteBody", 400},
     ErrorEntry{"IncompleteSignature", 400},
     ErrorEntry{"InternalError", 500},
@@ -56,9 +59,13 @@ constexpr std::array kErrors = {
     ErrorEntry{"MissingSecurityHeader", 400},
     ErrorEntry{"NoSuchBucket", 404},
     ErrorEntry{"NoSuchBucketPolicy", 404},
+    ErrorEntry{"NoSuchCORSConfiguration", 404},
     ErrorEntry{"NoSuchKey", 404},
+    ErrorEntry{"NoSuchLifecycleConfiguration", 404},
     ErrorEntry{"NoSuchPublicAccessBlockConfiguration", 404},
+    ErrorEntry{"NoSuchTagSet", 404},
     ErrorEntry{"NoSuchUpload", 404},
+    ErrorEntry{"NoSuchVersion", 404},
     ErrorEntry{"NotImplemented", 501},
     ErrorEntry{"NotModified", 304},
     ErrorEntry{"OwnershipControlsNotFoundError", 404},
@@ -110,6 +117,10 @@ Error S3Error(Error error) {
     return MakeError("NoSuchKey", "The specified key does not exist.").With("Key", name);
   }
   if (Is(error, store::kNotFound, "upload")) return NoSuchUpload(name);
+  if (Is(error, store::kNotFound, "version")) {
+    return MakeError("NoSuchVersion", "The specified version does not exist.")
+        .With("VersionId", name);
+  }
   if (Is(error, store::kAlreadyExists, "bucket")) {
     return MakeError("BucketAlreadyOwnedByYou",
                      "Your previous request to create the named bucket succeeded and you already "

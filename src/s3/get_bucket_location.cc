@@ -1,5 +1,4 @@
-// GetBucketLocation and GetBucketVersioning: small bucket facts. Buckets are unversioned, so
-// their versioning configuration is empty.
+// GetBucketLocation: where a bucket is.
 #include "base/encoding.h"
 #include "s3/actions.h"
 #include "s3/object_io.h"
@@ -26,12 +25,6 @@ Task<Status> GetBucketLocation(Context& ctx) {
                      (bucket->region == "us-east-1" ? "" : XmlEscape(bucket->region)) +
                      "</LocationConstraint>";
   co_return ctx.Reply(ctx.XmlResponse(std::move(body)));
-}
-
-Task<Status> GetBucketVersioning(Context& ctx) {
-  Status s = CheckBucketExists(ctx, ctx.target.bucket);
-  if (!s.ok()) co_return s;
-  co_return ctx.Reply(ctx.XmlResponse(XmlWriter("VersioningConfiguration").Finish()));
 }
 
 }  // namespace evoke::s3

@@ -64,7 +64,9 @@ Task<Status> ServeObject(Context& ctx, bool head) {
     co_return MakeError("InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
   }
 
-  auto opened = OpenObject(ctx, ctx.target.bucket, ctx.target.key);
+  auto version_id = RequestedVersion(req);
+  if (!version_id.ok()) co_return std::move(version_id).error();
+  auto opened = OpenObject(ctx, ctx.target.bucket, ctx.target.key, *version_id);
   if (!opened.ok()) co_return std::move(opened).error();
   const store::ObjectRecord& o = opened->record;
 
@@ -76,6 +78,7 @@ Task<Status> ServeObject(Context& ctx, bool head) {
       http::Response r = ctx.NewResponse(304);
       r.headers.Add("ETag", QuoteEtag(o.etag));
       r.headers.Add("Last-Modified", FormatHttpDate(o.modified_ms / 1000));
+      AddVersionHeader(r, o);
       co_return ctx.Reply(std::move(r));
     }
     case Precondition::kProceed: break;
@@ -112,6 +115,7 @@ Task<Status> ServeObject(Context& ctx, bool head) {
 
   http::Response r = ctx.NewResponse(partial ? 206 : 200);
   AddObjectHeaders(r, o);
+  AddExpirationHeader(r, ctx, o);
   r.headers.Add("Accept-Ranges", "bytes");
   if (partial) {
     r.headers.Add("Content-Range", "bytes " + std::to_string(range.first) + "-" +

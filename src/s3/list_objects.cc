@@ -53,7 +53,10 @@ std::string ResumeAfter(const CommonParams& p, const std::string& marker) {
   return marker;
 }
 
-Result<ListPage> Walk(Context& ctx, const CommonParams& p, std::string after) {
+// One page of the request's bucket: its current objects, or (`versions`) every version and
+// delete marker.
+Result<ListPage> Walk(Context& ctx, const CommonParams& p, store::VersionPosition after,
+                      bool versions = false) {
   auto reader = ctx.deps.txns.Read();
   auto bucket = ctx.deps.objects.GetBucket(*reader, ctx.target.bucket);
   if (!bucket.ok()) return std::move(bucket).error();
@@ -61,10 +64,18 @@ Result<ListPage> Walk(Context& ctx, const CommonParams& p, std::string after) {
     return MakeError("NoSuchBucket", "The specified bucket does not exist")
         .With("BucketName", ctx.target.bucket);
   }
-  ListQuery q{p.prefix, p.delimiter, std::move(after), p.max_keys};
-  return ListObjectsPage(q, [&](std::string_view from, size_t limit) {
-    return ctx.deps.objects.ListObjects(*reader, ctx.target.bucket, p.prefix, from, limit);
+  ListQuery q{p.prefix, p.delimiter, std::move(after), p.max_keys, versions};
+  return ListObjectsPage(q, [&](const store::VersionPosition& from, size_t limit) {
+    return versions
+               ? ctx.deps.objects.ListVersions(*reader, ctx.target.bucket, p.prefix, from, limit)
+               : ctx.deps.objects.ListObjects(*reader, ctx.target.bucket, p.prefix, from.key,
+                                              limit);
   });
+}
+
+// Past a whole key (a marker of ListObjects or ListObjectsV2).
+store::VersionPosition PastKey(std::string key) {
+  return {std::move(key), store::VersionPosition::kPastKey};
 }
 
 class Encoder {
@@ -95,6 +106,11 @@ void WriteTail(XmlWriter& x, const ListPage& page, const CommonParams& p, const 
   if (p.url_encoding) x.Element("EncodingType", "url");
 }
 
+// A version's id as listings spell it: the null version is "null" however it was stored.
+std::string_view VersionIdOf(const std::string& version_id) {
+  return version_id.empty() ? store::kNullVersion : std::string_view(version_id);
+}
+
 std::string_view StorageClassName(const store::ObjectRecord& o) {
   return o.storage_class.empty() ? std::string_view("STANDARD") : std::string_view(o.storage_class);
 }
@@ -106,7 +122,7 @@ Task<Status> ListObjects(Context& ctx) {
   auto p = ParseCommon(q);
   if (!p.ok()) co_return std::move(p).error();
   std::string marker = q.Get("marker") ? *q.Get("marker") : "";
-  auto page = Walk(ctx, *p, ResumeAfter(*p, marker));
+  auto page = Walk(ctx, *p, PastKey(ResumeAfter(*p, marker)));
   if (!page.ok()) co_return std::move(page).error();
   Encoder enc(p->url_encoding);
   XmlWriter x("ListBucketResult");
@@ -144,7 +160,7 @@ Task<Status> ListObjectsV2(Context& ctx) {
   } else if (start_after) {
     after = ResumeAfter(*p, *start_after);
   }
-  auto page = Walk(ctx, *p, after);
+  auto page = Walk(ctx, *p, PastKey(std::move(after)));
   if (!page.ok()) co_return std::move(page).error();
   bool fetch_owner = q.Get("fetch-owner") && *q.Get("fetch-owner") == "true";
   Encoder enc(p->url_encoding);
@@ -155,7 +171,7 @@ Task<Status> ListObjectsV2(Context& ctx) {
   if (!p->delimiter.empty()) x.Element("Delimiter", enc(p->delimiter));
   x.Bool("IsTruncated", page->truncated);
   if (token) x.Element("ContinuationToken", *token);
-  if (page->truncated) x.Element("NextContinuationToken", Base64Encode(page->resume));
+  if (page->truncated) x.Element("NextContinuationToken", Base64Encode(page->resume.key));
   if (start_after) x.Element("StartAfter", enc(*start_after));
   for (const auto& o : page->contents) {
     x.Open("Contents");
@@ -175,32 +191,59 @@ Task<Status> ListObjectVersions(Context& ctx) {
   auto p = ParseCommon(q);
   if (!p.ok()) co_return std::move(p).error();
   std::string key_marker = q.Get("key-marker") ? *q.Get("key-marker") : "";
-  std::string version_marker = q.Get("version-id-marker") ? *q.Get("version-id-marker") : "";
+  const std::string* version_marker_param = q.Get("version-id-marker");
+  std::string version_marker = version_marker_param ? *version_marker_param : "";
+  if (version_marker_param && version_marker.empty()) {
+    co_return MakeError("InvalidArgument", "A version-id marker cannot be empty.")
+        .With("ArgumentName", "version-id-marker")
+        .With("ArgumentValue", "");
+  }
   if (!version_marker.empty() && key_marker.empty()) {
     co_return MakeError("InvalidArgument",
                         "A version-id marker cannot be specified without a key marker.")
         .With("ArgumentName", "version-id-marker");
   }
-  auto page = Walk(ctx, *p, ResumeAfter(*p, key_marker));
+  store::VersionPosition after = PastKey(ResumeAfter(*p, key_marker));
+  if (!version_marker.empty()) {
+    // Resume within the key, past the version the marker names.
+    auto reader = ctx.deps.txns.Read();
+    auto marked = ctx.deps.objects.GetVersion(*reader, ctx.target.bucket, key_marker,
+                                              version_marker);
+    if (!marked.ok()) co_return std::move(marked).error();
+    if (!marked->has_value()) {
+      co_return MakeError("InvalidArgument", "Invalid version id specified")
+          .With("ArgumentName", "version-id-marker")
+          .With("ArgumentValue", version_marker);
+    }
+    after = {key_marker, (*marked)->seq};
+  }
+  auto page = Walk(ctx, *p, std::move(after), /*versions=*/true);
   if (!page.ok()) co_return std::move(page).error();
   Encoder enc(p->url_encoding);
   XmlWriter x("ListVersionsResult");
   x.Element("Name", ctx.target.bucket).Element("Prefix", enc(p->prefix));
   x.Element("KeyMarker", enc(key_marker)).Element("VersionIdMarker", version_marker);
   if (page->truncated) {
-    x.Element("NextKeyMarker", enc(page->next_marker)).Element("NextVersionIdMarker", "null");
+    x.Element("NextKeyMarker", enc(page->next_marker));
+    if (page->resume.seq != store::VersionPosition::kPastKey) {  // a version, not a prefix
+      x.Element("NextVersionIdMarker", VersionIdOf(page->next_version_id));
+    }
   }
   x.Element("MaxKeys", static_cast<uint64_t>(p->max_keys));
   if (!p->delimiter.empty()) x.Element("Delimiter", enc(p->delimiter));
   x.Bool("IsTruncated", page->truncated);
   for (const auto& o : page->contents) {
-    x.Open("Version");
-    x.Element("Key", enc(o.key)).Element("VersionId", "null").Bool("IsLatest", true);
-    x.Element("LastModified", FormatS3Time(o.modified_ms)).Element("ETag", QuoteEtag(o.etag));
-    x.Element("Size", o.size);
+    x.Open(o.delete_marker ? "DeleteMarker" : "Version");
+    x.Element("Key", enc(o.key)).Element("VersionId", VersionIdOf(o.version_id));
+    x.Bool("IsLatest", o.is_latest).Element("LastModified", FormatS3Time(o.modified_ms));
+    if (!o.delete_marker) {
+      x.Element("ETag", QuoteEtag(o.etag)).Element("Size", o.size);
+      if (!o.checksum_algorithm.empty()) x.Element("ChecksumAlgorithm", o.checksum_algorithm);
+      if (!o.checksum_type.empty()) x.Element("ChecksumType", o.checksum_type);
+    }
     WriteOwner(x, ctx);
-    x.Element("StorageClass", StorageClassName(o));
-    x.Close("Version");
+    if (!o.delete_marker) x.Element("StorageClass", StorageClassName(o));
+    x.Close(o.delete_marker ? "DeleteMarker" : "Version");
   }
   WriteTail(x, *page, *p, enc);
   co_return ctx.Reply(ctx.XmlResponse(x.Finish()));

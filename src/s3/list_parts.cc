@@ -75,7 +75,9 @@ Task<Status> ListParts(Context& ctx) {
     x.Element("ChecksumAlgorithm", upload->checksum_algorithm);
     x.Element("ChecksumType", upload->checksum_type);
   }
-  co_return ctx.Reply(ctx.XmlResponse(x.Finish()));
+  http::Response r = ctx.XmlResponse(x.Finish());
+  AddAbortHeaders(r, ctx, *upload);
+  co_return ctx.Reply(std::move(r));
 }
 
 Task<Status> ListMultipartUploads(Context& ctx) {

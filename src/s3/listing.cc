@@ -10,7 +10,7 @@ std::string SkipPrefix(std::string_view common_prefix) {
 
 Result<ListPage> ListObjectsPage(const ListQuery& q, const FetchObjects& fetch) {
   ListPage page;
-  std::string& resume = page.resume;
+  store::VersionPosition& resume = page.resume;
   resume = q.after;
   // max-keys=0 asks for nothing, and S3 says nothing more is there (IsTruncated false).
   if (q.max_keys == 0) return page;
@@ -36,14 +36,16 @@ Result<ListPage> ListObjectsPage(const ListQuery& q, const FetchObjects& fetch) 
           std::string cp = record.key.substr(0, pos + q.delimiter.size());
           page.common_prefixes.push_back(cp);
           page.next_marker = cp;
-          resume = SkipPrefix(cp);
+          page.next_version_id.clear();
+          resume = {SkipPrefix(cp), store::VersionPosition::kPastKey};
           ++count;
           jumped = true;
           break;  // refetch past the whole prefix
         }
       }
       page.next_marker = record.key;
-      resume = record.key;
+      page.next_version_id = record.version_id;
+      resume = {record.key, q.versions ? record.seq : store::VersionPosition::kPastKey};
       page.contents.push_back(std::move(record));
       ++count;
     }

@@ -17,24 +17,30 @@ namespace evoke::s3 {
 struct ListQuery {
   std::string prefix;
   std::string delimiter;
-  std::string after;  // exclusive: a marker, start-after, or a continuation point
+  // Exclusive: a marker, start-after, or a continuation point; for versions, also where in a
+  // key's versions (store::VersionPosition).
+  store::VersionPosition after;
   size_t max_keys = 1000;
+  bool versions = false;  // ListObjectVersions: each version of a key counts on its own
 };
 
 struct ListPage {
   std::vector<store::ObjectRecord> contents;
   std::vector<std::string> common_prefixes;
   bool truncated = false;
-  // The last key or common prefix returned (S3's NextMarker).
+  // The last key or common prefix returned (S3's NextMarker), and for versions the last
+  // version's id (NextVersionIdMarker; empty after a common prefix).
   std::string next_marker;
+  std::string next_version_id;
   // Where the next page starts, exclusive: next_marker, or past every key of a trailing common
   // prefix (what a continuation token carries).
-  std::string resume;
+  store::VersionPosition resume;
 };
 
-// Returns up to `limit` records with key > after under the prefix, in key order.
-using FetchObjects = std::function<Result<std::vector<store::ObjectRecord>>(std::string_view after,
-                                                                            size_t limit)>;
+// Returns up to `limit` records after `after` under the prefix, in key order (and newest first
+// within a key, for versions).
+using FetchObjects = std::function<Result<std::vector<store::ObjectRecord>>(
+    const store::VersionPosition& after, size_t limit)>;
 
 Result<ListPage> ListObjectsPage(const ListQuery& query, const FetchObjects& fetch);
 

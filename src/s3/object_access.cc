@@ -23,21 +23,21 @@ Result<std::string> S3ObjectAccess::ReadObjectBlocking(std::string_view bucket,
                                                        std::string_view key,
                                                        std::string_view version_id,
                                                        uint64_t max_size) {
-  if (!version_id.empty() && version_id != "null") {
-    return MakeError("NoSuchVersion", "The specified version does not exist.");
-  }
   // An overwrite may remove a blob between the lookup and the open: look again then, so the
   // bytes always belong to one version of the object.
   for (int attempt = 0; attempt < 5; ++attempt) {
     std::optional<store::ObjectRecord> object;
     {
       auto reader = deps_.txns.Read();
-      auto found = deps_.objects.GetObject(*reader, bucket, key);
+      auto found = version_id.empty()
+                       ? deps_.objects.GetObject(*reader, bucket, key)
+                       : deps_.objects.GetVersion(*reader, bucket, key, version_id);
       if (!found.ok()) return std::move(found).error();
-      if (!found->has_value()) {
+      if (!found->has_value() || (*found)->delete_marker) {
         auto exists = BucketExists(*reader, bucket);
         if (!exists.ok()) return std::move(exists).error();
         if (!*exists) return NoSuchBucket(bucket);
+        if (!version_id.empty()) return S3Error(store::NotFound("version", version_id));
         return S3Error(store::NotFound("object", key));
       }
       object = std::move(**found);

@@ -22,8 +22,8 @@ class ObjectAccess {
   virtual ~ObjectAccess() = default;
   // Whether the bucket exists, as `t` sees it.
   virtual Result<bool> BucketExists(store::ReadTxn& t, std::string_view bucket) = 0;
-  // The whole object. S3's errors: NoSuchBucket, NoSuchKey, NoSuchVersion (evoke's buckets are
-  // unversioned: `version_id` may only be empty or "null"), EntityTooLarge past `max_size`.
+  // The whole object, or the version `version_id` names (empty: the current one). S3's errors:
+  // NoSuchBucket, NoSuchKey, NoSuchVersion, EntityTooLarge past `max_size`.
   // Blocking (a database read and blob reads).
   virtual Result<std::string> ReadObjectBlocking(std::string_view bucket, std::string_view key,
                                                  std::string_view version_id,

@@ -36,9 +36,12 @@ std::string RenderEventDocument(const ObjectEvent& event, const EventRecordField
     object["size"] = event.size;
     object["eTag"] = event.etag;
   }
+  if (!event.version_id.empty()) object["versionId"] = event.version_id;
   object["sequencer"] = fields.sequencer;
   nlohmann::ordered_json record = {
-      {"eventVersion", "2.1"},
+      // Lifecycle events are of the record format's version 2.3 (S3 User Guide, "Event
+      // message structure"); the others of 2.1.
+      {"eventVersion", event.name.starts_with("LifecycleExpiration:") ? "2.3" : "2.1"},
       {"eventSource", "aws:s3"},
       {"awsRegion", fields.region},
       {"eventTime", FormatIso8601Ms(event.time_ms)},
@@ -66,15 +69,18 @@ ObjectEvent CreatedEvent(std::string_view how, const store::ObjectRecord& object
   e.key = object.key;
   e.size = object.size;
   e.etag = object.etag;
+  e.version_id = object.version_id;
   e.time_ms = object.modified_ms;
   return e;
 }
 
-ObjectEvent RemovedEvent(std::string_view bucket, std::string_view key, int64_t time_ms) {
+ObjectEvent RemovedEvent(std::string_view bucket, std::string_view key, int64_t time_ms,
+                         std::string_view version_id, bool made_delete_marker) {
   ObjectEvent e;
-  e.name = "ObjectRemoved:Delete";
+  e.name = made_delete_marker ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete";
   e.bucket = std::string(bucket);
   e.key = std::string(key);
+  e.version_id = std::string(version_id);
   e.time_ms = time_ms;
   return e;
 }

@@ -40,12 +40,16 @@ struct ObjectEvent {
   std::string key;
   uint64_t size = 0;  // created events only
   std::string etag;   // created events only, without quotes
+  std::string version_id;  // empty in a bucket never versioned
   int64_t time_ms = 0;
 };
 
 // The event of a write that created `object` ("Put", "Copy", "CompleteMultipartUpload").
 ObjectEvent CreatedEvent(std::string_view how, const store::ObjectRecord& object);
-ObjectEvent RemovedEvent(std::string_view bucket, std::string_view key, int64_t time_ms);
+// "ObjectRemoved:Delete" (an object or a version removed), or
+// "ObjectRemoved:DeleteMarkerCreated" when the delete made the delete marker `version_id`.
+ObjectEvent RemovedEvent(std::string_view bucket, std::string_view key, int64_t time_ms,
+                         std::string_view version_id = {}, bool made_delete_marker = false);
 
 // Who caused an event, as its record names them.
 struct EventOrigin {

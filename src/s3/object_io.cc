@@ -1,9 +1,12 @@
 #include "s3/object_io.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "base/time_format.h"
 #include "s3/acl.h"
+#include "s3/bucket_rules.h"
 #include "s3/tagging.h"
 #include "s3/xml.h"
 #include "store/errors.h"
@@ -101,6 +104,91 @@ void AddObjectHeaders(http::Response& r, const store::ObjectRecord& o) {
   }
   if (!has_type) r.headers.Add("Content-Type", "binary/octet-stream");
   if (!o.storage_class.empty()) r.headers.Add("x-amz-storage-class", o.storage_class);
+  AddVersionHeader(r, o);
+}
+
+void AddVersionHeader(http::Response& r, const store::ObjectRecord& o) {
+  if (!o.version_id.empty()) r.headers.Add("x-amz-version-id", o.version_id);
+}
+
+void AddExpirationHeader(http::Response& r, const Context& ctx, const store::ObjectRecord& o) {
+  if (!ctx.deps.rules || !o.is_latest) return;
+  auto rules = ctx.deps.rules->For(o.bucket);
+  if (!rules || !rules->lifecycle) return;
+  if (auto expiration = ExpirationOf(*rules->lifecycle, o)) {
+    r.headers.Add("x-amz-expiration", ExpirationHeader(*expiration));
+  }
+}
+
+void AddAbortHeaders(http::Response& r, const Context& ctx, const store::UploadRecord& u) {
+  if (!ctx.deps.rules) return;
+  auto rules = ctx.deps.rules->For(u.bucket);
+  if (!rules || !rules->lifecycle) return;
+  if (auto abort = AbortOf(*rules->lifecycle, u.key, u.initiated_ms)) {
+    r.headers.Add("x-amz-abort-date", FormatHttpDate(abort->at_ms / 1000));
+    r.headers.Add("x-amz-abort-rule-id", abort->rule_id);
+  }
+}
+
+Result<std::string> CheckVersionId(std::string_view v, std::string_view argument_name) {
+  auto invalid = [&](std::string message) {
+    return MakeError("InvalidArgument", std::move(message))
+        .With("ArgumentName", std::string(argument_name))
+        .With("ArgumentValue", std::string(v));
+  };
+  if (v.empty()) return invalid("Version id cannot be the empty string");
+  if (v == store::kNullVersion) return std::string(v);
+  // evoke's version ids: 32 characters of A-Z a-z 0-9 . _
+  bool ours = v.size() == 32 && std::all_of(v.begin(), v.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_';
+              });
+  if (!ours) return invalid("Invalid version id specified");
+  return std::string(v);
+}
+
+Result<std::string> RequestedVersion(const http::Request& req) {
+  const std::string* v = req.query.Get("versionId");
+  if (!v) return std::string();
+  return CheckVersionId(*v, "versionId");
+}
+
+Result<store::ObjectRecord> FindObject(store::ReadTxn& t, const Context& ctx,
+                                       std::string_view bucket, std::string_view key,
+                                       std::string_view version_id) {
+  auto o = version_id.empty() ? ctx.deps.objects.GetObject(t, bucket, key)
+                              : ctx.deps.objects.GetVersion(t, bucket, key, version_id);
+  if (!o.ok()) return std::move(o).error();
+  if (o->has_value() && !(*o)->delete_marker) return std::move(**o);
+  if (o->has_value()) {
+    return MakeError("MethodNotAllowed",
+                     "The specified method is not allowed against this resource.")
+        .With("Method", ctx.req().method)
+        .With("ResourceType", "DeleteMarker")
+        .With("x-amz-delete-marker", "true")
+        .With("x-amz-version-id", std::string(version_id))
+        .With("Last-Modified", FormatHttpDate((*o)->modified_ms / 1000));
+  }
+  auto b = ctx.deps.objects.GetBucket(t, bucket);
+  if (!b.ok()) return std::move(b).error();
+  if (!b->has_value()) {
+    return MakeError("NoSuchBucket", "The specified bucket does not exist")
+        .With("BucketName", std::string(bucket));
+  }
+  if (!version_id.empty()) {
+    return MakeError("NoSuchVersion", "The specified version does not exist.")
+        .With("Key", std::string(key))
+        .With("VersionId", std::string(version_id));
+  }
+  Error missing =
+      MakeError("NoSuchKey", "The specified key does not exist.").With("Key", std::string(key));
+  if (!(*b)->versioning.empty()) {
+    auto newest = ctx.deps.objects.GetVersion(t, bucket, key, {});
+    if (!newest.ok()) return std::move(newest).error();
+    if (newest->has_value() && (*newest)->delete_marker) {
+      missing.With("x-amz-delete-marker", "true").With("x-amz-version-id", (*newest)->version_id);
+    }
+  }
+  return missing;
 }
 
 std::string FormatS3Time(int64_t ms) { return FormatIso8601Ms(ms / 1000 * 1000); }
@@ -116,24 +204,15 @@ Status CheckBucketExists(Context& ctx, std::string_view bucket) {
   return {};
 }
 
-Result<OpenedObject> OpenObject(Context& ctx, std::string_view bucket, std::string_view key) {
+Result<OpenedObject> OpenObject(Context& ctx, std::string_view bucket, std::string_view key,
+                                std::string_view version_id) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     std::optional<store::ObjectRecord> record;
     {
       auto reader = ctx.deps.txns.Read();
-      auto o = ctx.deps.objects.GetObject(*reader, bucket, key);
+      auto o = FindObject(*reader, ctx, bucket, key, version_id);
       if (!o.ok()) return std::move(o).error();
-      if (!o->has_value()) {
-        auto b = ctx.deps.objects.GetBucket(*reader, bucket);
-        if (!b.ok()) return std::move(b).error();
-        if (!b->has_value()) {
-          return MakeError("NoSuchBucket", "The specified bucket does not exist")
-              .With("BucketName", std::string(bucket));
-        }
-        return MakeError("NoSuchKey", "The specified key does not exist.")
-            .With("Key", std::string(key));
-      }
-      record = std::move(**o);
+      record = std::move(*o);
     }
     OpenedObject opened;
     bool lost_race = false;

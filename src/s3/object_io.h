@@ -29,8 +29,32 @@ inline constexpr size_t kMaxUserMetadataBytes = 2048;
 Result<store::HeaderList> StoredHeaders(const http::Headers& headers);
 // x-amz-storage-class; "" for STANDARD. InvalidStorageClass for a name S3 does not know.
 Result<std::string> StorageClassOf(const http::Headers& headers);
-// ETag, Last-Modified, Content-Type, the stored headers and the tag count of an object.
+// ETag, Last-Modified, Content-Type, the stored headers, the tag count and the version id of an
+// object.
 void AddObjectHeaders(http::Response& response, const store::ObjectRecord& object);
+// x-amz-version-id, when the object has a version id (none in a bucket never versioned).
+void AddVersionHeader(http::Response& response, const store::ObjectRecord& object);
+// x-amz-expiration, when a lifecycle rule of the bucket will expire the current version
+// `object`.
+void AddExpirationHeader(http::Response& response, const Context& ctx,
+                         const store::ObjectRecord& object);
+// x-amz-abort-date and x-amz-abort-rule-id, when a lifecycle rule of the bucket will abort the
+// upload.
+void AddAbortHeaders(http::Response& response, const Context& ctx,
+                     const store::UploadRecord& upload);
+
+// A version id a request gives in `argument_name`: InvalidArgument for an empty one or one evoke
+// never gives out.
+Result<std::string> CheckVersionId(std::string_view version_id, std::string_view argument_name);
+// The request's versionId query parameter; "" when there is none. InvalidArgument for an empty
+// one or one evoke never gives out.
+Result<std::string> RequestedVersion(const http::Request& request);
+// The version `version_id` names, or the key's current version when it is empty, as `t` sees it.
+// NoSuchBucket, NoSuchKey (with x-amz-delete-marker when the newest version is a delete marker),
+// NoSuchVersion, or MethodNotAllowed for a delete marker named by its id.
+Result<store::ObjectRecord> FindObject(store::ReadTxn& t, const Context& ctx,
+                                       std::string_view bucket, std::string_view key,
+                                       std::string_view version_id);
 
 // S3's timestamps in XML: ISO 8601 at whole seconds, "2009-10-12T17:50:30.000Z".
 std::string FormatS3Time(int64_t ms);
@@ -47,9 +71,10 @@ struct OpenedObject {
   store::ObjectRecord record;
   std::vector<std::unique_ptr<store::BlobReader>> files;  // one per segment
 };
-// NoSuchKey / NoSuchBucket. Retries when an overwrite removed a blob between the lookup and
-// the open, so the files always belong to one version of the object.
-Result<OpenedObject> OpenObject(Context& ctx, std::string_view bucket, std::string_view key);
+// FindObject's errors. Retries when an overwrite removed a blob between the lookup and the open,
+// so the files always belong to one version of the object.
+Result<OpenedObject> OpenObject(Context& ctx, std::string_view bucket, std::string_view key,
+                                std::string_view version_id = {});
 // Appends `length` bytes of the object from `offset` to `out`.
 Status ReadObjectBytes(const OpenedObject& object, uint64_t offset, uint64_t length, std::string& out);
 // Writes `length` bytes of the object from `offset` to `out`.

@@ -10,13 +10,27 @@
 namespace evoke::s3 {
 namespace {
 
-// Replaces the tag set of the request's object.
-Task<Status> ReplaceTags(Context& ctx, const TagSet& tags) {
+// Replaces the tag set of the request's object (the version its versionId names, or the
+// current one), answering with `status`.
+Task<Status> ReplaceTags(Context& ctx, const TagSet& tags, int status) {
+  auto version_id = RequestedVersion(ctx.req());
+  if (!version_id.ok()) co_return std::move(version_id).error();
   std::string bucket = ctx.target.bucket, key = ctx.target.key;
-  co_return co_await ctx.Commit([&](store::WriteTxn& t) {
-    return ctx.deps.objects.UpdateObjectHeaders(t, bucket, key,
+  std::optional<store::ObjectRecord> found;
+  {
+    auto reader = ctx.deps.txns.Read();
+    auto object = FindObject(*reader, ctx, bucket, key, *version_id);
+    if (!object.ok()) co_return std::move(object).error();
+    found = std::move(*object);
+  }
+  Status s = co_await ctx.Commit([&](store::WriteTxn& t) {
+    return ctx.deps.objects.UpdateObjectHeaders(t, bucket, key, *version_id,
                                                 [&](store::HeaderList& h) { SetTags(h, tags); });
   });
+  if (!s.ok()) co_return s;
+  http::Response r = ctx.NewResponse(status);
+  AddVersionHeader(r, *found);
+  co_return ctx.Reply(std::move(r));
 }
 
 }  // namespace
@@ -24,20 +38,18 @@ Task<Status> ReplaceTags(Context& ctx, const TagSet& tags) {
 Task<Status> GetObjectTagging(Context& ctx) {
   Status s = ValidateKey(ctx.target.key);
   if (!s.ok()) co_return s;
-  TagSet tags;
+  auto version_id = RequestedVersion(ctx.req());
+  if (!version_id.ok()) co_return std::move(version_id).error();
+  std::optional<store::ObjectRecord> found;
   {
     auto reader = ctx.deps.txns.Read();
-    auto object = ctx.deps.objects.GetObject(*reader, ctx.target.bucket, ctx.target.key);
+    auto object = FindObject(*reader, ctx, ctx.target.bucket, ctx.target.key, *version_id);
     if (!object.ok()) co_return std::move(object).error();
-    if (!object->has_value()) {
-      Status bucket = CheckBucketExists(ctx, ctx.target.bucket);
-      if (!bucket.ok()) co_return bucket;
-      co_return MakeError("NoSuchKey", "The specified key does not exist.")
-          .With("Key", ctx.target.key);
-    }
-    tags = TagsOf((*object)->headers);
+    found = std::move(*object);
   }
-  co_return ctx.Reply(ctx.XmlResponse(TaggingXml(tags)));
+  http::Response r = ctx.XmlResponse(TaggingXml(TagsOf(found->headers)));
+  AddVersionHeader(r, *found);
+  co_return ctx.Reply(std::move(r));
 }
 
 Task<Status> PutObjectTagging(Context& ctx) {
@@ -54,20 +66,18 @@ Task<Status> PutObjectTagging(Context& ctx) {
     requested.emplace_back("s3:RequestObjectTag/" + k, v);
   }
   if (!ctx.authorize) co_return MakeError("AccessDenied", "Access Denied");
-  s = ctx.authorize("s3:PutObjectTagging",
-                    "arn:aws:s3:::" + ctx.target.bucket + "/" + ctx.target.key, requested);
+  std::string_view action = ctx.req().query.Has("versionId") ? "s3:PutObjectVersionTagging"
+                                                              : "s3:PutObjectTagging";
+  s = ctx.authorize(action, "arn:aws:s3:::" + ctx.target.bucket + "/" + ctx.target.key,
+                    requested);
   if (!s.ok()) co_return s;
-  s = co_await ReplaceTags(ctx, *tags);
-  if (!s.ok()) co_return s;
-  co_return ctx.Reply(ctx.NewResponse());
+  co_return co_await ReplaceTags(ctx, *tags, 200);
 }
 
 Task<Status> DeleteObjectTagging(Context& ctx) {
   Status s = ValidateKey(ctx.target.key);
   if (!s.ok()) co_return s;
-  s = co_await ReplaceTags(ctx, {});
-  if (!s.ok()) co_return s;
-  co_return ctx.Reply(ctx.NewResponse(204));
+  co_return co_await ReplaceTags(ctx, {}, 204);
 }
 
 }  // namespace evoke::s3

@@ -71,6 +71,8 @@ Task<Status> PutObject(Context& ctx) {
 
   http::Response r = ctx.NewResponse();
   r.headers.Add("ETag", QuoteEtag(record.etag));
+  AddVersionHeader(r, record);
+  AddExpirationHeader(r, ctx, record);
   if (written->checksum_algorithm) {
     r.headers.Add(std::string(ChecksumHeader(*written->checksum_algorithm)), record.checksum_value);
     r.headers.Add("x-amz-checksum-type", "FULL_OBJECT");

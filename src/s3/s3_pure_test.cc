@@ -5,11 +5,13 @@
 
 #include "base/encoding.h"
 #include "base/hash.h"
+#include "base/time_format.h"
 #include "s3/acl.h"
 #include "s3/checksum.h"
 #include "s3/conditions.h"
 #include "s3/dispatch.h"
 #include "s3/errors.h"
+#include "s3/lifecycle.h"
 #include "s3/listing.h"
 #include "s3/multipart.h"
 #include "s3/names.h"
@@ -41,7 +43,7 @@ TEST(Dispatch, Table) {
       {"HEAD", Level::kBucket, "", false, Action::kHeadBucket},
       {"GET", Level::kBucket, "location", false, Action::kGetBucketLocation},
       {"GET", Level::kBucket, "versioning", false, Action::kGetBucketVersioning},
-      {"PUT", Level::kBucket, "versioning", false, Action::kNotImplemented},
+      {"PUT", Level::kBucket, "versioning", false, Action::kPutBucketVersioning},
       {"GET", Level::kBucket, "notification", false, Action::kGetBucketNotificationConfiguration},
       {"PUT", Level::kBucket, "notification", false, Action::kPutBucketNotificationConfiguration},
       {"GET", Level::kBucket, "", false, Action::kListObjects},
@@ -65,9 +67,15 @@ TEST(Dispatch, Table) {
       {"GET", Level::kObject, "tagging", false, Action::kGetObjectTagging},
       {"PUT", Level::kObject, "tagging", false, Action::kPutObjectTagging},
       {"DELETE", Level::kObject, "tagging", false, Action::kDeleteObjectTagging},
-      {"GET", Level::kBucket, "tagging", false, Action::kNotImplemented},
+      {"GET", Level::kBucket, "tagging", false, Action::kGetBucketTagging},
+      {"PUT", Level::kBucket, "tagging", false, Action::kPutBucketTagging},
+      {"DELETE", Level::kBucket, "tagging", false, Action::kDeleteBucketTagging},
+      {"GET", Level::kBucket, "lifecycle", false, Action::kGetBucketLifecycleConfiguration},
+      {"PUT", Level::kBucket, "lifecycle", false, Action::kPutBucketLifecycleConfiguration},
+      {"DELETE", Level::kBucket, "lifecycle", false, Action::kDeleteBucketLifecycle},
+      {"POST", Level::kBucket, "lifecycle", false, Action::kMethodNotAllowed},
       {"GET", Level::kObject, "tagging&versionId=3HL4kqtJlcpXroDTDmJ", false,
-       Action::kNotImplemented},
+       Action::kGetObjectTagging},
       {"GET", Level::kObject, "acl", false, Action::kGetObjectAcl},
       {"PUT", Level::kObject, "acl", false, Action::kPutObjectAcl},
       {"GET", Level::kBucket, "acl", false, Action::kGetBucketAcl},
@@ -102,7 +110,7 @@ TEST(Dispatch, Table) {
       {"PUT", Level::kBucket, "abac", false, Action::kNotImplemented},
       {"PUT", Level::kObject, "renameObject", false, Action::kNotImplemented},
       {"GET", Level::kObject, "versionId=null", false, Action::kGetObject},
-      {"GET", Level::kObject, "versionId=3HL4kqtJlcpXroDTDmJ", false, Action::kNotImplemented},
+      {"GET", Level::kObject, "versionId=3HL4kqtJlcpXroDTDmJ", false, Action::kGetObject},
       {"PATCH", Level::kObject, "", false, Action::kMethodNotAllowed},
       {"POST", Level::kObject, "", false, Action::kMethodNotAllowed},
       {"PUT", Level::kService, "", false, Action::kMethodNotAllowed},
@@ -272,20 +280,39 @@ std::vector<store::ObjectRecord> Records(std::vector<std::string> keys) {
 
 // An in-memory fetch over sorted keys, honouring prefix and the exclusive `after`.
 FetchObjects MemoryFetch(const std::vector<std::string>& keys, std::string prefix, int* calls) {
-  return [keys, prefix, calls](std::string_view after, size_t limit) -> Result<std::vector<store::ObjectRecord>> {
+  return [keys, prefix, calls](const store::VersionPosition& after,
+                               size_t limit) -> Result<std::vector<store::ObjectRecord>> {
     ++*calls;
     std::vector<std::string> out;
     for (const auto& k : keys) {
-      if (k > after && k.starts_with(prefix) && out.size() < limit) out.push_back(k);
+      if (k > after.key && k.starts_with(prefix) && out.size() < limit) out.push_back(k);
     }
     return Records(out);
+  };
+}
+
+// Versions in memory: (key, seq) in key order, newest first within a key.
+FetchObjects MemoryVersionFetch(const std::vector<std::pair<std::string, int64_t>>& versions) {
+  return [versions](const store::VersionPosition& after,
+                    size_t limit) -> Result<std::vector<store::ObjectRecord>> {
+    std::vector<store::ObjectRecord> out;
+    for (const auto& [key, seq] : versions) {
+      bool past = key > after.key || (key == after.key && seq < after.seq);
+      if (!past || out.size() == limit) continue;
+      store::ObjectRecord r;
+      r.key = key;
+      r.seq = seq;
+      r.version_id = "v" + std::to_string(seq);
+      out.push_back(std::move(r));
+    }
+    return out;
   };
 }
 
 TEST(Listing, DelimiterRollsUpPrefixesAndCountsThem) {
   std::vector<std::string> keys = {"a/1", "a/2", "a/3", "b", "c/x/1", "c/y", "d"};
   int calls = 0;
-  auto page = ListObjectsPage({"", "/", "", 1000}, MemoryFetch(keys, "", &calls));
+  auto page = ListObjectsPage({"", "/", {}, 1000}, MemoryFetch(keys, "", &calls));
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->contents.size(), 2u);
   EXPECT_EQ(page->contents[0].key, "b");
@@ -293,7 +320,7 @@ TEST(Listing, DelimiterRollsUpPrefixesAndCountsThem) {
   EXPECT_FALSE(page->truncated);
 
   // Paging through with max-keys 2: a/ b | c/ d
-  auto first = ListObjectsPage({"", "/", "", 2}, MemoryFetch(keys, "", &calls));
+  auto first = ListObjectsPage({"", "/", {}, 2}, MemoryFetch(keys, "", &calls));
   EXPECT_TRUE(first->truncated);
   EXPECT_EQ(first->common_prefixes, (std::vector<std::string>{"a/"}));
   EXPECT_EQ(first->next_marker, "b");
@@ -306,7 +333,7 @@ TEST(Listing, DelimiterRollsUpPrefixesAndCountsThem) {
 TEST(Listing, PrefixAndNestedDelimiter) {
   std::vector<std::string> keys = {"c/x/1", "c/x/2", "c/y", "c/z/9"};
   int calls = 0;
-  auto page = ListObjectsPage({"c/", "/", "", 1000}, MemoryFetch(keys, "c/", &calls));
+  auto page = ListObjectsPage({"c/", "/", {}, 1000}, MemoryFetch(keys, "c/", &calls));
   EXPECT_EQ(page->common_prefixes, (std::vector<std::string>{"c/x/", "c/z/"}));
   ASSERT_EQ(page->contents.size(), 1u);
   EXPECT_EQ(page->contents[0].key, "c/y");
@@ -314,15 +341,39 @@ TEST(Listing, PrefixAndNestedDelimiter) {
 
 TEST(Listing, TruncationExactlyAtTheEnd) {
   int calls = 0;
-  auto page = ListObjectsPage({"", "", "", 3}, MemoryFetch({"a", "b", "c"}, "", &calls));
+  auto page = ListObjectsPage({"", "", {}, 3}, MemoryFetch({"a", "b", "c"}, "", &calls));
   EXPECT_EQ(page->contents.size(), 3u);
   EXPECT_FALSE(page->truncated);
-  auto page2 = ListObjectsPage({"", "", "", 2}, MemoryFetch({"a", "b", "c"}, "", &calls));
+  auto page2 = ListObjectsPage({"", "", {}, 2}, MemoryFetch({"a", "b", "c"}, "", &calls));
   EXPECT_TRUE(page2->truncated);
-  EXPECT_EQ(page2->resume, "b");
-  auto none = ListObjectsPage({"", "", "", 0}, MemoryFetch({"a", "b", "c"}, "", &calls));
+  EXPECT_EQ(page2->resume.key, "b");
+  auto none = ListObjectsPage({"", "", {}, 0}, MemoryFetch({"a", "b", "c"}, "", &calls));
   EXPECT_TRUE(none->contents.empty());
   EXPECT_FALSE(none->truncated);
+}
+
+TEST(Listing, VersionsPageWithinAKeyAndResumeThere) {
+  std::vector<std::pair<std::string, int64_t>> versions = {
+      {"a", 3}, {"a", 2}, {"a", 1}, {"b", 1}, {"d/x", 2}, {"d/x", 1}};
+  auto fetch = MemoryVersionFetch(versions);
+  std::vector<std::string> seen;
+  store::VersionPosition after;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = ListObjectsPage({"", "/", after, 2, /*versions=*/true}, fetch);
+    ASSERT_TRUE(page.ok());
+    for (const auto& r : page->contents) seen.push_back(r.key + "@" + std::to_string(r.seq));
+    for (const auto& cp : page->common_prefixes) seen.push_back(cp);
+    if (!page->truncated) break;
+    after = page->resume;
+  }
+  // Every version once, the delimited key's versions rolled into one prefix.
+  EXPECT_EQ(seen, (std::vector<std::string>{"a@3", "a@2", "a@1", "b@1", "d/"}));
+  // The first page ends inside "a": it resumes after a@2, naming that version.
+  auto first = ListObjectsPage({"", "", {}, 2, true}, fetch);
+  EXPECT_TRUE(first->truncated);
+  EXPECT_EQ(first->next_marker, "a");
+  EXPECT_EQ(first->next_version_id, "v2");
+  EXPECT_EQ(first->resume.seq, 2);
 }
 
 TEST(Multipart, EtagIsMd5OfPartMd5s) {
@@ -642,6 +693,110 @@ TEST(ObjectHeaders, ContentEncodingKeepsAllButAwsChunkedAsSent) {
   EXPECT_EQ(stored("deflate, AWS-Chunked, gzip"), "deflate, gzip");
   EXPECT_EQ(stored("gzip,aws-chunked"), "gzip");
   EXPECT_EQ(stored("aws-chunked"), "(none)");
+}
+
+TEST(Lifecycle, DaysRoundUpToTheNextMidnightUtc) {
+  constexpr int64_t kDay = 86'400'000;
+  int64_t march1_1030 = DaysFromCivil(2028, 3, 1) * kDay + 10 * 3'600'000 + 30 * 60'000;
+  EXPECT_EQ(LifecycleDueMs(march1_1030, 1), DaysFromCivil(2028, 3, 3) * kDay);
+  // Exactly at midnight stays there.
+  EXPECT_EQ(LifecycleDueMs(DaysFromCivil(2028, 3, 1) * kDay, 1), DaysFromCivil(2028, 3, 2) * kDay);
+}
+
+TEST(Lifecycle, ParsesEveryFilterFormAndRendersItBack) {
+  auto config = ParseLifecycleXml(
+      "<LifecycleConfiguration>"
+      "<Rule><ID>tmp</ID><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status>"
+      "<Expiration><Days>1</Days></Expiration></Rule>"
+      "<Rule><ID>old</ID><Prefix>logs/</Prefix><Status>Disabled</Status>"
+      "<NoncurrentVersionExpiration><NoncurrentDays>30</NoncurrentDays>"
+      "</NoncurrentVersionExpiration></Rule>"
+      "<Rule><Filter><And><Prefix>a/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag>"
+      "<ObjectSizeGreaterThan>10</ObjectSizeGreaterThan></And></Filter><Status>Enabled</Status>"
+      "<Expiration><Date>2030-01-01T00:00:00Z</Date></Expiration></Rule>"
+      "<Rule><ID>mpu</ID><Filter/><Status>Enabled</Status><AbortIncompleteMultipartUpload>"
+      "<DaysAfterInitiation>7</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule>"
+      "</LifecycleConfiguration>");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  ASSERT_EQ(config->rules.size(), 4u);
+  EXPECT_EQ(config->rules[2].id.size(), 48u);  // made up, as S3 does
+  EXPECT_EQ(config->rules[2].filter.tags.size(), 1u);
+  // What GET returns parses to the same rules.
+  auto again = ParseLifecycleXml(LifecycleXml(*config));
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(LifecycleXml(*again), LifecycleXml(*config));
+  EXPECT_NE(LifecycleXml(*config).find("<Prefix>logs/</Prefix><Status>"), std::string::npos);
+}
+
+TEST(Lifecycle, RefusesWhatS3Refuses) {
+  auto code = [](std::string rule) {
+    auto r = ParseLifecycleXml("<LifecycleConfiguration><Rule>" + rule +
+                               "</Rule></LifecycleConfiguration>");
+    return r.ok() ? std::string("ok") : r.error().code;
+  };
+  const std::string f = "<Filter><Prefix>p</Prefix></Filter>";
+  EXPECT_EQ(code(f + "<Status>Enabled</Status><Expiration><Days>1</Days></Expiration>"), "ok");
+  EXPECT_EQ(code(f + "<Status>On</Status><Expiration><Days>1</Days></Expiration>"),
+            "MalformedXML");
+  EXPECT_EQ(code("<Status>Enabled</Status><Expiration><Days>1</Days></Expiration>"),
+            "MalformedXML");  // no filter
+  EXPECT_EQ(code(f + "<Status>Enabled</Status><Expiration><Days>0</Days></Expiration>"),
+            "InvalidArgument");
+  EXPECT_EQ(code(f + "<Status>Enabled</Status><Expiration><Days>1</Days><Date>"
+                     "2030-01-01T00:00:00Z</Date></Expiration>"),
+            "MalformedXML");
+  EXPECT_EQ(code(f + "<Status>Enabled</Status><Expiration><Date>2030-01-01T10:00:00Z</Date>"
+                     "</Expiration>"),
+            "InvalidArgument");
+  EXPECT_EQ(code(f + "<Status>Enabled</Status>"), "InvalidRequest");
+  EXPECT_EQ(code("<Prefix>p</Prefix><Status>Enabled</Status><NoncurrentVersionExpiration>"
+                 "<NoncurrentDays>1</NoncurrentDays><NewerNoncurrentVersions>2"
+                 "</NewerNoncurrentVersions></NoncurrentVersionExpiration>"),
+            "InvalidRequest");
+  EXPECT_EQ(code("<Filter><Tag><Key>k</Key><Value>v</Value></Tag></Filter><Status>Enabled</Status>"
+                 "<Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker>"
+                 "</Expiration>"),
+            "InvalidRequest");
+  EXPECT_EQ(code(f + "<Status>Enabled</Status><Transition><Days>30</Days><StorageClass>GLACIER"
+                     "</StorageClass></Transition>"),
+            "NotImplemented");
+  EXPECT_EQ(code("<ID>" + std::string(256, 'x') + "</ID>" + f +
+                 "<Status>Enabled</Status><Expiration><Days>1</Days></Expiration>"),
+            "InvalidArgument");
+  auto twice = ParseLifecycleXml(
+      "<LifecycleConfiguration><Rule><ID>a</ID>" + f +
+      "<Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule><Rule><ID>a</ID>" +
+      f + "<Status>Enabled</Status><Expiration><Days>2</Days></Expiration></Rule>"
+          "</LifecycleConfiguration>");
+  EXPECT_EQ(twice.error().code, "InvalidArgument");
+  EXPECT_EQ(ParseLifecycleXml("<LifecycleConfiguration/>").error().code, "MalformedXML");
+}
+
+TEST(Lifecycle, ExpirationTakesTheEarliestMatchingEnabledRule) {
+  auto config = ParseLifecycleXml(
+      "<LifecycleConfiguration>"
+      "<Rule><ID>week</ID><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status>"
+      "<Expiration><Days>7</Days></Expiration></Rule>"
+      "<Rule><ID>day</ID><Filter><Tag><Key>t</Key><Value>1</Value></Tag></Filter>"
+      "<Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>"
+      "<Rule><ID>off</ID><Filter/><Status>Disabled</Status>"
+      "<Expiration><Days>1</Days></Expiration></Rule>"
+      "</LifecycleConfiguration>");
+  ASSERT_TRUE(config.ok());
+  store::ObjectRecord o;
+  o.key = "tmp/a";
+  o.modified_ms = 0;
+  auto e = ExpirationOf(*config, o);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->rule_id, "week");
+  EXPECT_EQ(e->at_ms, 7 * 86'400'000LL);
+  SetTags(o.headers, {{"t", "1"}});
+  EXPECT_EQ(ExpirationOf(*config, o)->rule_id, "day");
+  o.key = "keep/a";
+  o.headers.clear();
+  EXPECT_FALSE(ExpirationOf(*config, o).has_value());
+  EXPECT_EQ(ExpirationHeader({86'400'000, "day"}),
+            "expiry-date=\"Fri, 02 Jan 1970 00:00:00 GMT\", rule-id=\"day\"");
 }
 
 }  // namespace evoke::s3

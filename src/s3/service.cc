@@ -36,6 +36,8 @@ constexpr std::array kOperations = {
                  GetBucketLocation},
     OperationRow{Action::kGetBucketVersioning, "s3:GetBucketVersioning", On::kBucket,
                  GetBucketVersioning},
+    OperationRow{Action::kPutBucketVersioning, "s3:PutBucketVersioning", On::kBucket,
+                 PutBucketVersioning},
     OperationRow{Action::kGetBucketNotificationConfiguration, "s3:GetBucketNotification",
                  On::kBucket, GetBucketNotificationConfiguration},
     OperationRow{Action::kPutBucketNotificationConfiguration, "s3:PutBucketNotification",
@@ -91,6 +93,24 @@ constexpr std::array kOperations = {
     // S3 asks for s3:PutBucketOwnershipControls to delete the setting too.
     OperationRow{Action::kDeleteBucketOwnershipControls, "s3:PutBucketOwnershipControls",
                  On::kBucket, DeleteBucketOwnershipControls},
+    OperationRow{Action::kGetBucketLifecycleConfiguration, "s3:GetLifecycleConfiguration",
+                 On::kBucket, GetBucketLifecycleConfiguration},
+    OperationRow{Action::kPutBucketLifecycleConfiguration, "s3:PutLifecycleConfiguration",
+                 On::kBucket, PutBucketLifecycleConfiguration},
+    // S3 asks for s3:PutLifecycleConfiguration to delete the configuration too.
+    OperationRow{Action::kDeleteBucketLifecycle, "s3:PutLifecycleConfiguration", On::kBucket,
+                 DeleteBucketLifecycle},
+    OperationRow{Action::kGetBucketTagging, "s3:GetBucketTagging", On::kBucket, GetBucketTagging},
+    OperationRow{Action::kPutBucketTagging, "s3:PutBucketTagging", On::kBucket, PutBucketTagging},
+    // S3 asks for s3:PutBucketTagging to delete the tags too.
+    OperationRow{Action::kDeleteBucketTagging, "s3:PutBucketTagging", On::kBucket,
+                 DeleteBucketTagging},
+    OperationRow{Action::kGetBucketCors, "s3:GetBucketCORS", On::kBucket, GetBucketCors},
+    OperationRow{Action::kPutBucketCors, "s3:PutBucketCORS", On::kBucket, PutBucketCors},
+    // S3 asks for s3:PutBucketCORS to delete the configuration too.
+    OperationRow{Action::kDeleteBucketCors, "s3:PutBucketCORS", On::kBucket, DeleteBucketCors},
+    // A browser's preflight carries no credentials: the bucket's CORS rules decide.
+    OperationRow{Action::kPreflightRequest, "", On::kObject, PreflightRequest},
     // What the table has no action for: answered without an authorization decision (it does
     // nothing).
     OperationRow{Action::kNotImplemented, "", On::kObject, NotImplemented},
@@ -104,6 +124,22 @@ constexpr bool InActionOrder() {
   return true;
 }
 static_assert(InActionOrder());
+
+// The actions IAM names differently when the request gives a versionId (the "...Version..."
+// actions of the S3 table): the same operation, decided as that action.
+struct VersionedAction {
+  Action action;
+  std::string_view iam_action;
+};
+constexpr std::array kVersionedActions = {
+    VersionedAction{Action::kGetObject, "s3:GetObjectVersion"},
+    VersionedAction{Action::kHeadObject, "s3:GetObjectVersion"},
+    VersionedAction{Action::kDeleteObject, "s3:DeleteObjectVersion"},
+    VersionedAction{Action::kGetObjectTagging, "s3:GetObjectVersionTagging"},
+    VersionedAction{Action::kDeleteObjectTagging, "s3:DeleteObjectVersionTagging"},
+    VersionedAction{Action::kGetObjectAcl, "s3:GetObjectVersionAcl"},
+    VersionedAction{Action::kPutObjectAcl, "s3:PutObjectVersionAcl"},
+};
 
 // Where a request points, from the route's path labels (bucket, key).
 Target TargetOf(const api::Call& call) {
@@ -259,7 +295,10 @@ void S3Service::AddExistingObjectTags(const api::Call& call,
   const std::string& key = call.path_params.at(1);
   if (bucket.empty() || key.empty()) return;
   auto t = deps_.txns.Read();
-  auto object = deps_.objects.GetObject(*t, bucket, key);
+  const std::string* version = call.request.query.Get("versionId");
+  auto object = version && !version->empty()
+                    ? deps_.objects.GetVersion(*t, bucket, key, *version)
+                    : deps_.objects.GetObject(*t, bucket, key);
   if (!object.ok() || !object->has_value()) return;  // no tags: a condition on them fails
   for (const auto& [k, v] : TagsOf((*object)->headers)) {
     keys.emplace_back("s3:ExistingObjectTag/" + k, v);
@@ -268,8 +307,9 @@ void S3Service::AddExistingObjectTags(const api::Call& call,
 
 S3Service::S3Service(S3Options options, S3Dependencies deps, const api::Pipeline& pipeline)
     : options_(std::move(options)), deps_(deps), access_(deps.txns, deps.objects),
-      pipeline_(pipeline) {
+      rules_(deps.txns, deps.objects), pipeline_(pipeline) {
   if (!deps_.access) deps_.access = &access_;
+  if (!deps_.rules) deps_.rules = &rules_;
   static const std::vector<api::ErrorStatus> errors = ErrorTable();
   service_.name = "s3";
   service_.protocol = api::Protocol::kRestXml;
@@ -296,6 +336,30 @@ S3Service::S3Service(S3Options options, S3Dependencies deps, const api::Pipeline
     };
     service_.operations.push_back(std::move(op));
   }
+  versioned_.assign(service_.operations.size(), 0);
+  for (const VersionedAction& v : kVersionedActions) {
+    api::Operation op = service_.operations[static_cast<size_t>(v.action)];
+    op.iam_action = std::string(v.iam_action);
+    versioned_[static_cast<size_t>(v.action)] = service_.operations.size();
+    service_.operations.push_back(std::move(op));
+  }
+  // An actual cross-origin request: the headers of the bucket's first rule that allows its
+  // origin and method (a preflight answers for itself). As on S3, a request that carries
+  // Access-Control-Request-Method/-Headers is matched by those, as a preflight would be.
+  service_.cross_origin = [this](const api::Call& call, http::Headers& headers) {
+    const http::Request& req = call.request;
+    if (req.method == "OPTIONS" || call.path_params.empty() || call.path_params[0].empty()) {
+      return;
+    }
+    auto origin = req.headers.Get("Origin");
+    auto rules = deps_.rules->For(call.path_params[0]);
+    if (!origin || !rules || !rules->cors) return;
+    auto method = req.headers.Get("Access-Control-Request-Method").value_or(req.method);
+    auto asked = SplitRequestHeaders(req.headers.Get("Access-Control-Request-Headers").value_or(""));
+    if (const CorsRule* rule = MatchCors(*rules->cors, *origin, method, asked)) {
+      AddCorsHeaders(headers, *rule, *origin);
+    }
+  };
   service_.route = [this](const http::Request& req,
                           api::Call& call) -> Result<const api::Operation*> {
     auto target = ParseTarget(req, options_.domains);
@@ -305,7 +369,9 @@ S3Service::S3Service(S3Options options, S3Dependencies deps, const api::Pipeline
     call.host_id = Base64Encode(call.request_id + "/evoke");
     Action action = Dispatch(req.method, target->level, req.query, req.headers);
     call.path_params = {std::move(target->bucket), std::move(target->key)};
-    return &service_.operations[static_cast<size_t>(action)];
+    size_t index = static_cast<size_t>(action);
+    if (versioned_[index] != 0 && req.query.Has("versionId")) index = versioned_[index];
+    return &service_.operations[index];
   };
 }
 

@@ -14,6 +14,7 @@
 #include "base/worker_pool.h"
 #include "s3/bucket_access.h"
 #include "http/exchange.h"
+#include "s3/bucket_rules.h"
 #include "s3/object_access.h"
 #include "s3/object_events.h"
 #include "store/blob_store.h"
@@ -45,6 +46,9 @@ struct S3Dependencies {
   // Buckets' policies and flags, shared by S3Service and S3ObjectAccess; none: S3Service keeps
   // its own.
   BucketAccess* access = nullptr;
+  // Buckets' lifecycle and CORS rules, for the headers of object requests; none: S3Service
+  // keeps its own.
+  BucketRules* rules = nullptr;
 };
 
 class S3Service {
@@ -61,8 +65,12 @@ class S3Service {
   S3Options options_;
   S3Dependencies deps_;
   BucketAccess access_;
+  BucketRules rules_;
   const api::Pipeline& pipeline_;
   api::Service service_;
+  // Per action: the index in service_.operations of its variant for requests with a versionId
+  // (decided as the "...Version..." IAM action); 0: none.
+  std::vector<size_t> versioned_;
 };
 
 // S3's ObjectAccess (s3/object_access.h), for the modules that are not S3.

@@ -1,6 +1,7 @@
 #include "s3/tagging.h"
 
 #include <pugixml.hpp>
+#include <cctype>
 #include <set>
 
 #include "base/encoding.h"
@@ -10,6 +11,7 @@ namespace evoke::s3 {
 namespace {
 
 constexpr size_t kMaxTags = 10;
+constexpr size_t kMaxBucketTags = 50;
 constexpr size_t kMaxKeyChars = 128;
 constexpr size_t kMaxValueChars = 256;
 
@@ -21,9 +23,22 @@ size_t Utf8Chars(std::string_view s) {
 
 Error InvalidTag(std::string message) { return MakeError("InvalidTag", std::move(message)); }
 
+// AWS's tag characters (letters, digits, spaces, and _ . : / = + - @): what bucket tags may
+// hold. Characters beyond ASCII pass (they are letters, digits or spaces in the tags people
+// write; telling them apart would need Unicode's tables).
+bool TagCharactersAllowed(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80 || std::isalnum(c) || c == ' ') continue;
+    if (std::string_view("_.:/=+-@").find(static_cast<char>(c)) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
-Result<TagSet> ParseTaggingHeader(std::string_view value) {
+Result<TagSet> ParseTaggingHeader(std::string_view value, Tagged what) {
   TagSet tags;
   size_t pos = 0;
   while (pos < value.size()) {
@@ -44,12 +59,12 @@ Result<TagSet> ParseTaggingHeader(std::string_view value) {
     }
     tags.emplace_back(std::move(*key), std::move(*val));
   }
-  Status s = ValidateTags(tags);
+  Status s = ValidateTags(tags, what);
   if (!s.ok()) return std::move(s).error();
   return tags;
 }
 
-Result<TagSet> ParseTaggingXml(std::string_view xml) {
+Result<TagSet> ParseTaggingXml(std::string_view xml, Tagged what) {
   auto malformed = [] {
     return MakeError("MalformedXML",
                      "The XML you provided was not well-formed or did not validate against our "
@@ -73,20 +88,34 @@ Result<TagSet> ParseTaggingXml(std::string_view xml) {
     if (!key || !value) return malformed();
     tags.emplace_back(key.text().get(), value.text().get());
   }
-  Status s = ValidateTags(tags);
+  Status s = ValidateTags(tags, what);
   if (!s.ok()) return std::move(s).error();
   return tags;
 }
 
-Status ValidateTags(const TagSet& tags) {
-  if (tags.size() > kMaxTags) return InvalidTag("Object tags cannot be greater than 10");
+Status ValidateTags(const TagSet& tags, Tagged what) {
+  if (what == Tagged::kBucket && tags.size() > kMaxBucketTags) {
+    return MakeError("BadRequest", "Bucket tag count cannot be greater than 50");
+  }
+  if (what == Tagged::kObject && tags.size() > kMaxTags) {
+    return InvalidTag("Object tags cannot be greater than 10");
+  }
   std::set<std::string_view> keys;
   for (const auto& [key, value] : tags) {
     if (!IsValidUtf8(key) || !IsValidUtf8(value)) {
       return InvalidTag("The TagKey or TagValue you have provided is invalid");
     }
     if (key.starts_with("aws:")) {
+      if (what == Tagged::kBucket) {
+        return InvalidTag("System tags cannot be added/updated by requester");
+      }
       return InvalidTag("Your TagKey cannot be prefixed with aws:").With("TagKey", key);
+    }
+    if (what == Tagged::kBucket && !TagCharactersAllowed(key)) {
+      return InvalidTag("The TagKey you have provided is invalid").With("TagKey", key);
+    }
+    if (what == Tagged::kBucket && !TagCharactersAllowed(value)) {
+      return InvalidTag("The TagValue you have provided is invalid").With("TagValue", value);
     }
     if (key.empty() || Utf8Chars(key) > kMaxKeyChars) {
       return InvalidTag("The TagKey you have provided is invalid").With("TagKey", key);

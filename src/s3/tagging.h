@@ -19,12 +19,15 @@ using TagSet = std::vector<std::pair<std::string, std::string>>;
 // x-amz-tagging form. Never sent to clients as such: they see x-amz-tagging-count.
 inline constexpr std::string_view kTaggingHeader = "x-amz-tagging";
 
+// What tags belong to: an object takes 10, a bucket 50.
+enum class Tagged { kObject, kBucket };
+
 // "k1=v1&k2=v2" (URL-encoded); InvalidArgument when malformed, InvalidTag when invalid.
-Result<TagSet> ParseTaggingHeader(std::string_view value);
+Result<TagSet> ParseTaggingHeader(std::string_view value, Tagged what = Tagged::kObject);
 // <Tagging><TagSet><Tag><Key/><Value/></Tag>...</TagSet></Tagging>; MalformedXML, InvalidTag.
-Result<TagSet> ParseTaggingXml(std::string_view xml);
-// At most 10 tags, keys of 1-128 and values of 0-256 characters, no key twice.
-Status ValidateTags(const TagSet& tags);
+Result<TagSet> ParseTaggingXml(std::string_view xml, Tagged what = Tagged::kObject);
+// At most 10 tags (50 for a bucket), keys of 1-128 and values of 0-256 characters, no key twice.
+Status ValidateTags(const TagSet& tags, Tagged what = Tagged::kObject);
 
 std::string EncodeTagging(const TagSet& tags);
 std::string TaggingXml(const TagSet& tags);

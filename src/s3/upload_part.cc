@@ -151,7 +151,11 @@ Task<Status> UploadPartCopy(Context& ctx) {
   XmlWriter x("CopyPartResult");
   x.Element("ETag", QuoteEtag(written->md5_hex)).Element("LastModified", FormatS3Time(ctx.NowMs()));
   if (*upload_alg) x.Element(ChecksumXmlElement(**upload_alg), written->checksum_base64);
-  co_return ctx.Reply(ctx.XmlResponse(x.Finish()));
+  http::Response r = ctx.XmlResponse(x.Finish());
+  if (const auto& v = opened->record.version_id; !v.empty()) {
+    r.headers.Add("x-amz-copy-source-version-id", v);
+  }
+  co_return ctx.Reply(std::move(r));
 }
 
 }  // namespace evoke::s3

@@ -37,10 +37,29 @@ struct BucketRecord {
   // no ownership controls.
   std::string ownership;
   std::string acl;  // the bucket's ACL in s3/acl.h's stored form; empty: private
+  // "Enabled" or "Suspended"; empty: versioning never configured (docs/versioning.md).
+  std::string versioning;
+  std::string lifecycle;  // the lifecycle configuration document (docs/lifecycle.md); empty: none
+  std::string tagging;    // the bucket's tags in x-amz-tagging form; empty: none
+  std::string cors;       // the CORS configuration document (docs/cors.md); empty: none
 };
 
 // A bucket's settings kept in its record.
-enum class BucketSetting { kNotification, kPolicy, kPublicAccessBlock, kOwnership, kAcl };
+enum class BucketSetting {
+  kNotification,
+  kPolicy,
+  kPublicAccessBlock,
+  kOwnership,
+  kAcl,
+  kVersioning,
+  kLifecycle,
+  kTagging,
+  kCors
+};
+
+// The version id of the null version: the one a bucket's objects had before versioning was
+// enabled, and the one writes make while it is suspended.
+inline constexpr std::string_view kNullVersion = "null";
 
 struct ObjectRecord {
   std::string bucket;
@@ -57,6 +76,35 @@ struct ObjectRecord {
   std::string checksum_value;      // base64, "-N" suffixed when composite
   std::string checksum_type;       // FULL_OBJECT or COMPOSITE
   std::string storage_class;       // empty means STANDARD
+  // Versions (docs/versioning.md). version_id: "null" for the null version, empty for an object
+  // of a bucket that has never had versioning (also the null version). seq orders a key's
+  // versions: larger is newer. A delete marker has a version id and a time, nothing else.
+  std::string version_id;
+  int64_t seq = 0;
+  bool delete_marker = false;
+  bool is_latest = true;      // ListObjectVersions: the key's newest version
+  int64_t noncurrent_ms = 0;  // when a newer version replaced it; 0 while it is the newest
+};
+
+// Whether `version_id` names the null version ("null", or the empty id of an unversioned
+// bucket's objects).
+inline bool IsNullVersion(std::string_view version_id) {
+  return version_id.empty() || version_id == kNullVersion;
+}
+
+// Where a versions listing resumes: after `key`'s versions newer than or equal to `seq`
+// (kPastKey: after every version of `key`). Versions list in key order, newest first.
+struct VersionPosition {
+  static constexpr int64_t kPastKey = INT64_MIN;
+  std::string key;
+  int64_t seq = kPastKey;
+};
+
+// What a delete did.
+struct DeleteOutcome {
+  bool removed = false;        // a version (or the unversioned object) was removed
+  bool delete_marker = false;  // a delete marker was made, or the version removed was one
+  std::string version_id;      // the marker made, or the version removed
 };
 
 struct UploadRecord {
@@ -88,9 +136,21 @@ class ObjectRepository {
 
   virtual Result<std::optional<BucketRecord>> GetBucket(ReadTxn& t, std::string_view name) = 0;
   virtual Result<std::vector<BucketRecord>> ListBuckets(ReadTxn& t) = 0;
-  // The object with its inline body (if any).
+  // The object's current version with its inline body (if any); none when the key has no
+  // version or its newest is a delete marker.
   virtual Result<std::optional<ObjectRecord>> GetObject(ReadTxn& t, std::string_view bucket,
                                                         std::string_view key) = 0;
+  // One version with its inline body, delete markers included: `version_id` names it ("null"
+  // the null version), empty asks for the key's newest version.
+  virtual Result<std::optional<ObjectRecord>> GetVersion(ReadTxn& t, std::string_view bucket,
+                                                         std::string_view key,
+                                                         std::string_view version_id) = 0;
+  // Versions and delete markers with key starting with prefix, after `after`, in key order
+  // and newest first within a key, at most `limit` (without inline bodies), is_latest set.
+  virtual Result<std::vector<ObjectRecord>> ListVersions(ReadTxn& t, std::string_view bucket,
+                                                         std::string_view prefix,
+                                                         const VersionPosition& after,
+                                                         size_t limit) = 0;
   // Objects with key > after and key starting with prefix, in key order, at most `limit`
   // (without inline bodies).
   virtual Result<std::vector<ObjectRecord>> ListObjects(ReadTxn& t, std::string_view bucket,
@@ -113,21 +173,30 @@ class ObjectRepository {
   // Sets one of the bucket's settings (empty: none); NotFound "bucket".
   virtual Status SetBucketSetting(WriteTxn& t, std::string_view bucket, BucketSetting setting,
                                   std::string_view value) = 0;
-  // Inserts or replaces; the replaced object's blobs go after the commit.
-  virtual Status PutObject(WriteTxn& t, const ObjectRecord& object) = 0;
-  // Rewrites an object's stored headers in place (body, ETag and modification time unchanged);
-  // NotFound "bucket" or "object".
+  // Writes the object as the bucket's versioning says: replaces it (unversioned; the replaced
+  // blobs go after the commit), adds a version (Enabled: `object.version_id` is set to a new
+  // id) or replaces the null version (Suspended: "null"). Sets `object.seq`.
+  virtual Status PutObject(WriteTxn& t, ObjectRecord& object) = 0;
+  // Rewrites a version's stored headers in place (body, ETag and modification time unchanged);
+  // `version_id` empty: the current version. NotFound "bucket", "object" or "version"
+  // (a delete marker has no headers: NotFound "version").
   virtual Status UpdateObjectHeaders(WriteTxn& t, std::string_view bucket, std::string_view key,
+                                     std::string_view version_id,
                                      const std::function<void(HeaderList&)>& update) = 0;
-  // Returns whether an object was there.
-  virtual Result<bool> DeleteObject(WriteTxn& t, std::string_view bucket, std::string_view key) = 0;
+  // Without `version_id`: removes the object (unversioned) or makes a delete marker (Enabled:
+  // a new id; Suspended: the null version, replacing it), `now_ms` its time. With one: removes
+  // that version for good (nothing if there is none); when it was the newest, the next newest
+  // becomes current.
+  virtual Result<DeleteOutcome> DeleteObject(WriteTxn& t, std::string_view bucket,
+                                             std::string_view key, std::string_view version_id,
+                                             int64_t now_ms) = 0;
   virtual Status CreateUpload(WriteTxn& t, const UploadRecord& upload) = 0;
   // Replaces an earlier part of the same number.
   virtual Status PutPart(WriteTxn& t, const PartRecord& part) = 0;
   // Turns the upload into `object`, whose segments must be blobs of the upload's parts; parts
   // not used are dropped.
   virtual Status CompleteUpload(WriteTxn& t, std::string_view upload_id,
-                                const ObjectRecord& object) = 0;
+                                ObjectRecord& object) = 0;
   virtual Status AbortUpload(WriteTxn& t, std::string_view upload_id) = 0;
 };
 

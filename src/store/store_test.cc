@@ -111,14 +111,72 @@ TEST_F(StoreTest, PutGetReplaceDelete) {
   EXPECT_EQ(BlobCount(), 1u);  // the replaced blob went after the commit
   auto deleted = std::make_shared<bool>(false);
   ASSERT_TRUE(Run([&](WriteTxn& t) {
-                auto r = objects().DeleteObject(t, "b", "k");
+                auto r = objects().DeleteObject(t, "b", "k", "", 0);
                 if (!r.ok()) return Status(std::move(r).error());
-                *deleted = *r;
+                *deleted = r->removed;
                 return Status();
               }).ok());
   EXPECT_TRUE(*deleted);
   EXPECT_EQ(BlobCount(), 0u);
   EXPECT_FALSE(objects().GetObject(*reader, "b", "k")->has_value());
+}
+
+TEST_F(StoreTest, VersionsKeepBodiesMarkersAndPromoteTheNewest) {
+  ASSERT_TRUE(PutBlobObject("k", "before").ok());  // the null version, from before versioning
+  ASSERT_TRUE(Run([&](WriteTxn& t) {
+                return objects().SetBucketSetting(t, "b", BucketSetting::kVersioning, "Enabled");
+              }).ok());
+  ASSERT_TRUE(PutBlobObject("k", "one").ok());
+  ASSERT_TRUE(PutBlobObject("k", "two").ok());
+  EXPECT_EQ(BlobCount(), 3u);  // nothing replaced: every version keeps its body
+  Reopen();                    // the start-up sweep knows the noncurrent versions' blobs
+  EXPECT_EQ(BlobCount(), 3u);
+  DeleteOutcome marker;
+  ASSERT_TRUE(Run([&](WriteTxn& t) {
+                auto r = objects().DeleteObject(t, "b", "k", "", 5);
+                if (!r.ok()) return Status(std::move(r).error());
+                marker = *r;
+                return Status();
+              }).ok());
+  EXPECT_TRUE(marker.delete_marker);
+  EXPECT_EQ(marker.version_id.size(), 32u);
+  auto reader = Read();
+  EXPECT_FALSE(objects().GetObject(*reader, "b", "k")->has_value());
+  auto listed = objects().ListVersions(*reader, "b", "", {}, 10);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 4u);
+  EXPECT_TRUE((*listed)[0].delete_marker && (*listed)[0].is_latest);
+  EXPECT_EQ((*listed)[0].version_id, marker.version_id);
+  EXPECT_EQ((*listed)[1].size, 3u);  // "two"
+  EXPECT_FALSE((*listed)[1].is_latest);
+  EXPECT_EQ((*listed)[3].version_id, "null");
+  std::string two = (*listed)[1].version_id;
+  // Paging inside the key: after "two" come "one" and the null version.
+  auto rest = objects().ListVersions(*reader, "b", "", {"k", (*listed)[1].seq}, 10);
+  ASSERT_EQ(rest->size(), 2u);
+  EXPECT_EQ((*rest)[1].version_id, "null");
+  // Removing the marker makes "two" current again.
+  ASSERT_TRUE(Run([&](WriteTxn& t) {
+                auto r = objects().DeleteObject(t, "b", "k", marker.version_id, 6);
+                return r.ok() ? Status() : Status(std::move(r).error());
+              }).ok());
+  reader = Read();
+  auto current = objects().GetObject(*reader, "b", "k");
+  ASSERT_TRUE(current->has_value());
+  EXPECT_EQ((*current)->version_id, two);
+  auto old = objects().GetVersion(*reader, "b", "k", "null");
+  ASSERT_TRUE(old->has_value());
+  EXPECT_EQ((*old)->size, 6u);
+  // Suspended: a write replaces the null version (its body goes), the others stay.
+  ASSERT_TRUE(Run([&](WriteTxn& t) {
+                return objects().SetBucketSetting(t, "b", BucketSetting::kVersioning, "Suspended");
+              }).ok());
+  ASSERT_TRUE(PutBlobObject("k", "three").ok());
+  EXPECT_EQ(BlobCount(), 3u);
+  reader = Read();
+  EXPECT_EQ(objects().ListVersions(*reader, "b", "", {}, 10)->size(), 3u);
+  auto deleted_bucket = Run([&](WriteTxn& t) { return objects().DeleteBucket(t, "b"); });
+  EXPECT_TRUE(Is(deleted_bucket.error(), kNotEmpty, "bucket"));
 }
 
 TEST_F(StoreTest, InlineBodyRoundTripAndReplacesABlob) {

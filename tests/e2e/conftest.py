@@ -316,9 +316,25 @@ def empty_and_delete(client, name):
             keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
             if keys:
                 client.delete_objects(Bucket=name, Delete={"Objects": keys, "Quiet": True})
+        try:
+            delete_all_versions(client, name)
+        except ClientError:
+            pass  # still try the bucket: it may hold no versions at all
         client.delete_bucket(Bucket=name)
     except ClientError:
         pass
+
+
+def delete_all_versions(client, name):
+    """Removes every version and delete marker left in bucket `name` (a bucket that has had
+    versioning keeps them after the objects are deleted). The listing is read in full before
+    anything is deleted: S3 refuses a version-id-marker that no longer exists."""
+    items = []
+    for page in client.get_paginator("list_object_versions").paginate(Bucket=name):
+        for entry in page.get("Versions", []) + page.get("DeleteMarkers", []):
+            items.append({"Key": entry["Key"], "VersionId": entry["VersionId"]})
+    for i in range(0, len(items), 1000):
+        client.delete_objects(Bucket=name, Delete={"Objects": items[i:i + 1000], "Quiet": True})
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ REGION = "us-east-1"
 SERVED = {
     "s3": {
         "ListBuckets", "CreateBucket", "DeleteBucket", "HeadBucket", "GetBucketLocation",
-        "GetBucketVersioning", "GetBucketNotificationConfiguration",
+        "GetBucketVersioning", "PutBucketVersioning", "GetBucketNotificationConfiguration",
         "PutBucketNotificationConfiguration", "GetBucketNotification", "PutBucketNotification",
         "ListObjects", "ListObjectsV2", "ListObjectVersions", "ListMultipartUploads",
         "DeleteObjects", "PutObject", "CopyObject", "GetObject", "HeadObject", "DeleteObject",
@@ -35,7 +35,10 @@ SERVED = {
         "GetBucketPolicyStatus", "GetPublicAccessBlock", "PutPublicAccessBlock",
         "DeletePublicAccessBlock", "GetBucketAcl", "PutBucketAcl", "GetObjectAcl", "PutObjectAcl",
         "GetBucketOwnershipControls", "PutBucketOwnershipControls",
-        "DeleteBucketOwnershipControls",
+        "DeleteBucketOwnershipControls", "GetBucketLifecycleConfiguration",
+        "PutBucketLifecycleConfiguration", "DeleteBucketLifecycle", "GetBucketLifecycle",
+        "PutBucketLifecycle", "GetBucketTagging", "PutBucketTagging", "DeleteBucketTagging",
+        "GetBucketCors", "PutBucketCors", "DeleteBucketCors",
     },
     "lambda": {
         "CreateFunction", "ListFunctions", "GetFunctionConfiguration", "DeleteFunction",
@@ -184,7 +187,8 @@ def test_every_model_operation_routes_to_itself_or_is_not_implemented(target, se
         if entry.get("error") in NOT_IMPLEMENTED:
             refused.add(op_name)  # IAM logs the operation it refuses under its own name
         elif entry.get("action") == op_name or (
-                op_name in ("GetBucketNotification", "PutBucketNotification") and
+                op_name in ("GetBucketNotification", "PutBucketNotification",
+                            "GetBucketLifecycle", "PutBucketLifecycle") and
                 entry.get("action") == op_name + "Configuration"):
             served.add(op_name)
         else:

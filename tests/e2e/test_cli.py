@@ -253,6 +253,58 @@ def test_s3api_multipart(aws, s3, cli_bucket, tmp_path):
     assert not aws.json("s3api", "list-multipart-uploads", "--bucket", b).get("Uploads")
 
 
+def test_s3api_versioning(aws, cli_bucket, tmp_path):
+    b = cli_bucket
+    aws.run("s3api", "create-bucket", "--bucket", b)
+    assert "Status" not in aws.json("s3api", "get-bucket-versioning", "--bucket", b)
+    aws.run("s3api", "put-bucket-versioning", "--bucket", b,
+            "--versioning-configuration", "Status=Enabled")
+    assert aws.json("s3api", "get-bucket-versioning", "--bucket", b)["Status"] == "Enabled"
+
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_bytes(b"first version\n")
+    second.write_bytes(b"second version, longer\n")
+    v1 = aws.json("s3api", "put-object", "--bucket", b, "--key", "doc.txt",
+                  "--body", first)["VersionId"]
+    v2 = aws.json("s3api", "put-object", "--bucket", b, "--key", "doc.txt",
+                  "--body", second)["VersionId"]
+    assert v1 and v2 and v1 != v2
+
+    listed = aws.json("s3api", "list-object-versions", "--bucket", b)
+    assert [(v["Key"], v["VersionId"], v["IsLatest"], v["Size"]) for v in listed["Versions"]] == [
+        ("doc.txt", v2, True, 23), ("doc.txt", v1, False, 14)]
+    assert not listed.get("DeleteMarkers")
+
+    out = tmp_path / "old.txt"
+    got = aws.json("s3api", "get-object", "--bucket", b, "--key", "doc.txt",
+                   "--version-id", v1, out)
+    assert out.read_bytes() == b"first version\n"
+    assert got["VersionId"] == v1 and got["ContentLength"] == 14
+
+    # `aws s3 rm` in a bucket with versioning leaves a delete marker on top of the versions.
+    assert "delete: s3://%s/doc.txt" % b in aws.out("s3", "rm", "s3://%s/doc.txt" % b)
+    listed = aws.json("s3api", "list-object-versions", "--bucket", b)
+    markers = listed["DeleteMarkers"]
+    assert [(m["Key"], m["IsLatest"]) for m in markers] == [("doc.txt", True)]
+    marker = markers[0]["VersionId"]
+    assert marker not in (v1, v2)
+    assert [(v["VersionId"], v["IsLatest"]) for v in listed["Versions"]] == [
+        (v2, False), (v1, False)]
+    code, _ = aws.error("s3api", "get-object", "--bucket", b, "--key", "doc.txt",
+                        tmp_path / "gone.txt")
+    assert code == "NoSuchKey"
+    ls = aws.run("s3", "ls", "s3://%s/" % b, check=False)  # rc 1 when nothing is listed
+    assert ls.returncode in (0, 1) and b"doc.txt" not in ls.stdout, ls
+    aws.run("s3api", "get-object", "--bucket", b, "--key", "doc.txt", "--version-id", v2, out)
+    assert out.read_bytes() == b"second version, longer\n"
+
+    # Deleting the marker by its version id brings the object back.
+    removed = aws.json("s3api", "delete-object", "--bucket", b, "--key", "doc.txt",
+                       "--version-id", marker)
+    assert removed == {"DeleteMarker": True, "VersionId": marker}
+    assert aws.run("s3", "cp", "s3://%s/doc.txt" % b, "-").stdout == b"second version, longer\n"
+
+
 def test_s3api_bucket_notification_configuration(aws, cli_bucket):
     b = cli_bucket
     aws.run("s3api", "create-bucket", "--bucket", b)

@@ -306,6 +306,44 @@ def test_s3_events_reach_the_function_exactly(lam, s3, bucket, recorder):
     assert len(set(seqs)) == len(seqs)
 
 
+def test_versioned_bucket_events_carry_version_ids(lam, s3, bucket, recorder):
+    """In a bucket with versioning, each record names the version it is about: a PUT's new
+    version, the delete marker a plain DELETE made (ObjectRemoved:DeleteMarkerCreated), the
+    version a DELETE with a version id removed (ObjectRemoved:Delete)."""
+    name, out = recorder()
+    allow_s3(lam, name, bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    put_notifications(s3, bucket, [lambda_rule(
+        function_arn(name), events=["s3:ObjectCreated:*", "s3:ObjectRemoved:*"], rule_id="all")])
+    first = s3.put_object(Bucket=bucket, Key="doc.txt", Body=b"first")
+    second = s3.put_object(Bucket=bucket, Key="doc.txt", Body=b"second!")
+    marker = s3.delete_object(Bucket=bucket, Key="doc.txt")
+    assert marker["DeleteMarker"] is True
+    s3.delete_object(Bucket=bucket, Key="doc.txt", VersionId=first["VersionId"])
+
+    wait_for(lambda: (lambda e: e if len(e) >= 4 else None)(seen(s3, out)), what="four S3 events")
+    time.sleep(1)  # nothing else may arrive
+    records = [e["Records"][0] for _, e in seen(s3, out)]
+    assert len(records) == 4, [r["eventName"] for r in records]
+    by_name = {}
+    for r in records:
+        by_name.setdefault(r["eventName"], []).append(r["s3"]["object"])
+    assert sorted(by_name) == ["ObjectCreated:Put", "ObjectRemoved:Delete",
+                               "ObjectRemoved:DeleteMarkerCreated"]
+    assert sorted((o["eTag"], o["versionId"]) for o in by_name["ObjectCreated:Put"]) == sorted([
+        (first["ETag"].strip('"'), first["VersionId"]),
+        (second["ETag"].strip('"'), second["VersionId"])])
+    [created_marker] = by_name["ObjectRemoved:DeleteMarkerCreated"]
+    assert created_marker["key"] == "doc.txt"
+    assert created_marker["versionId"] == marker["VersionId"]
+    [removed] = by_name["ObjectRemoved:Delete"]
+    assert removed["key"] == "doc.txt"
+    assert removed["versionId"] == first["VersionId"]
+    for o in (created_marker, removed):
+        assert "size" not in o and "eTag" not in o
+        int(o["sequencer"], 16)
+
+
 def test_policy_is_enforced_when_events_are_delivered(lam, s3, bucket, recorder):
     name, out = recorder()
     allow_s3(lam, name, bucket)

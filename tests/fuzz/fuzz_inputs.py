@@ -150,10 +150,56 @@ def s3_seed(rng):
         ("PUT", "/%s/%s" % (b, k), "", [["x-amz-acl", "public-read"]], b"acl fuzz"),
         ("PUT", "/%s/%s" % (b, k), "", [[rng.choice(["If-None-Match", "If-Match"]),
                                           rng.choice(["*", '"x"', "", '"a", "b"'])]], b"cond"),
+        ("PUT", "/" + b, "versioning", [], b"<VersioningConfiguration><Status>"
+         + rng.choice([b"Enabled", b"Suspended", b"Disabled", b""]) + b"</Status><MfaDelete>"
+         + rng.choice([b"Disabled", b"Enabled", b"x"]) + b"</MfaDelete></VersioningConfiguration>"),
+        ("GET", "/" + b, "versioning", [], b""),
+        ("GET", "/" + b, rng.choice(["versions", "versions&key-marker=k&version-id-marker=null",
+                                     "versions&max-keys=1&delimiter=%2F",
+                                     "versions&key-marker=k&version-id-marker=" + "A" * 32]),
+         [], b""),
+        (rng.choice(["GET", "HEAD", "DELETE"]), "/%s/%s" % (b, k), "versionId=" + rng.choice(
+            ["null", "", "A" * 32, "x%2Fy", "." * 32]), [], b""),
+        ("GET", "/%s/%s" % (b, k), "tagging&versionId=null", [], b""),
+        ("PUT", "/%s/copy" % b, "", [["x-amz-copy-source", "/%s/k?versionId=%s" % (
+            b, rng.choice(["null", "", "A" * 32]))]], b""),
+        ("POST", "/" + b, "delete", [], b"<Delete><Object><Key>k</Key><VersionId>"
+         + rng.choice([b"null", b"", b"A" * 32]) + b"</VersionId></Object></Delete>"),
+        ("PUT", "/" + b, "lifecycle", [], b"<LifecycleConfiguration><Rule><ID>r</ID><Filter>"
+         + rng.choice([b"<Prefix>tmp/</Prefix>", b"<Tag><Key>a</Key><Value>b</Value></Tag>",
+                       b"<And><Prefix>p</Prefix><ObjectSizeGreaterThan>10"
+                       b"</ObjectSizeGreaterThan></And>", b""])
+         + b"</Filter><Status>" + rng.choice([b"Enabled", b"Disabled", b"x"]) + b"</Status>"
+         + rng.choice([b"<Expiration><Days>1</Days></Expiration>",
+                       b"<Expiration><Date>2030-01-01T00:00:00Z</Date></Expiration>",
+                       b"<NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays>"
+                       b"<NewerNoncurrentVersions>3</NewerNoncurrentVersions>"
+                       b"</NoncurrentVersionExpiration>",
+                       b"<AbortIncompleteMultipartUpload><DaysAfterInitiation>-1"
+                       b"</DaysAfterInitiation></AbortIncompleteMultipartUpload>", b""])
+         + b"</Rule></LifecycleConfiguration>"),
+        (rng.choice(["GET", "DELETE"]), "/" + b, "lifecycle", [], b""),
+        ("PUT", "/" + b, "tagging", [], b"<Tagging><TagSet>" + b"".join(
+            b"<Tag><Key>k%d</Key><Value>v</Value></Tag>" % i
+            for i in range(rng.choice([0, 1, 50, 51]))) + b"</TagSet></Tagging>"),
+        (rng.choice(["GET", "DELETE"]), "/" + b, "tagging", [], b""),
+        ("PUT", "/" + b, "cors", [], b"<CORSConfiguration><CORSRule><AllowedOrigin>"
+         + rng.choice([b"*", b"https://*.example.com", b"*a*", b""]) + b"</AllowedOrigin>"
+         b"<AllowedMethod>" + rng.choice([b"GET", b"PUT", b"PATCH", b""]) + b"</AllowedMethod>"
+         b"<AllowedHeader>*</AllowedHeader><MaxAgeSeconds>" + rng.choice([b"3000", b"-1", b"x"])
+         + b"</MaxAgeSeconds></CORSRule></CORSConfiguration>"),
+        (rng.choice(["GET", "DELETE"]), "/" + b, "cors", [], b""),
+        ("OPTIONS", rng.choice(["/" + b, "/%s/%s" % (b, k)]), "", [
+            ["Origin", rng.choice(["https://a.example.com", "", "null"])],
+            ["Access-Control-Request-Method", rng.choice(["GET", "PUT", "BREW"])],
+            ["Access-Control-Request-Headers", rng.choice(["content-type, x-amz-date", ",,", ""])]],
+         b""),
     ]
     m, p, q, h, body = rng.choice(choices)
     kind = "xml" if body.startswith(b"<") else "json" if body.startswith(b"{") else "bytes"
-    return Req(m, p, q, h, body, "s3", kind=kind, md5=q == "delete")
+    # S3 requires Content-MD5 on these (the bucket's tagging, not an object's).
+    md5 = q in ("delete", "lifecycle", "cors") or (q == "tagging" and p.count("/") == 1)
+    return Req(m, p, q, h, body, "s3", kind=kind, md5=md5)
 
 
 def lambda_seed(rng):
@@ -186,6 +232,7 @@ def lambda_seed(rng):
          {"MaximumRetryAttempts": 1, "MaximumEventAgeInSeconds": 60}),
         ("GET", "/2019-09-25/functions/%s/event-invoke-config/list" % f, "", None),
         ("GET", "/2016-08-19/account-settings", "", None),
+        ("OPTIONS", "/2015-03-31/functions/%s/invocations" % f, "", None),
         ("POST", "/2018-10-31/layers/fz-layer/versions", "", {"Content": {"ZipFile":
          create["Code"]["ZipFile"]}, "CompatibleRuntimes": ["python3.12"]}),
         ("GET", "/2018-10-31/layers", "CompatibleRuntime=python3.12", None),

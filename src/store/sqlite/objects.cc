@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "base/encoding.h"
+#include "base/ids.h"
 #include "store/errors.h"
 #include "store/sqlite/repositories.h"
 #include "store/sqlite/txn.h"
@@ -8,9 +10,12 @@
 namespace evoke::store::sqlite {
 namespace {
 
-constexpr char kObjectColumns[] =
-    "bucket, key, size, etag, modified_ms, segments, part_count, headers, checksum_algorithm, "
-    "checksum_value, checksum_type, storage_class";
+// The columns `objects` and `object_versions` share, in ReadObject's order.
+#define EVOKE_OBJECT_COLUMNS                                                                      \
+  "bucket, key, size, etag, modified_ms, segments, part_count, headers, checksum_algorithm, "     \
+  "checksum_value, checksum_type, storage_class, version_id, seq"
+constexpr char kObjectColumns[] = EVOKE_OBJECT_COLUMNS;
+constexpr int kBodyColumn = 14;
 
 Error NoSuchBucket(std::string_view name) { return NotFound("bucket", name); }
 Error NoSuchUpload(std::string_view id) { return NotFound("upload", id); }
@@ -29,6 +34,17 @@ ObjectRecord ReadObject(const Stmt& s) {
   o.checksum_value = s.String(9);
   o.checksum_type = s.String(10);
   o.storage_class = s.String(11);
+  o.version_id = s.String(12);
+  o.seq = s.Int(13);
+  return o;
+}
+
+// A row of object_versions: the shared columns, then delete_marker and noncurrent_ms.
+ObjectRecord ReadVersion(const Stmt& s) {
+  ObjectRecord o = ReadObject(s);
+  o.delete_marker = s.Int(kBodyColumn) != 0;
+  o.noncurrent_ms = s.Int(kBodyColumn + 1);
+  o.is_latest = false;
   return o;
 }
 
@@ -78,6 +94,123 @@ Status RemoveObjectBlobs(WriteTxn& t, std::string_view bucket, std::string_view 
     for (auto& seg : DecodeSegments(s.Text(0))) t.RemoveBlobAfterCommit(std::move(seg.blob));
   }
   return {};
+}
+
+// A new version's id: 24 random bytes in 32 characters that need no escaping in a URL.
+std::string NewVersionId() {
+  std::string id = Base64Encode(RandomBytes(24));
+  for (char& c : id) {
+    if (c == '+') c = '.';
+    if (c == '/') c = '_';
+  }
+  return id;
+}
+
+// The bucket's versioning ("", "Enabled", "Suspended"); none when there is no bucket.
+Result<std::optional<std::string>> VersioningOf(WriteTxn& t, std::string_view bucket) {
+  Stmt s = Db(t).Prepare("SELECT versioning FROM buckets WHERE name = ?1");
+  s.Bind(1, bucket);
+  auto row = s.Step();
+  if (!row.ok()) return std::move(row).error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(s.String(0));
+}
+
+// The current version's id ("" or "null" for the null version); none when there is none.
+Result<std::optional<std::string>> CurrentVersionId(WriteTxn& t, std::string_view bucket,
+                                                    std::string_view key) {
+  Stmt s = Db(t).Prepare("SELECT version_id FROM objects WHERE bucket = ?1 AND key = ?2");
+  s.Bind(1, bucket).Bind(2, key);
+  auto row = s.Step();
+  if (!row.ok()) return std::move(row).error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(s.String(0));
+}
+
+bool SameVersion(std::string_view stored, std::string_view asked) {
+  return IsNullVersion(stored) ? asked == kNullVersion : stored == asked;
+}
+
+// The seq a new version of the key takes: past every version it has.
+Result<int64_t> NextSeq(WriteTxn& t, std::string_view bucket, std::string_view key) {
+  Stmt s = Db(t).Prepare(
+      "SELECT max(coalesce((SELECT seq FROM objects WHERE bucket = ?1 AND key = ?2), 0), "
+      "coalesce((SELECT max(seq) FROM object_versions WHERE bucket = ?1 AND key = ?2), 0))");
+  s.Bind(1, bucket).Bind(2, key);
+  auto row = s.Step();
+  if (!row.ok()) return std::move(row).error();
+  return s.Int(0) + 1;
+}
+
+Status RemoveVersionBlobs(WriteTxn& t, std::string_view segments) {
+  for (auto& seg : DecodeSegments(segments)) t.RemoveBlobAfterCommit(std::move(seg.blob));
+  return {};
+}
+
+// Before a new newest version of the key: the current one becomes noncurrent (kept in
+// object_versions), or, when the new one is the null version and so is the current one, goes;
+// a noncurrent null version goes too.
+Status RetireCurrent(WriteTxn& t, std::string_view bucket, std::string_view key, bool new_is_null,
+                     int64_t now_ms) {
+  auto current = CurrentVersionId(t, bucket, key);
+  if (!current.ok()) return std::move(current).error();
+  if (current->has_value()) {
+    if (new_is_null && IsNullVersion(**current)) {
+      Status st = RemoveObjectBlobs(t, bucket, key);
+      if (!st.ok()) return st;
+    } else {
+      Stmt move = Db(t).Prepare(
+          "INSERT INTO object_versions (" EVOKE_OBJECT_COLUMNS ", delete_marker, noncurrent_ms, "
+          "body) SELECT bucket, key, size, etag, modified_ms, segments, part_count, headers, "
+          "checksum_algorithm, checksum_value, checksum_type, storage_class, "
+          "coalesce(version_id, 'null'), seq, 0, ?3, body FROM objects WHERE bucket = ?1 AND "
+          "key = ?2");
+      Status st = move.Bind(1, bucket).Bind(2, key).Bind(3, now_ms).Run();
+      if (!st.ok()) return st;
+    }
+    Stmt del = Db(t).Prepare("DELETE FROM objects WHERE bucket = ?1 AND key = ?2");
+    Status st = del.Bind(1, bucket).Bind(2, key).Run();
+    if (!st.ok()) return st;
+  }
+  if (!new_is_null) return {};
+  Stmt old = Db(t).Prepare(
+      "SELECT segments FROM object_versions WHERE bucket = ?1 AND key = ?2 AND version_id = "
+      "'null'");
+  old.Bind(1, bucket).Bind(2, key);
+  for (;;) {
+    auto row = old.Step();
+    if (!row.ok()) return std::move(row).error();
+    if (!*row) break;
+    Status st = RemoveVersionBlobs(t, old.Text(0));
+    if (!st.ok()) return st;
+  }
+  Stmt del = Db(t).Prepare(
+      "DELETE FROM object_versions WHERE bucket = ?1 AND key = ?2 AND version_id = 'null'");
+  return del.Bind(1, bucket).Bind(2, key).Run();
+}
+
+// When the key has no current version and its newest is not a delete marker, that one becomes
+// current again.
+Status PromoteNewest(WriteTxn& t, std::string_view bucket, std::string_view key) {
+  auto current = CurrentVersionId(t, bucket, key);
+  if (!current.ok()) return std::move(current).error();
+  if (current->has_value()) return {};
+  Stmt newest = Db(t).Prepare(
+      "SELECT seq, delete_marker FROM object_versions WHERE bucket = ?1 AND key = ?2 ORDER BY "
+      "seq DESC LIMIT 1");
+  newest.Bind(1, bucket).Bind(2, key);
+  auto row = newest.Step();
+  if (!row.ok()) return std::move(row).error();
+  if (!*row || newest.Int(1) != 0) return {};
+  int64_t seq = newest.Int(0);
+  Stmt move = Db(t).Prepare(
+      "INSERT INTO objects (" EVOKE_OBJECT_COLUMNS ", body) SELECT " EVOKE_OBJECT_COLUMNS
+      ", body FROM object_versions WHERE bucket = ?1 AND key = ?2 AND seq = ?3");
+  Status st = move.Bind(1, bucket).Bind(2, key).Bind(3, seq).Run();
+  if (!st.ok()) return st;
+  Stmt del =
+      Db(t).Prepare("DELETE FROM object_versions WHERE bucket = ?1 AND key = ?2 AND seq = ?3");
+  return del.Bind(1, bucket).Bind(2, key).Bind(3, seq).Run();
 }
 
 Status DropUpload(WriteTxn& t, std::string_view upload_id, const std::vector<std::string>& keep) {
@@ -160,11 +293,13 @@ HeaderList DecodeHeaders(std::string_view text) {
 namespace {
 
 constexpr std::string_view kBucketColumns =
-    "name, created_ms, region, notification, policy, public_access_block, ownership, acl";
+    "name, created_ms, region, notification, policy, public_access_block, ownership, acl, "
+    "versioning, lifecycle, tagging, cors";
 
 BucketRecord ReadBucket(Stmt& s) {
   return BucketRecord{s.String(0), s.Int(1),    s.String(2), s.String(3),
-                      s.String(4), s.String(5), s.String(6), s.String(7)};
+                      s.String(4), s.String(5), s.String(6), s.String(7),
+                      s.String(8), s.String(9), s.String(10), s.String(11)};
 }
 
 }  // namespace
@@ -203,8 +338,66 @@ Result<std::optional<ObjectRecord>> SqliteObjects::GetObject(ReadTxn& txn, std::
   if (!row.ok()) return std::move(row).error();
   if (!*row) return std::optional<ObjectRecord>();
   ObjectRecord o = ReadObject(s);
-  o.inline_body = s.Blob(12);
+  o.inline_body = s.Blob(kBodyColumn);
   return std::optional<ObjectRecord>(std::move(o));
+}
+
+Result<std::optional<ObjectRecord>> SqliteObjects::GetVersion(ReadTxn& txn, std::string_view bucket,
+                                                              std::string_view key,
+                                                              std::string_view version_id) {
+  auto current = GetObject(txn, bucket, key);
+  if (!current.ok() || (current->has_value() &&
+                        (version_id.empty() || SameVersion((*current)->version_id, version_id)))) {
+    return current;
+  }
+  Connection& c = ConnectionOf(txn);
+  static const std::string kNewest = std::string("SELECT ") + kObjectColumns +
+                                     ", delete_marker, noncurrent_ms, body FROM object_versions "
+                                     "WHERE bucket = ?1 AND key = ?2 ORDER BY seq DESC LIMIT 1";
+  static const std::string kById = std::string("SELECT ") + kObjectColumns +
+                                   ", delete_marker, noncurrent_ms, body FROM object_versions "
+                                   "WHERE bucket = ?1 AND key = ?2 AND version_id = ?3";
+  Stmt s = c.Prepare(version_id.empty() ? kNewest : kById);
+  s.Bind(1, bucket).Bind(2, key);
+  if (!version_id.empty()) s.Bind(3, version_id);
+  auto row = s.Step();
+  if (!row.ok()) return std::move(row).error();
+  if (!*row) return std::optional<ObjectRecord>();
+  ObjectRecord o = ReadVersion(s);
+  o.inline_body = s.Blob(kBodyColumn + 2);
+  o.is_latest = version_id.empty();  // the newest, as there is no current version
+  return std::optional<ObjectRecord>(std::move(o));
+}
+
+Result<std::vector<ObjectRecord>> SqliteObjects::ListVersions(ReadTxn& txn,
+                                                              std::string_view bucket,
+                                                              std::string_view prefix,
+                                                              const VersionPosition& after,
+                                                              size_t limit) {
+  Connection& c = ConnectionOf(txn);
+  std::string end = PrefixEnd(prefix);
+  // Current versions come from `objects` (each the newest of its key); the rest from
+  // object_versions, where a delete marker is the newest when nothing of its key is newer and
+  // the key has no current version.
+  static const std::string kSql =
+      std::string("SELECT * FROM (SELECT ") + kObjectColumns +
+      ", 0, 0, 1 FROM objects WHERE bucket = ?1 AND key >= ?2 AND (?3 = '' OR key < ?3) "
+      "UNION ALL SELECT " +
+      kObjectColumns +
+      ", delete_marker, noncurrent_ms, delete_marker AND NOT EXISTS (SELECT 1 FROM "
+      "object_versions n WHERE n.bucket = v.bucket AND n.key = v.key AND n.seq > v.seq) AND "
+      "NOT EXISTS (SELECT 1 FROM objects o WHERE o.bucket = v.bucket AND o.key = v.key) FROM "
+      "object_versions v WHERE bucket = ?1 AND key >= ?2 AND (?3 = '' OR key < ?3)) "
+      "WHERE key > ?4 OR (key = ?4 AND seq < ?5) ORDER BY key, seq DESC LIMIT ?6";
+  Stmt s = c.Prepare(kSql);
+  std::string_view from = after.key < prefix ? prefix : std::string_view(after.key);
+  s.Bind(1, bucket).Bind(2, from).Bind(3, end).Bind(4, after.key).Bind(5, after.seq);
+  s.Bind(6, static_cast<int64_t>(limit));
+  return ReadRows<ObjectRecord>(s, [](const Stmt& row) {
+    ObjectRecord o = ReadVersion(row);
+    o.is_latest = row.Int(kBodyColumn + 2) != 0;
+    return o;
+  });
 }
 
 Result<std::vector<ObjectRecord>> SqliteObjects::ListObjects(ReadTxn& txn, std::string_view bucket,
@@ -298,10 +491,11 @@ Status SqliteObjects::DeleteBucket(WriteTxn& t, std::string_view name) {
   auto exists = Exists(Db(t), "SELECT 1 FROM buckets WHERE name = ?1", name);
   if (!exists.ok()) return std::move(exists).error();
   if (!*exists) return NoSuchBucket(name);
-  auto has = Exists(Db(t), "SELECT 1 FROM objects WHERE bucket = ?1 LIMIT 1", name);
-  if (!has.ok()) return std::move(has).error();
-  if (*has) {
-    return NotEmpty("bucket", name);
+  for (const char* sql : {"SELECT 1 FROM objects WHERE bucket = ?1 LIMIT 1",
+                          "SELECT 1 FROM object_versions WHERE bucket = ?1 LIMIT 1"}) {
+    auto has = Exists(Db(t), sql, name);
+    if (!has.ok()) return std::move(has).error();
+    if (*has) return NotEmpty("bucket", name);
   }
   // Unfinished multipart uploads go with the bucket.
   std::vector<std::string> uploads;
@@ -342,6 +536,18 @@ Status SqliteObjects::SetBucketSetting(WriteTxn& t, std::string_view bucket,
     case BucketSetting::kAcl:
       sql = "UPDATE buckets SET acl = ?2 WHERE name = ?1";
       break;
+    case BucketSetting::kVersioning:
+      sql = "UPDATE buckets SET versioning = ?2 WHERE name = ?1";
+      break;
+    case BucketSetting::kLifecycle:
+      sql = "UPDATE buckets SET lifecycle = ?2 WHERE name = ?1";
+      break;
+    case BucketSetting::kTagging:
+      sql = "UPDATE buckets SET tagging = ?2 WHERE name = ?1";
+      break;
+    case BucketSetting::kCors:
+      sql = "UPDATE buckets SET cors = ?2 WHERE name = ?1";
+      break;
   }
   Stmt s = Db(t).Prepare(sql);
   s.Bind(1, bucket).BindOrNull(2, value);
@@ -351,58 +557,127 @@ Status SqliteObjects::SetBucketSetting(WriteTxn& t, std::string_view bucket,
   return {};
 }
 
-Status SqliteObjects::PutObject(WriteTxn& t, const ObjectRecord& o) {
-  auto exists = Exists(Db(t), "SELECT 1 FROM buckets WHERE name = ?1", o.bucket);
-  if (!exists.ok()) return std::move(exists).error();
-  if (!*exists) return NoSuchBucket(o.bucket);
-  Status st = RemoveObjectBlobs(t, o.bucket, o.key);
-  if (!st.ok()) return st;
+Status SqliteObjects::PutObject(WriteTxn& t, ObjectRecord& o) {
+  auto versioning = VersioningOf(t, o.bucket);
+  if (!versioning.ok()) return std::move(versioning).error();
+  if (!versioning->has_value()) return NoSuchBucket(o.bucket);
+  if ((*versioning)->empty()) {
+    o.version_id.clear();
+    o.seq = 0;
+    Status st = RemoveObjectBlobs(t, o.bucket, o.key);
+    if (!st.ok()) return st;
+  } else {
+    auto seq = NextSeq(t, o.bucket, o.key);
+    if (!seq.ok()) return std::move(seq).error();
+    bool null_version = **versioning != "Enabled";
+    Status st = RetireCurrent(t, o.bucket, o.key, null_version, o.modified_ms);
+    if (!st.ok()) return st;
+    o.version_id = null_version ? std::string(kNullVersion) : NewVersionId();
+    o.seq = *seq;
+  }
   Stmt s = Db(t).Prepare(
-      "INSERT OR REPLACE INTO objects (bucket, key, size, etag, modified_ms, segments, part_count, "
-      "headers, checksum_algorithm, checksum_value, checksum_type, storage_class, body) VALUES "
-      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+      "INSERT OR REPLACE INTO objects (" EVOKE_OBJECT_COLUMNS ", body) VALUES "
+      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
   s.Bind(1, o.bucket).Bind(2, o.key).Bind(3, static_cast<int64_t>(o.size)).Bind(4, o.etag);
   s.Bind(5, o.modified_ms).BindOrNull(6, EncodeSegments(o.segments));
   s.Bind(7, static_cast<int64_t>(o.part_count)).BindOrNull(8, EncodeHeaders(o.headers));
   s.BindOrNull(9, o.checksum_algorithm).BindOrNull(10, o.checksum_value);
   s.BindOrNull(11, o.checksum_type).BindOrNull(12, o.storage_class);
+  s.BindOrNull(13, o.version_id).Bind(14, o.seq);
   if (o.inline_body.empty()) {
-    s.BindNull(13);
+    s.BindNull(15);
   } else {
-    s.BindBlob(13, o.inline_body);
+    s.BindBlob(15, o.inline_body);
   }
   return s.Run();
 }
 
 Status SqliteObjects::UpdateObjectHeaders(WriteTxn& t, std::string_view bucket,
-                                          std::string_view key,
+                                          std::string_view key, std::string_view version_id,
                                           const std::function<void(HeaderList&)>& update) {
-  auto object = GetObject(t, bucket, key);
+  auto object = GetVersion(t, bucket, key, version_id);
   if (!object.ok()) return std::move(object).error();
-  if (!object->has_value()) {
+  if (!object->has_value() || (*object)->delete_marker) {
     auto exists = Exists(Db(t), "SELECT 1 FROM buckets WHERE name = ?1", bucket);
     if (!exists.ok()) return std::move(exists).error();
     if (!*exists) return NoSuchBucket(bucket);
+    if (!version_id.empty()) return NotFound("version", version_id);
     return NotFound("object", key);
   }
   HeaderList headers = std::move((*object)->headers);
   update(headers);
-  Stmt s = Db(t).Prepare("UPDATE objects SET headers = ?3 WHERE bucket = ?1 AND key = ?2");
+  bool current = (*object)->is_latest;  // read from `objects`
+  Stmt s = Db(t).Prepare(current ? "UPDATE objects SET headers = ?3 WHERE bucket = ?1 AND key = ?2"
+                                 : "UPDATE object_versions SET headers = ?3 WHERE bucket = ?1 AND "
+                                   "key = ?2 AND seq = ?4");
   s.Bind(1, bucket).Bind(2, key).BindOrNull(3, EncodeHeaders(headers));
+  if (!current) s.Bind(4, (*object)->seq);
   return s.Run();
 }
 
-Result<bool> SqliteObjects::DeleteObject(WriteTxn& t, std::string_view bucket,
-                                         std::string_view key) {
-  auto exists = Exists(Db(t), "SELECT 1 FROM buckets WHERE name = ?1", bucket);
-  if (!exists.ok()) return std::move(exists).error();
-  if (!*exists) return NoSuchBucket(bucket);
-  Status st = RemoveObjectBlobs(t, bucket, key);
+Result<DeleteOutcome> SqliteObjects::DeleteObject(WriteTxn& t, std::string_view bucket,
+                                                  std::string_view key,
+                                                  std::string_view version_id, int64_t now_ms) {
+  auto versioning = VersioningOf(t, bucket);
+  if (!versioning.ok()) return std::move(versioning).error();
+  if (!versioning->has_value()) return NoSuchBucket(bucket);
+  DeleteOutcome out;
+  if (version_id.empty() && (*versioning)->empty()) {
+    Status st = RemoveObjectBlobs(t, bucket, key);
+    if (!st.ok()) return std::move(st).error();
+    Stmt s = Db(t).Prepare("DELETE FROM objects WHERE bucket = ?1 AND key = ?2");
+    st = s.Bind(1, bucket).Bind(2, key).Run();
+    if (!st.ok()) return std::move(st).error();
+    out.removed = Db(t).Changes() > 0;
+    return out;
+  }
+  if (version_id.empty()) {  // a delete marker becomes the newest version
+    auto seq = NextSeq(t, bucket, key);
+    if (!seq.ok()) return std::move(seq).error();
+    bool null_version = **versioning != "Enabled";
+    Status st = RetireCurrent(t, bucket, key, null_version, now_ms);
+    if (!st.ok()) return std::move(st).error();
+    out.removed = out.delete_marker = true;
+    out.version_id = null_version ? std::string(kNullVersion) : NewVersionId();
+    Stmt s = Db(t).Prepare(
+        "INSERT INTO object_versions (bucket, key, seq, version_id, delete_marker, size, etag, "
+        "modified_ms, noncurrent_ms) VALUES (?1, ?2, ?3, ?4, 1, 0, '', ?5, 0)");
+    s.Bind(1, bucket).Bind(2, key).Bind(3, *seq).Bind(4, out.version_id).Bind(5, now_ms);
+    st = s.Run();
+    if (!st.ok()) return std::move(st).error();
+    return out;
+  }
+  out.version_id = std::string(version_id);
+  auto current = CurrentVersionId(t, bucket, key);
+  if (!current.ok()) return std::move(current).error();
+  if (current->has_value() && SameVersion(**current, version_id)) {
+    Status st = RemoveObjectBlobs(t, bucket, key);
+    if (!st.ok()) return std::move(st).error();
+    Stmt s = Db(t).Prepare("DELETE FROM objects WHERE bucket = ?1 AND key = ?2");
+    st = s.Bind(1, bucket).Bind(2, key).Run();
+    if (!st.ok()) return std::move(st).error();
+    out.removed = true;
+  } else {
+    Stmt find = Db(t).Prepare(
+        "SELECT seq, delete_marker, segments FROM object_versions WHERE bucket = ?1 AND key = ?2 "
+        "AND version_id = ?3");
+    find.Bind(1, bucket).Bind(2, key).Bind(3, version_id);
+    auto row = find.Step();
+    if (!row.ok()) return std::move(row).error();
+    if (!*row) return out;  // no such version: nothing to do
+    int64_t seq = find.Int(0);
+    out.delete_marker = find.Int(1) != 0;
+    Status st = RemoveVersionBlobs(t, find.Text(2));
+    if (!st.ok()) return std::move(st).error();
+    Stmt del = Db(t).Prepare(
+        "DELETE FROM object_versions WHERE bucket = ?1 AND key = ?2 AND seq = ?3");
+    st = del.Bind(1, bucket).Bind(2, key).Bind(3, seq).Run();
+    if (!st.ok()) return std::move(st).error();
+    out.removed = true;
+  }
+  Status st = PromoteNewest(t, bucket, key);
   if (!st.ok()) return std::move(st).error();
-  Stmt s = Db(t).Prepare("DELETE FROM objects WHERE bucket = ?1 AND key = ?2");
-  st = s.Bind(1, bucket).Bind(2, key).Run();
-  if (!st.ok()) return std::move(st).error();
-  return Db(t).Changes() > 0;
+  return out;
 }
 
 Status SqliteObjects::CreateUpload(WriteTxn& t, const UploadRecord& u) {
@@ -439,7 +714,7 @@ Status SqliteObjects::PutPart(WriteTxn& t, const PartRecord& p) {
 }
 
 Status SqliteObjects::CompleteUpload(WriteTxn& t, std::string_view upload_id,
-                                     const ObjectRecord& object) {
+                                     ObjectRecord& object) {
   auto exists = Exists(Db(t), "SELECT 1 FROM uploads WHERE upload_id = ?1", upload_id);
   if (!exists.ok()) return std::move(exists).error();
   if (!*exists) return NoSuchUpload(upload_id);

@@ -22,9 +22,16 @@ class SqliteObjects final : public ObjectRepository {
   Result<std::vector<BucketRecord>> ListBuckets(ReadTxn& t) override;
   Result<std::optional<ObjectRecord>> GetObject(ReadTxn& t, std::string_view bucket,
                                                 std::string_view key) override;
+  Result<std::optional<ObjectRecord>> GetVersion(ReadTxn& t, std::string_view bucket,
+                                                 std::string_view key,
+                                                 std::string_view version_id) override;
   Result<std::vector<ObjectRecord>> ListObjects(ReadTxn& t, std::string_view bucket,
                                                 std::string_view prefix, std::string_view after,
                                                 size_t limit) override;
+  Result<std::vector<ObjectRecord>> ListVersions(ReadTxn& t, std::string_view bucket,
+                                                 std::string_view prefix,
+                                                 const VersionPosition& after,
+                                                 size_t limit) override;
   Result<std::optional<UploadRecord>> GetUpload(ReadTxn& t, std::string_view upload_id) override;
   Result<std::vector<PartRecord>> ListParts(ReadTxn& t, std::string_view upload_id, int after,
                                             size_t limit) override;
@@ -37,14 +44,15 @@ class SqliteObjects final : public ObjectRepository {
   Status DeleteBucket(WriteTxn& t, std::string_view name) override;
   Status SetBucketSetting(WriteTxn& t, std::string_view bucket, BucketSetting setting,
                           std::string_view value) override;
-  Status PutObject(WriteTxn& t, const ObjectRecord& object) override;
+  Status PutObject(WriteTxn& t, ObjectRecord& object) override;
   Status UpdateObjectHeaders(WriteTxn& t, std::string_view bucket, std::string_view key,
+                             std::string_view version_id,
                              const std::function<void(HeaderList&)>& update) override;
-  Result<bool> DeleteObject(WriteTxn& t, std::string_view bucket, std::string_view key) override;
+  Result<DeleteOutcome> DeleteObject(WriteTxn& t, std::string_view bucket, std::string_view key,
+                                     std::string_view version_id, int64_t now_ms) override;
   Status CreateUpload(WriteTxn& t, const UploadRecord& upload) override;
   Status PutPart(WriteTxn& t, const PartRecord& part) override;
-  Status CompleteUpload(WriteTxn& t, std::string_view upload_id,
-                        const ObjectRecord& object) override;
+  Status CompleteUpload(WriteTxn& t, std::string_view upload_id, ObjectRecord& object) override;
   Status AbortUpload(WriteTxn& t, std::string_view upload_id) override;
 };
 

@@ -216,6 +216,46 @@ ALTER TABLE buckets ADD COLUMN ownership TEXT;
 ALTER TABLE buckets ADD COLUMN acl TEXT;
 UPDATE buckets SET ownership = 'BucketOwnerEnforced';
 )sql",
+      // 12: versioning (docs/versioning.md). `objects` keeps each key's current version, as
+      // before, so reads and listings of current objects do not change; `object_versions` keeps
+      // the noncurrent versions and the delete markers. seq orders a key's versions across both
+      // (larger is newer). version_id NULL is the null version of objects written before
+      // versioning; 'null' the null version written while it is suspended.
+      R"sql(
+ALTER TABLE buckets ADD COLUMN versioning TEXT;
+ALTER TABLE objects ADD COLUMN version_id TEXT;
+ALTER TABLE objects ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE object_versions (
+  bucket TEXT NOT NULL,
+  key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  version_id TEXT NOT NULL,
+  delete_marker INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  etag TEXT NOT NULL,
+  modified_ms INTEGER NOT NULL,
+  segments TEXT,
+  part_count INTEGER NOT NULL DEFAULT 0,
+  headers TEXT,
+  checksum_algorithm TEXT,
+  checksum_value TEXT,
+  checksum_type TEXT,
+  storage_class TEXT,
+  body BLOB,
+  noncurrent_ms INTEGER NOT NULL,  -- when a newer version replaced it
+  PRIMARY KEY (bucket, key, seq)
+) WITHOUT ROWID;
+CREATE INDEX object_versions_by_id ON object_versions (bucket, key, version_id);
+)sql",
+      // 13: each bucket's lifecycle configuration (docs/lifecycle.md) and CORS configuration
+      // (docs/cors.md), the documents as S3's GET returns them, and its tags (x-amz-tagging
+      // form); NULL: none.
+      R"sql(
+ALTER TABLE buckets ADD COLUMN lifecycle TEXT;
+ALTER TABLE buckets ADD COLUMN tagging TEXT;
+ALTER TABLE buckets ADD COLUMN cors TEXT;
+)sql",
   };
   return kMigrations;
 }

@@ -11,10 +11,12 @@
 namespace evoke::store::sqlite {
 namespace {
 
-// Every blob id named by a record (objects, parts, function packages, layers).
+// Every blob id named by a record (objects and their versions, parts, function packages,
+// layers).
 Status ForEachReferencedBlob(Connection& c, const std::function<void(std::string_view)>& fn) {
-  {
-    Stmt s = c.Prepare("SELECT segments FROM objects WHERE segments IS NOT NULL");
+  for (const char* sql : {"SELECT segments FROM objects WHERE segments IS NOT NULL",
+                          "SELECT segments FROM object_versions WHERE segments IS NOT NULL"}) {
+    Stmt s = c.Prepare(sql);
     for (;;) {
       auto row = s.Step();
       if (!row.ok()) return std::move(row).error();
