@@ -9,6 +9,7 @@
 #include "s3/acl.h"
 #include "s3/checksum.h"
 #include "s3/conditions.h"
+#include "s3/cors.h"
 #include "s3/dispatch.h"
 #include "s3/errors.h"
 #include "s3/lifecycle.h"
@@ -797,6 +798,56 @@ TEST(Lifecycle, ExpirationTakesTheEarliestMatchingEnabledRule) {
   EXPECT_FALSE(ExpirationOf(*config, o).has_value());
   EXPECT_EQ(ExpirationHeader({86'400'000, "day"}),
             "expiry-date=\"Fri, 02 Jan 1970 00:00:00 GMT\", rule-id=\"day\"");
+}
+
+TEST(Cors, MatchesOriginsMethodsAndHeadersWithOneWildcard) {
+  auto config = ParseCorsXml(
+      "<CORSConfiguration>"
+      "<CORSRule><AllowedOrigin>https://*.example.com</AllowedOrigin>"
+      "<AllowedMethod>GET</AllowedMethod><AllowedHeader>x-amz-*</AllowedHeader>"
+      "<ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule>"
+      "<CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>HEAD</AllowedMethod></CORSRule>"
+      "</CORSConfiguration>");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(MatchCors(*config, "https://app.example.com", "GET"), &config->rules[0]);
+  EXPECT_EQ(MatchCors(*config, "https://app.example.com", "GET", {"x-amz-date"}),
+            &config->rules[0]);
+  EXPECT_EQ(MatchCors(*config, "https://app.example.com", "GET", {"authorization"}), nullptr);
+  EXPECT_EQ(MatchCors(*config, "https://example.org", "GET"), nullptr);
+  EXPECT_EQ(MatchCors(*config, "https://example.org", "HEAD"), &config->rules[1]);
+  EXPECT_EQ(MatchCors(*config, "https://app.example.com", "PUT"), nullptr);
+
+  http::Headers out;
+  AddCorsHeaders(out, config->rules[0], "https://app.example.com");
+  EXPECT_EQ(out.Get("Access-Control-Allow-Origin"), "https://app.example.com");
+  EXPECT_EQ(out.Get("Access-Control-Allow-Credentials"), "true");
+  EXPECT_EQ(out.Get("Access-Control-Max-Age"), "600");
+  http::Headers any;
+  AddCorsHeaders(any, config->rules[1], "https://example.org");
+  EXPECT_EQ(any.Get("Access-Control-Allow-Origin"), "*");
+  EXPECT_FALSE(any.Has("Access-Control-Allow-Credentials"));
+  // What GET returns parses to the same rules.
+  EXPECT_EQ(CorsXml(*ParseCorsXml(CorsXml(*config))), CorsXml(*config));
+  EXPECT_EQ(SplitRequestHeaders(" X-Amz-Date ,, Content-Type"),
+            (std::vector<std::string>{"x-amz-date", "content-type"}));
+}
+
+TEST(Cors, RefusesWhatS3Refuses) {
+  auto code = [](std::string rule) {
+    auto r = ParseCorsXml("<CORSConfiguration><CORSRule>" + rule + "</CORSRule></CORSConfiguration>");
+    return r.ok() ? std::string("ok") : r.error().code;
+  };
+  EXPECT_EQ(code("<AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod>"), "ok");
+  EXPECT_EQ(code("<AllowedMethod>GET</AllowedMethod>"), "MalformedXML");
+  EXPECT_EQ(code("<AllowedOrigin>*</AllowedOrigin>"), "MalformedXML");
+  EXPECT_EQ(code("<AllowedOrigin>*</AllowedOrigin><AllowedMethod>PATCH</AllowedMethod>"),
+            "InvalidRequest");
+  EXPECT_EQ(code("<AllowedOrigin>*a*</AllowedOrigin><AllowedMethod>GET</AllowedMethod>"),
+            "InvalidRequest");
+  EXPECT_EQ(code("<AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod>"
+                 "<MaxAgeSeconds>-1</MaxAgeSeconds>"),
+            "MalformedXML");
+  EXPECT_EQ(ParseCorsXml("<CORSConfiguration/>").error().code, "MalformedXML");
 }
 
 }  // namespace evoke::s3
