@@ -174,9 +174,7 @@ Task<Status> PutPublicAccessBlock(Context& ctx) {
   if (!s.ok()) co_return s;
   auto xml = co_await ReadDocument(ctx.ex, ctx.auth, 64 * 1024);
   if (!xml.ok()) co_return std::move(xml).error();
-  const Error malformed = MakeError(
-      "MalformedXML",
-      "The XML you provided was not well-formed or did not validate against our published schema");
+  const Error malformed = MalformedXmlError();
   pugi::xml_document doc;
   if (!LoadRequestXml(doc, *xml)) co_return malformed;
   pugi::xml_node root = doc.document_element();

@@ -13,12 +13,6 @@ namespace {
 
 constexpr std::array<std::string_view, 5> kMethods = {"GET", "PUT", "POST", "DELETE", "HEAD"};
 
-Error Malformed() {
-  return MakeError("MalformedXML",
-                   "The XML you provided was not well-formed or did not validate against our "
-                   "published schema");
-}
-
 // `pattern` with at most one '*' standing for any run of characters.
 bool WildcardMatches(std::string_view pattern, std::string_view value) {
   size_t star = pattern.find('*');
@@ -74,19 +68,19 @@ Result<CorsRule> ParseRule(pugi::xml_node node) {
     } else if (name == "ExposeHeader") {
       rule.expose.push_back(std::move(text));
     } else if (name == "MaxAgeSeconds") {
-      if (has_max_age) return Malformed();
+      if (has_max_age) return MalformedXmlError();
       has_max_age = true;
       int64_t n = 0;
       auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
       if (text.empty() || ec != std::errc() || p != text.data() + text.size() || n < 0) {
-        return Malformed();
+        return MalformedXmlError();
       }
       rule.max_age_seconds = n;
     } else {
-      return Malformed();
+      return MalformedXmlError();
     }
   }
-  if (rule.origins.empty() || rule.methods.empty()) return Malformed();
+  if (rule.origins.empty() || rule.methods.empty()) return MalformedXmlError();
   if (rule.id.size() > 255) {
     return MakeError("InvalidArgument", "ID length should not exceed allowed limit of 255");
   }
@@ -97,18 +91,18 @@ Result<CorsRule> ParseRule(pugi::xml_node node) {
 
 Result<CorsConfig> ParseCorsXml(std::string_view xml) {
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, xml)) return Malformed();
+  if (!LoadRequestXml(doc, xml)) return MalformedXmlError();
   pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "CORSConfiguration") return Malformed();
+  if (std::string_view(root.name()) != "CORSConfiguration") return MalformedXmlError();
   CorsConfig config;
   for (pugi::xml_node node : root.children()) {
     if (node.type() != pugi::node_element) continue;
-    if (std::string_view(node.name()) != "CORSRule") return Malformed();
+    if (std::string_view(node.name()) != "CORSRule") return MalformedXmlError();
     auto rule = ParseRule(node);
     if (!rule.ok()) return std::move(rule).error();
     config.rules.push_back(std::move(*rule));
   }
-  if (config.rules.empty()) return Malformed();
+  if (config.rules.empty()) return MalformedXmlError();
   if (config.rules.size() > kMaxCorsRules) {
     return MakeError("InvalidRequest",
                      "The number of CORS rules should not exceed allowed limit of 100 rules.");

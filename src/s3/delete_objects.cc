@@ -16,12 +16,6 @@ namespace {
 
 constexpr size_t kMaxKeys = 1000;
 
-Error Malformed() {
-  return MakeError("MalformedXML",
-                   "The XML you provided was not well-formed or did not validate against our "
-                   "published schema");
-}
-
 struct DeleteEntry {
   std::string key;
   std::string version_id;  // empty: none given
@@ -35,9 +29,9 @@ struct DeleteRequest {
 
 Result<DeleteRequest> ParseDelete(std::string_view xml) {
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, xml)) return Malformed();
+  if (!LoadRequestXml(doc, xml)) return MalformedXmlError();
   pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "Delete") return Malformed();
+  if (std::string_view(root.name()) != "Delete") return MalformedXmlError();
   DeleteRequest d;
   for (pugi::xml_node n : root.children()) {
     if (n.type() != pugi::node_element) continue;
@@ -46,7 +40,7 @@ Result<DeleteRequest> ParseDelete(std::string_view xml) {
       d.quiet = std::string_view(n.text().get()) == "true";
     } else if (name == "Object") {
       pugi::xml_node key = n.child("Key");
-      if (!key) return Malformed();
+      if (!key) return MalformedXmlError();
       DeleteEntry entry{key.text().get(), {}, false};
       if (pugi::xml_node version = n.child("VersionId")) {
         entry.version_id = version.text().get();
@@ -54,10 +48,10 @@ Result<DeleteRequest> ParseDelete(std::string_view xml) {
       }
       d.keys.push_back(std::move(entry));
     } else {
-      return Malformed();
+      return MalformedXmlError();
     }
   }
-  if (d.keys.empty() || d.keys.size() > kMaxKeys) return Malformed();
+  if (d.keys.empty() || d.keys.size() > kMaxKeys) return MalformedXmlError();
   return d;
 }
 

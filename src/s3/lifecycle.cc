@@ -15,12 +15,6 @@ namespace {
 constexpr int64_t kDayMs = 86'400'000;
 constexpr size_t kMaxRuleIdChars = 255;
 
-Error Malformed() {
-  return MakeError("MalformedXML",
-                   "The XML you provided was not well-formed or did not validate against our "
-                   "published schema");
-}
-
 Error InvalidArgument(std::string message) {
   return MakeError("InvalidArgument", std::move(message));
 }
@@ -39,11 +33,11 @@ Result<std::vector<pugi::xml_node>> Children(pugi::xml_node node,
   for (pugi::xml_node child : node.children()) {
     if (child.type() != pugi::node_element) continue;
     std::string_view name = child.name();
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) return Malformed();
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) return MalformedXmlError();
     bool again = std::any_of(out.begin(), out.end(),
                              [&](pugi::xml_node n) { return name == n.name(); });
     if (again && std::find(repeatable.begin(), repeatable.end(), name) == repeatable.end()) {
-      return Malformed();
+      return MalformedXmlError();
     }
     out.push_back(child);
   }
@@ -55,7 +49,7 @@ Result<int64_t> Integer(pugi::xml_node node) {
   std::string_view text = node.text().get();
   int64_t value = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || p != text.data() + text.size()) return Malformed();
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size()) return MalformedXmlError();
   return value;
 }
 
@@ -71,7 +65,7 @@ Result<int64_t> PositiveDays(pugi::xml_node node, std::string_view field, std::s
 
 Result<std::pair<std::string, std::string>> ParseTag(pugi::xml_node tag) {
   pugi::xml_node key = tag.child("Key"), value = tag.child("Value");
-  if (!key || !value) return Malformed();
+  if (!key || !value) return MalformedXmlError();
   return std::make_pair(std::string(key.text().get()), std::string(value.text().get()));
 }
 
@@ -89,7 +83,7 @@ Result<LifecycleFilter> ParseFilter(pugi::xml_node node) {
                                   "And"});
   if (!children.ok()) return std::move(children).error();
   if (children->empty()) return f;  // an empty filter takes every object
-  if (children->size() > 1) return Malformed();
+  if (children->size() > 1) return MalformedXmlError();
   pugi::xml_node c = children->front();
   std::string_view name = c.name();
   if (name == "Prefix") {
@@ -145,7 +139,7 @@ Result<LifecycleFilter> ParseFilter(pugi::xml_node node) {
 Status ParseExpiration(pugi::xml_node node, LifecycleRule& rule) {
   auto children = Children(node, {"Days", "Date", "ExpiredObjectDeleteMarker"});
   if (!children.ok()) return std::move(children).error();
-  if (children->size() != 1) return Malformed();
+  if (children->size() != 1) return MalformedXmlError();
   pugi::xml_node c = children->front();
   std::string_view name = c.name();
   if (name == "Days") {
@@ -159,7 +153,7 @@ Status ParseExpiration(pugi::xml_node node, LifecycleRule& rule) {
     rule.expiration_date_ms = *ms;
   } else {
     std::string_view text = c.text().get();
-    if (text != "true" && text != "false") return Malformed();
+    if (text != "true" && text != "false") return MalformedXmlError();
     rule.expired_object_delete_marker = text == "true";
   }
   return {};
@@ -184,7 +178,7 @@ Status ParseNoncurrentExpiration(pugi::xml_node node, LifecycleRule& rule) {
       rule.newer_noncurrent_versions = *n;
     }
   }
-  if (!rule.noncurrent_days) return Malformed();
+  if (!rule.noncurrent_days) return MalformedXmlError();
   return {};
 }
 
@@ -201,11 +195,11 @@ Result<LifecycleRule> ParseRule(pugi::xml_node node) {
     if (name == "ID") {
       rule.id = std::string(text);
     } else if (name == "Status") {
-      if (text != "Enabled" && text != "Disabled") return Malformed();
+      if (text != "Enabled" && text != "Disabled") return MalformedXmlError();
       rule.enabled = text == "Enabled";
       has_status = true;
     } else if (name == "Filter" || name == "Prefix") {
-      if (has_filter) return Malformed();  // a filter or the old Prefix, not both
+      if (has_filter) return MalformedXmlError();  // a filter or the old Prefix, not both
       has_filter = true;
       if (name == "Prefix") {
         rule.filter.form = LifecycleFilter::Form::kLegacyPrefix;
@@ -223,7 +217,7 @@ Result<LifecycleRule> ParseRule(pugi::xml_node node) {
       has_action = true;
     } else if (name == "AbortIncompleteMultipartUpload") {
       pugi::xml_node days = c.child("DaysAfterInitiation");
-      if (!days) return Malformed();
+      if (!days) return MalformedXmlError();
       auto n = PositiveDays(days, "DaysAfterInitiation", "AbortIncompleteMultipartUpload");
       if (!n.ok()) return std::move(n).error();
       rule.abort_upload_days = *n;
@@ -235,7 +229,7 @@ Result<LifecycleRule> ParseRule(pugi::xml_node node) {
           .With("Header", std::string(name));
     }
   }
-  if (!has_status || !has_filter) return Malformed();
+  if (!has_status || !has_filter) return MalformedXmlError();
   if (!has_action) return InvalidRequest("At least one action needs to be specified in a rule");
   if (rule.id.size() > kMaxRuleIdChars) {
     return InvalidArgument("ID length should not exceed allowed limit of 255");
@@ -302,12 +296,12 @@ void WriteFilter(XmlWriter& x, const LifecycleFilter& f) {
 
 Result<LifecycleConfig> ParseLifecycleXml(std::string_view xml) {
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, xml)) return Malformed();
+  if (!LoadRequestXml(doc, xml)) return MalformedXmlError();
   pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "LifecycleConfiguration") return Malformed();
+  if (std::string_view(root.name()) != "LifecycleConfiguration") return MalformedXmlError();
   auto rules = Children(root, {"Rule"}, {"Rule"});
   if (!rules.ok()) return std::move(rules).error();
-  if (rules->empty() || rules->size() > kMaxLifecycleRules) return Malformed();
+  if (rules->empty() || rules->size() > kMaxLifecycleRules) return MalformedXmlError();
   LifecycleConfig config;
   for (pugi::xml_node node : *rules) {
     auto rule = ParseRule(node);
@@ -365,9 +359,11 @@ bool FilterMatches(const LifecycleFilter& f, std::string_view key, uint64_t size
   return true;
 }
 
+int64_t LifecycleDayStartMs(int64_t ms) { return ms / kDayMs * kDayMs; }
+
 int64_t LifecycleDueMs(int64_t from_ms, int64_t days) {
   int64_t due = from_ms + days * kDayMs;
-  int64_t midnight = due / kDayMs * kDayMs;
+  int64_t midnight = LifecycleDayStartMs(due);
   return midnight == due ? due : midnight + kDayMs;
 }
 

@@ -55,6 +55,8 @@ bool FilterMatches(const LifecycleFilter& filter, std::string_view key, uint64_t
 // When something `days` days after `from_ms` is due: that instant rounded up to the next midnight
 // UTC, as S3 counts lifecycle days.
 int64_t LifecycleDueMs(int64_t from_ms, int64_t days);
+// 00:00 UTC of the day `ms` falls in.
+int64_t LifecycleDayStartMs(int64_t ms);
 
 struct ObjectExpiration {
   int64_t at_ms = 0;

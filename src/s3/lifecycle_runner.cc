@@ -70,13 +70,13 @@ class Pass {
   Status CurrentDue(const std::string& bucket, const LifecycleRule& rule,
                     std::vector<Change>& out) {
     auto reader = deps_.txns.Read();
+    const LifecycleConfig just_this{{rule}};
     std::string after;
     for (;;) {
       auto page = deps_.objects.ListObjects(*reader, bucket, rule.filter.prefix, after, kPage);
       if (!page.ok()) return std::move(page).error();
       for (const auto& o : *page) {
-        LifecycleConfig one{{rule}};
-        auto expiration = ExpirationOf(one, o);
+        auto expiration = ExpirationOf(just_this, o);
         if (expiration && expiration->at_ms <= now_ms_) {
           out.push_back({Change::Kind::kExpireCurrent, o.key, "", o.seq, ""});
         }
@@ -187,8 +187,7 @@ class Pass {
   Result<bool> Remove(store::WriteTxn& t, const std::string& bucket, const std::string& key,
                       const std::string& version_id, std::string event) {
     // A delete marker a rule makes is dated 00:00 UTC of the day it is made, as S3 dates them.
-    constexpr int64_t kDayMs = 86'400'000;
-    auto r = deps_.objects.DeleteObject(t, bucket, key, version_id, now_ms_ / kDayMs * kDayMs);
+    auto r = deps_.objects.DeleteObject(t, bucket, key, version_id, LifecycleDayStartMs(now_ms_));
     if (!r.ok()) return std::move(r).error();
     if (!r->removed) return false;
     if (event.empty()) return true;

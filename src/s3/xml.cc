@@ -107,4 +107,10 @@ std::string_view UnquoteEtag(std::string_view etag) {
   return etag;
 }
 
+Error MalformedXmlError() {
+  return MakeError("MalformedXML",
+                   "The XML you provided was not well-formed or did not validate against our "
+                   "published schema");
+}
+
 }  // namespace evoke::s3

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.h"
+
 namespace pugi {
 class xml_document;
 }
@@ -42,6 +44,9 @@ class XmlWriter {
 // both with MalformedXML. `options` are pugixml's parse flags; 0 means its defaults, with an
 // element's text of whitespace only kept as it is (a key "  " is not the empty key).
 bool LoadRequestXml(pugi::xml_document& doc, std::string_view xml, unsigned options = 0);
+
+// S3's answer to a request document that does not parse or does not fit its schema.
+Error MalformedXmlError();
 
 // Quotes an ETag for the wire: "abc".
 std::string QuoteEtag(std::string_view etag);

@@ -142,9 +142,8 @@ Result<int64_t> NextSeq(WriteTxn& t, std::string_view bucket, std::string_view k
   return s.Int(0) + 1;
 }
 
-Status RemoveVersionBlobs(WriteTxn& t, std::string_view segments) {
+void RemoveVersionBlobs(WriteTxn& t, std::string_view segments) {
   for (auto& seg : DecodeSegments(segments)) t.RemoveBlobAfterCommit(std::move(seg.blob));
-  return {};
 }
 
 // Before a new newest version of the key: the current one becomes noncurrent (kept in
@@ -181,8 +180,7 @@ Status RetireCurrent(WriteTxn& t, std::string_view bucket, std::string_view key,
     auto row = old.Step();
     if (!row.ok()) return std::move(row).error();
     if (!*row) break;
-    Status st = RemoveVersionBlobs(t, old.Text(0));
-    if (!st.ok()) return st;
+    RemoveVersionBlobs(t, old.Text(0));
   }
   Stmt del = Db(t).Prepare(
       "DELETE FROM object_versions WHERE bucket = ?1 AND key = ?2 AND version_id = 'null'");
@@ -667,11 +665,10 @@ Result<DeleteOutcome> SqliteObjects::DeleteObject(WriteTxn& t, std::string_view 
     if (!*row) return out;  // no such version: nothing to do
     int64_t seq = find.Int(0);
     out.delete_marker = find.Int(1) != 0;
-    Status st = RemoveVersionBlobs(t, find.Text(2));
-    if (!st.ok()) return std::move(st).error();
+    RemoveVersionBlobs(t, find.Text(2));
     Stmt del = Db(t).Prepare(
         "DELETE FROM object_versions WHERE bucket = ?1 AND key = ?2 AND seq = ?3");
-    st = del.Bind(1, bucket).Bind(2, key).Bind(3, seq).Run();
+    Status st = del.Bind(1, bucket).Bind(2, key).Bind(3, seq).Run();
     if (!st.ok()) return std::move(st).error();
     out.removed = true;
   }
