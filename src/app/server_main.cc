@@ -207,6 +207,7 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   // S3 objects, for S3 itself and (through s3::ObjectAccess) for Lambda and the dispatcher.
   s3::S3Dependencies s3_deps{store.txns, store.blobs, store.objects, verifier, clock};
   s3_deps.hashing = &hashing;
+  s3_deps.retention_clock = &events_clock;  // Object Lock's dates, moved by --test-clock
   // Buckets' policies and ACLs: S3 decides by them, and so does Lambda reading a code package.
   s3::BucketAccess bucket_access(store.txns, store.objects);
   s3_deps.access = &bucket_access;

@@ -47,29 +47,6 @@ std::vector<std::string> SplitSignedHeaders(std::string_view s) {
   return out;
 }
 
-// Splits "AKID/20130524/us-east-1/s3/aws4_request" into the params; false if malformed.
-bool ParseCredential(std::string_view credential, SignatureParams* p) {
-  std::vector<std::string_view> parts;
-  size_t pos = 0;
-  while (true) {
-    size_t slash = credential.find('/', pos);
-    if (slash == std::string_view::npos) {
-      parts.push_back(credential.substr(pos));
-      break;
-    }
-    parts.push_back(credential.substr(pos, slash - pos));
-    pos = slash + 1;
-  }
-  if (parts.size() != 5 || parts[0].empty() || parts[1].size() != 8 || parts[4] != "aws4_request") {
-    return false;
-  }
-  p->access_key_id = std::string(parts[0]);
-  p->scope_date = std::string(parts[1]);
-  p->region = std::string(parts[2]);
-  p->service = std::string(parts[3]);
-  return !p->region.empty() && !p->service.empty();
-}
-
 // Removes dot segments and empty segments the way botocore does before double-encoding.
 std::string RemoveDotSegments(std::string_view path) {
   if (path.empty()) return "/";
@@ -98,6 +75,28 @@ std::string RemoveDotSegments(std::string_view path) {
 }
 
 }  // namespace
+
+bool ParseCredential(std::string_view credential, SignatureParams* p) {
+  std::vector<std::string_view> parts;
+  size_t pos = 0;
+  while (true) {
+    size_t slash = credential.find('/', pos);
+    if (slash == std::string_view::npos) {
+      parts.push_back(credential.substr(pos));
+      break;
+    }
+    parts.push_back(credential.substr(pos, slash - pos));
+    pos = slash + 1;
+  }
+  if (parts.size() != 5 || parts[0].empty() || parts[1].size() != 8 || parts[4] != "aws4_request") {
+    return false;
+  }
+  p->access_key_id = std::string(parts[0]);
+  p->scope_date = std::string(parts[1]);
+  p->region = std::string(parts[2]);
+  p->service = std::string(parts[3]);
+  return !p->region.empty() && !p->service.empty();
+}
 
 Result<SignatureParams> ParseAuthorizationHeader(std::string_view header,
                                                  const http::Headers& headers) {

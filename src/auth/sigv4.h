@@ -48,6 +48,8 @@ struct SignatureParams {
 // Errors use S3's codes (AuthorizationHeaderMalformed, AccessDenied...).
 Result<SignatureParams> ParseAuthorizationHeader(std::string_view header,
                                                  const http::Headers& headers);
+// Splits "AKID/20130524/us-east-1/s3/aws4_request" into the params; false if malformed.
+bool ParseCredential(std::string_view credential, SignatureParams* p);
 // Parses X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders and
 // X-Amz-Signature (AuthorizationQueryParametersError on anything malformed).
 Result<SignatureParams> ParsePresignedQuery(const http::Query& query);

@@ -272,6 +272,64 @@ Result<Verified> Verifier::VerifyV2(const http::Request& request, std::string_vi
   return v;
 }
 
+Result<Verified> Verifier::VerifyPostForm(const FormSignature& form,
+                                          std::string_view policy_base64) {
+  auto mismatch = [](std::string_view access_key_id, std::string_view provided) {
+    return MakeError("SignatureDoesNotMatch",
+                     "The request signature we calculated does not match the signature you "
+                     "provided. Check your key and signing method.")
+        .With("AWSAccessKeyId", std::string(access_key_id))
+        .With("SignatureProvided", std::string(provided));
+  };
+  SignatureParams p;
+  if (form.v2()) {
+    p.access_key_id = form.access_key_id;
+  } else {
+    if (form.algorithm != kAlgorithm) {
+      return MakeError("InvalidArgument", "Only AWS4-HMAC-SHA256 is supported as the "
+                                          "x-amz-algorithm of a POST form.")
+          .With("ArgumentName", "x-amz-algorithm")
+          .With("ArgumentValue", form.algorithm);
+    }
+    if (!ParseCredential(form.credential, &p)) {
+      return MakeError("InvalidArgument",
+                       "Error parsing the X-Amz-Credential parameter; the Credential is "
+                       "mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".")
+          .With("ArgumentName", "x-amz-credential")
+          .With("ArgumentValue", form.credential);
+    }
+    if (p.region != options_.region) {
+      return MakeError("InvalidArgument", "the region '" + p.region + "' is wrong; expecting '" +
+                                              options_.region + "'")
+          .With("ArgumentName", "x-amz-credential")
+          .With("ArgumentValue", form.credential)
+          .With("Region", options_.region);
+    }
+    if (!ParseAmzDate(form.date)) {
+      return MakeError("InvalidArgument",
+                       "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
+          .With("ArgumentName", "x-amz-date")
+          .With("ArgumentValue", form.date);
+    }
+  }
+  Result<Credential> credential = FindCredential(p.access_key_id, form.security_token);
+  if (!credential.ok()) return std::move(credential).error();
+  bool matches =
+      form.v2() ? ConstantTimeEquals(SigV2Signature(credential->secret_access_key, policy_base64),
+                                     form.signature_v2)
+                : ConstantTimeEquals(SignatureHex(CachedSigningKey(*credential, p), policy_base64),
+                                     form.signature);
+  if (!matches) return mismatch(p.access_key_id, form.v2() ? form.signature_v2 : form.signature);
+  if (!credential->session_token.empty() && form.security_token != credential->session_token) {
+    return MakeError("InvalidToken", "The provided token is malformed or otherwise invalid.");
+  }
+  Verified v;
+  v.principal = credential->principal;
+  v.params = std::move(p);
+  v.payload_mode = PayloadMode::kUnsigned;
+  return v;
+}
+
 std::string Verifier::CachedSigningKey(const Credential& credential, const SignatureParams& p) {
   std::string cache_key = credential.secret_access_key + '\n' + p.scope_date + '\n' + p.region +
                           '\n' + p.service;

@@ -32,6 +32,18 @@ struct Verified {
   std::string payload_sha256; // kSigned: the hex digest the body must have
 };
 
+// The signature fields of a browser's form upload (S3 POST Object), as the form gave them.
+struct FormSignature {
+  std::string algorithm;       // x-amz-algorithm
+  std::string credential;      // x-amz-credential
+  std::string date;            // x-amz-date
+  std::string signature;       // x-amz-signature
+  std::string access_key_id;   // AWSAccessKeyId (SigV2)
+  std::string signature_v2;    // signature (SigV2)
+  std::string security_token;  // x-amz-security-token
+  bool v2() const { return !access_key_id.empty(); }
+};
+
 enum class AuthKind { kAnonymous, kHeader, kPresigned, kHeaderV2, kPresignedV2 };
 AuthKind DetectAuthKind(const http::Request& request);
 
@@ -45,6 +57,10 @@ class Verifier {
   Result<Verified> VerifyS3(const http::Request& request, std::string_view v2_resource);
   // Every other service: the payload hash is computed from the (whole) body.
   Result<Verified> VerifyWithBody(const http::Request& request, std::string_view body_sha256_hex);
+
+  // A form upload's signature over its base64 policy: SigV4 with the credential's signing key,
+  // or SigV2's HMAC-SHA1. The policy's own expiration is the form's expiry; the caller checks it.
+  Result<Verified> VerifyPostForm(const FormSignature& form, std::string_view policy_base64);
 
   const std::string& region() const { return options_.region; }
 

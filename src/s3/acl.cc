@@ -141,6 +141,8 @@ void AppendActions(std::string& json, Permission p, bool object) {
     if (all || p == Permission::kRead) {
       add("s3:GetObject");
       add("s3:GetObjectVersion");
+      add("s3:GetObjectAttributes");  // S3: "you must have READ access to the object"
+      add("s3:GetObjectVersionAttributes");
     }
     if (all || p == Permission::kReadAcp) {
       add("s3:GetObjectAcl");

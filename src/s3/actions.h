@@ -63,6 +63,17 @@ Task<Status> GetBucketCors(Context& ctx);
 Task<Status> PutBucketCors(Context& ctx);
 Task<Status> DeleteBucketCors(Context& ctx);
 Task<Status> PreflightRequest(Context& ctx);
+Task<Status> PostObject(Context& ctx);
+Task<Status> GetObjectAttributes(Context& ctx);
+Task<Status> GetBucketEncryption(Context& ctx);
+Task<Status> PutBucketEncryption(Context& ctx);
+Task<Status> DeleteBucketEncryption(Context& ctx);
+Task<Status> GetObjectLockConfiguration(Context& ctx);
+Task<Status> PutObjectLockConfiguration(Context& ctx);
+Task<Status> GetObjectRetention(Context& ctx);
+Task<Status> PutObjectRetention(Context& ctx);
+Task<Status> GetObjectLegalHold(Context& ctx);
+Task<Status> PutObjectLegalHold(Context& ctx);
 Task<Status> NotImplemented(Context& ctx);
 Task<Status> MethodNotAllowed(Context& ctx);
 

@@ -27,7 +27,8 @@ std::string_view ObjectKeyOfArn(std::string_view arn) {
 // The actions an object's ACL grants (READ, READ_ACP, WRITE_ACP); the others an object ACL
 // cannot allow, so their decisions need not read it.
 bool ReadsObjectAcl(std::string_view action) {
-  for (std::string_view a : {"s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAcl",
+  for (std::string_view a : {"s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes",
+                             "s3:GetObjectVersionAttributes", "s3:GetObjectAcl",
                              "s3:GetObjectVersionAcl", "s3:PutObjectAcl",
                              "s3:PutObjectVersionAcl"}) {
     if (http::EqualsIgnoreCase(a, action)) return true;

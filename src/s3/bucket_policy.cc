@@ -72,7 +72,8 @@ Task<Status> StoreBucketSetting(Context& ctx, store::BucketSetting setting, std:
     if (Status s = ctx.deps.objects.SetBucketSetting(t, bucket, setting, value); !s.ok()) return s;
     if (access) t.AfterCommit([access, bucket] { access->Changed(bucket); });
     if (rules && (setting == store::BucketSetting::kLifecycle ||
-                  setting == store::BucketSetting::kCors)) {
+                  setting == store::BucketSetting::kCors ||
+                  setting == store::BucketSetting::kObjectLock)) {
       t.AfterCommit([rules, bucket] { rules->Changed(bucket); });
     }
     return {};

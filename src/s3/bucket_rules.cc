@@ -24,6 +24,11 @@ std::shared_ptr<const BucketRuleSet> BucketRules::For(std::string_view bucket) c
       rules->cors = std::make_shared<const CorsConfig>(std::move(*parsed));
     }
   }
+  if (!(*record)->object_lock.empty()) {
+    if (auto parsed = ParseObjectLockConfigXml((*record)->object_lock); parsed.ok()) {
+      rules->object_lock = std::make_shared<const ObjectLockConfig>(std::move(*parsed));
+    }
+  }
   std::lock_guard lock(mutex_);
   // A change committed while this read ran may be newer than what it read: keep nothing then.
   if (generation == generation_) cache_[std::string(bucket)] = rules;

@@ -1,6 +1,7 @@
 // BucketRules: the parsed rules of each bucket that requests on its objects consult — lifecycle
-// (x-amz-expiration, x-amz-abort-date) and CORS (Access-Control-* headers) — read once and kept
-// until a change to them or to the bucket. Thread-safe.
+// (x-amz-expiration, x-amz-abort-date), CORS (Access-Control-* headers) and Object Lock (the
+// lock a new version gets) — read once and kept until a change to them or to the bucket.
+// Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 
 #include "s3/cors.h"
 #include "s3/lifecycle.h"
+#include "s3/object_lock_rules.h"
 #include "store/objects.h"
 #include "store/txn.h"
 
@@ -21,6 +23,7 @@ namespace evoke::s3 {
 struct BucketRuleSet {
   std::shared_ptr<const LifecycleConfig> lifecycle;  // nullptr: none
   std::shared_ptr<const CorsConfig> cors;            // nullptr: none
+  std::shared_ptr<const ObjectLockConfig> object_lock;  // nullptr: Object Lock not enabled
 };
 
 class BucketRules {

@@ -1,5 +1,6 @@
 // GetBucketVersioning and PutBucketVersioning: a bucket's versioning state (docs/versioning.md).
-// Once enabled it can be suspended, never turned off; MFA delete is not supported.
+// Once enabled it can be suspended, never turned off, and with Object Lock (docs/object-lock.md)
+// not even suspended; MFA delete is not supported.
 #include <pugixml.hpp>
 
 #include "s3/actions.h"
@@ -46,9 +47,22 @@ Task<Status> PutBucketVersioning(Context& ctx) {
       co_return malformed;
     }
   }
+  // Decided in the commit too, against a concurrent PutObjectLockConfiguration.
+  auto unlocked = [](const store::BucketRecord& b) -> Status {
+    if (b.object_lock.empty()) return {};
+    return MakeError("InvalidBucketState",
+                     "An Object Lock configuration is present on this bucket, so the versioning "
+                     "state cannot be changed.")
+        .With("BucketName", b.name);
+  };
+  if (status == "Suspended") {
+    if (Status s = unlocked(*bucket); !s.ok()) co_return s;
+  }
   if (!status.empty() && status != bucket->versioning) {
+    std::function<Status(const store::BucketRecord&)> check;
+    if (status == "Suspended") check = unlocked;
     Status s = co_await StoreBucketSetting(ctx, store::BucketSetting::kVersioning,
-                                           std::move(status), nullptr);
+                                           std::move(status), std::move(check));
     if (!s.ok()) co_return s;
   }
   co_return ctx.Reply(ctx.NewResponse());

@@ -3,14 +3,17 @@
 #include "s3/actions.h"
 #include "s3/object_events.h"
 #include "s3/body.h"
+#include "s3/encryption.h"
 #include "s3/multipart.h"
 #include "s3/object_io.h"
+#include "s3/object_lock.h"
 #include "s3/upload_common.h"
 #include "s3/xml.h"
 
 namespace evoke::s3 {
 
 Task<Status> CompleteMultipartUpload(Context& ctx) {
+  if (Status e = CheckNoEncryptionHeaders(ctx.req().headers); !e.ok()) co_return e;
   auto conditions = ParseWriteConditions(ctx.req().headers);
   if (!conditions.ok()) co_return std::move(conditions).error();
   auto upload = FindUpload(ctx);
@@ -27,6 +30,8 @@ Task<Status> CompleteMultipartUpload(Context& ctx) {
   record.bucket = upload->bucket;
   record.key = upload->key;
   record.headers = upload->headers;
+  // The lock CreateMultipartUpload asked for, or the bucket's default retention as of now.
+  record.lock = NewVersionLock(ctx, record.bucket, TakeStashedObjectLock(record.headers));
   record.storage_class = upload->storage_class;
   record.modified_ms = ctx.NowMs();
   std::string upload_id = upload->upload_id;
@@ -44,6 +49,7 @@ Task<Status> CompleteMultipartUpload(Context& ctx) {
     record.part_count = static_cast<int>(assembly->parts.size());
     for (const auto& p : assembly->parts) {
       if (!p.blob.empty()) record.segments.push_back({p.blob, p.size});
+      record.parts.push_back({p.part_number, p.size, p.checksum_value});
     }
     if (alg) {
       std::vector<std::string> sums;
@@ -82,6 +88,7 @@ Task<Status> CompleteMultipartUpload(Context& ctx) {
   http::Response r = ctx.XmlResponse(x.Finish());
   AddVersionHeader(r, record);
   AddExpirationHeader(r, ctx, record);
+  AddEncryptionHeader(r.headers);
   co_return ctx.Reply(std::move(r));
 }
 

@@ -28,6 +28,9 @@ struct Context {
   std::string host_id;
   // The decision for another action and resource of this request (api::Call::authorize_also).
   api::Call::AuthorizeAlso authorize;
+  // Who the request acts for, as `authorize` decides for it: the signer of a signed request,
+  // the signer of a form upload's fields (post_object.cc).
+  auth::Principal& principal;
   // That decision without extra condition keys; denies when there is no decision to ask.
   Status Authorize(std::string_view action, const std::string& resource) const {
     if (!authorize) return MakeError("AccessDenied", "Access Denied");

@@ -2,8 +2,10 @@
 #include "s3/actions.h"
 #include "s3/object_events.h"
 #include "s3/copy_source.h"
+#include "s3/encryption.h"
 #include "s3/names.h"
 #include "s3/object_io.h"
+#include "s3/object_lock.h"
 #include "s3/tagging.h"
 #include "s3/xml.h"
 
@@ -35,6 +37,8 @@ Task<Status> CopyObject(Context& ctx) {
   if (!tagging_directive.ok()) co_return std::move(tagging_directive).error();
   auto storage_class = StorageClassOf(req.headers);
   if (!storage_class.ok()) co_return std::move(storage_class).error();
+  s = CheckWriteEncryption(req.headers);
+  if (!s.ok()) co_return s;
   auto conditions = ParseWriteConditions(req.headers);
   if (!conditions.ok()) co_return std::move(conditions).error();
   std::optional<ChecksumAlgorithm> checksum;
@@ -53,6 +57,9 @@ Task<Status> CopyObject(Context& ctx) {
   }
   s = CheckBucketExists(ctx, ctx.target.bucket);
   if (!s.ok()) co_return s;
+  // A copy never carries its source's lock: only what it asks for, or the bucket's default.
+  auto requested_lock = RequestedObjectLock(ctx, ctx.target.bucket);
+  if (!requested_lock.ok()) co_return std::move(requested_lock).error();
   auto opened = OpenCopySource(ctx, *source);
   if (!opened.ok()) co_return std::move(opened).error();
   const store::ObjectRecord& src = opened->record;
@@ -96,6 +103,7 @@ Task<Status> CopyObject(Context& ctx) {
   record.modified_ms = ctx.NowMs();
   record.segments = written->segments();
   record.storage_class = std::move(*storage_class);
+  record.lock = NewVersionLock(ctx, record.bucket, *requested_lock);
   if (checksum) {
     record.checksum_algorithm = std::string(ChecksumName(*checksum));
     record.checksum_value = written->checksum_base64;
@@ -121,6 +129,7 @@ Task<Status> CopyObject(Context& ctx) {
   if (!src.version_id.empty()) r.headers.Add("x-amz-copy-source-version-id", src.version_id);
   AddVersionHeader(r, record);
   AddExpirationHeader(r, ctx, record);
+  AddEncryptionHeader(r.headers);
   co_return ctx.Reply(std::move(r));
 }
 

@@ -1,9 +1,11 @@
-// CreateBucket: validates the name and location constraint, then records the bucket.
+// CreateBucket: validates the name and location constraint, then records the bucket (with Object
+// Lock, and so versioning, enabled when x-amz-bucket-object-lock-enabled says true).
 #include <pugixml.hpp>
 
 #include "s3/actions.h"
 #include "s3/body.h"
 #include "s3/names.h"
+#include "s3/object_lock_rules.h"
 #include "s3/xml.h"
 #include "store/objects.h"
 
@@ -52,6 +54,16 @@ Task<Status> CreateBucket(Context& ctx) {
   }
   record.ownership = std::move(acl_settings->ownership);
   record.acl = std::move(acl_settings->acl);
+  if (http::EqualsIgnoreCase(
+          ctx.req().headers.Get("x-amz-bucket-object-lock-enabled").value_or(""), "true")) {
+    // S3 asks for both permissions of what the header does.
+    const std::string arn = "arn:aws:s3:::" + name;
+    for (const char* action : {"s3:PutBucketObjectLockConfiguration", "s3:PutBucketVersioning"}) {
+      if (Status allowed = ctx.Authorize(action, arn); !allowed.ok()) co_return allowed;
+    }
+    record.versioning = "Enabled";
+    record.object_lock = ObjectLockConfigXml({});
+  }
   BucketAccess* access = ctx.deps.access;
   s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
     if (Status c = ctx.deps.objects.CreateBucket(t, record); !c.ok()) return c;

@@ -2,9 +2,11 @@
 // algorithm and type.
 #include "s3/actions.h"
 #include "s3/checksum.h"
+#include "s3/encryption.h"
 #include "s3/multipart.h"
 #include "s3/names.h"
 #include "s3/object_io.h"
+#include "s3/object_lock.h"
 #include "s3/xml.h"
 
 namespace evoke::s3 {
@@ -17,8 +19,18 @@ Task<Status> CreateMultipartUpload(Context& ctx) {
   if (!headers.ok()) co_return std::move(headers).error();
   auto storage_class = StorageClassOf(req.headers);
   if (!storage_class.ok()) co_return std::move(storage_class).error();
+  s = CheckWriteEncryption(req.headers);
+  if (!s.ok()) co_return s;
   s = SetRequestedAcl(ctx, *headers);
   if (!s.ok()) co_return s;
+  // Object Lock: what the object will be locked with, kept among the upload's headers until
+  // CompleteMultipartUpload (the bucket's default retention applies then).
+  if (HasObjectLockHeaders(req.headers)) {
+    s = CheckBucketExists(ctx, ctx.target.bucket);
+    if (!s.ok()) co_return s;
+  }
+  auto requested_lock = RequestedObjectLock(ctx, ctx.target.bucket);
+  if (!requested_lock.ok()) co_return std::move(requested_lock).error();
 
   store::UploadRecord upload;
   if (auto a = req.headers.Get("x-amz-checksum-algorithm")) {
@@ -56,6 +68,7 @@ Task<Status> CreateMultipartUpload(Context& ctx) {
   upload.initiated_ms = ctx.NowMs();
   upload.headers = std::move(*headers);
   upload.storage_class = std::move(*storage_class);
+  StashObjectLock(upload.headers, *requested_lock);
   s = co_await ctx.Commit(
       [&](store::WriteTxn& t) { return ctx.deps.objects.CreateUpload(t, upload); });
   if (!s.ok()) co_return s;
@@ -68,6 +81,7 @@ Task<Status> CreateMultipartUpload(Context& ctx) {
     r.headers.Add("x-amz-checksum-type", upload.checksum_type);
   }
   AddAbortHeaders(r, ctx, upload);
+  AddEncryptionHeader(r.headers);
   co_return ctx.Reply(std::move(r));
 }
 

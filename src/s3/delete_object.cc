@@ -1,9 +1,10 @@
 // DeleteObject: removes the object (204 whether or not it existed); in a versioned bucket makes
-// a delete marker, or removes the version its versionId names.
+// a delete marker, or removes the version its versionId names unless Object Lock protects it.
 #include "s3/actions.h"
 #include "s3/object_events.h"
 #include "s3/names.h"
 #include "s3/object_io.h"
+#include "s3/object_lock.h"
 #include "store/objects.h"
 
 namespace evoke::s3 {
@@ -31,8 +32,13 @@ Task<Status> DeleteObject(Context& ctx) {
   auto version_id = RequestedVersion(ctx.req());
   if (!version_id.ok()) co_return std::move(version_id).error();
   std::string bucket = ctx.target.bucket, key = ctx.target.key;
+  s = CheckBypassHeader(ctx, bucket);
+  if (!s.ok()) co_return s;
+  bool bypass = !version_id->empty() && BypassesGovernance(ctx, key);
   store::DeleteOutcome outcome;
   s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
+    Status allowed = CheckDeleteAllowed(t, ctx, bucket, key, *version_id, bypass);
+    if (!allowed.ok()) return allowed;
     return DeleteAndPublish(t, ctx, bucket, key, *version_id, outcome);
   });
   if (!s.ok()) co_return s;

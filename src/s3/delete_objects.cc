@@ -1,5 +1,5 @@
 // DeleteObjects: up to 1000 keys in one request and one commit; quiet mode reports only
-// failures.
+// failures. A version Object Lock protects gets its own AccessDenied.
 #include <pugixml.hpp>
 
 #include "s3/actions.h"
@@ -8,6 +8,7 @@
 #include "s3/errors.h"
 #include "s3/names.h"
 #include "s3/object_io.h"
+#include "s3/object_lock.h"
 #include "s3/xml.h"
 #include "store/objects.h"
 
@@ -80,6 +81,9 @@ Task<Status> DeleteObjects(Context& ctx) {
   std::vector<Status> results(entries.size());
   std::vector<store::DeleteOutcome> outcomes(entries.size());
   std::string bucket = ctx.target.bucket;
+  s = CheckBypassHeader(ctx, bucket);
+  if (!s.ok()) co_return s;
+  std::vector<bool> bypass(entries.size(), false);
   // As S3 does: s3:DeleteObject (s3:DeleteObjectVersion for a version) is checked for each key;
   // a key the caller may not delete gets its own AccessDenied in the result.
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -93,10 +97,18 @@ Task<Status> DeleteObjects(Context& ctx) {
           entries[i].has_version ? "s3:DeleteObjectVersion" : "s3:DeleteObject",
           "arn:aws:s3:::" + bucket + "/" + entries[i].key);
     }
+    if (results[i].ok() && entries[i].has_version) {
+      bypass[i] = BypassesGovernance(ctx, entries[i].key);
+    }
   }
+  std::vector<Status> locked(entries.size());
   s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
     for (size_t i = 0; i < entries.size(); ++i) {
       if (!results[i].ok()) continue;
+      locked[i] = CheckDeleteAllowed(t, ctx, bucket, entries[i].key, entries[i].version_id,
+                                     bypass[i]);
+      if (!locked[i].ok() && locked[i].error().code != "AccessDenied") return locked[i];
+      if (!locked[i].ok()) continue;  // Object Lock protects it: this key's own error
       // A failure here (the bucket gone, the store, an event that cannot be queued) fails the
       // whole request: nothing is deleted without its event.
       Status deleted =
@@ -106,6 +118,9 @@ Task<Status> DeleteObjects(Context& ctx) {
     return {};
   });
   if (!s.ok()) co_return s;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (results[i].ok() && !locked[i].ok()) results[i] = std::move(locked[i]);
+  }
 
   XmlWriter x("DeleteResult");
   for (size_t i = 0; i < entries.size(); ++i) {

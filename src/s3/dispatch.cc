@@ -45,6 +45,11 @@ constexpr std::array kRoutes = {
     Route{"PUT", Level::kBucket, "cors", "", Action::kPutBucketCors},
     Route{"DELETE", Level::kBucket, "cors", "", Action::kDeleteBucketCors},
     Route{"OPTIONS", Level::kBucket, "", "", Action::kPreflightRequest},
+    Route{"GET", Level::kBucket, "encryption", "", Action::kGetBucketEncryption},
+    Route{"PUT", Level::kBucket, "encryption", "", Action::kPutBucketEncryption},
+    Route{"DELETE", Level::kBucket, "encryption", "", Action::kDeleteBucketEncryption},
+    Route{"GET", Level::kBucket, "object-lock", "", Action::kGetObjectLockConfiguration},
+    Route{"PUT", Level::kBucket, "object-lock", "", Action::kPutObjectLockConfiguration},
     Route{"GET", Level::kBucket, "versions", "", Action::kListObjectVersions},
     Route{"GET", Level::kBucket, "uploads", "", Action::kListMultipartUploads},
     Route{"POST", Level::kBucket, "delete", "", Action::kDeleteObjects},
@@ -52,6 +57,8 @@ constexpr std::array kRoutes = {
     Route{"GET", Level::kBucket, "", "", Action::kListObjects},
     Route{"PUT", Level::kBucket, "", "", Action::kCreateBucket},
     Route{"DELETE", Level::kBucket, "", "", Action::kDeleteBucket},
+    // A browser's HTML form upload (multipart/form-data) to the bucket.
+    Route{"POST", Level::kBucket, "", "", Action::kPostObject},
     Route{"HEAD", Level::kBucket, "", "", Action::kHeadBucket},
 
     Route{"GET", Level::kObject, "acl", "", Action::kGetObjectAcl},
@@ -59,6 +66,11 @@ constexpr std::array kRoutes = {
     Route{"GET", Level::kObject, "tagging", "", Action::kGetObjectTagging},
     Route{"PUT", Level::kObject, "tagging", "", Action::kPutObjectTagging},
     Route{"DELETE", Level::kObject, "tagging", "", Action::kDeleteObjectTagging},
+    Route{"GET", Level::kObject, "attributes", "", Action::kGetObjectAttributes},
+    Route{"GET", Level::kObject, "retention", "", Action::kGetObjectRetention},
+    Route{"PUT", Level::kObject, "retention", "", Action::kPutObjectRetention},
+    Route{"GET", Level::kObject, "legal-hold", "", Action::kGetObjectLegalHold},
+    Route{"PUT", Level::kObject, "legal-hold", "", Action::kPutObjectLegalHold},
     Route{"PUT", Level::kObject, "uploadId", "x-amz-copy-source", Action::kUploadPartCopy},
     Route{"PUT", Level::kObject, "uploadId", "", Action::kUploadPart},
     Route{"GET", Level::kObject, "uploadId", "", Action::kListParts},
@@ -77,12 +89,11 @@ constexpr std::array kRoutes = {
 // fall-through to a different action (DELETE ?metadataConfiguration must not delete the bucket,
 // PUT ?renameObject must not overwrite the object). Every sub-resource of botocore's S3 model is
 // either here or routed (tests/e2e/test_boto3_models.py checks both botocore versions).
-constexpr std::array<std::string_view, 24> kUnsupported = {
-    "abac", "accelerate", "analytics", "attributes", "encryption",
-    "intelligent-tiering", "inventory", "legal-hold", "logging",
+constexpr std::array<std::string_view, 19> kUnsupported = {
+    "abac", "accelerate", "analytics", "intelligent-tiering", "inventory", "logging",
     "metadataConfiguration", "metadataInventoryTable", "metadataJournalTable", "metadataTable",
-    "metrics", "object-lock", "renameObject", "replication",
-    "requestPayment", "restore", "retention", "select", "session", "torrent", "website"};
+    "metrics", "renameObject", "replication", "requestPayment", "restore", "select", "session",
+    "torrent", "website"};
 
 // A sub-resource the table routes (a query parameter without "=value"), for some methods and
 // levels only: with any other it is refused rather than falling through to the plain bucket or
@@ -180,6 +191,17 @@ std::string_view ActionName(Action action) {
     case Action::kPutBucketCors: return "PutBucketCors";
     case Action::kDeleteBucketCors: return "DeleteBucketCors";
     case Action::kPreflightRequest: return "PreflightRequest";
+    case Action::kPostObject: return "PostObject";
+    case Action::kGetObjectAttributes: return "GetObjectAttributes";
+    case Action::kGetBucketEncryption: return "GetBucketEncryption";
+    case Action::kPutBucketEncryption: return "PutBucketEncryption";
+    case Action::kDeleteBucketEncryption: return "DeleteBucketEncryption";
+    case Action::kGetObjectLockConfiguration: return "GetObjectLockConfiguration";
+    case Action::kPutObjectLockConfiguration: return "PutObjectLockConfiguration";
+    case Action::kGetObjectRetention: return "GetObjectRetention";
+    case Action::kPutObjectRetention: return "PutObjectRetention";
+    case Action::kGetObjectLegalHold: return "GetObjectLegalHold";
+    case Action::kPutObjectLegalHold: return "PutObjectLegalHold";
     case Action::kNotImplemented: return "NotImplemented";
     case Action::kMethodNotAllowed: return "MethodNotAllowed";
   }

@@ -63,6 +63,17 @@ enum class Action {
   kPutBucketCors,
   kDeleteBucketCors,
   kPreflightRequest,
+  kPostObject,
+  kGetObjectAttributes,
+  kGetBucketEncryption,
+  kPutBucketEncryption,
+  kDeleteBucketEncryption,
+  kGetObjectLockConfiguration,
+  kPutObjectLockConfiguration,
+  kGetObjectRetention,
+  kPutObjectRetention,
+  kGetObjectLegalHold,
+  kPutObjectLegalHold,
   kNotImplemented,     // a sub-resource S3 has and evoke does not yet
   kMethodNotAllowed,
 };

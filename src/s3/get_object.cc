@@ -6,7 +6,9 @@
 #include "s3/actions.h"
 #include "s3/checksum.h"
 #include "s3/conditions.h"
+#include "s3/encryption.h"
 #include "s3/object_io.h"
+#include "s3/object_lock.h"
 #include "s3/xml.h"
 
 namespace evoke::s3 {
@@ -48,6 +50,7 @@ constexpr std::pair<std::string_view, std::string_view> kOverrides[] = {
 
 Task<Status> ServeObject(Context& ctx, bool head) {
   const http::Request& req = ctx.req();
+  if (Status s = CheckNoEncryptionHeaders(req.headers); !s.ok()) co_return s;
   std::optional<int> part_number;
   if (const std::string* pn = req.query.Get("partNumber")) {
     int n = 0;
@@ -70,19 +73,9 @@ Task<Status> ServeObject(Context& ctx, bool head) {
   if (!opened.ok()) co_return std::move(opened).error();
   const store::ObjectRecord& o = opened->record;
 
-  switch (EvaluateConditions(req.headers, o.etag, o.modified_ms / 1000)) {
-    case Precondition::kFailed:
-      co_return MakeError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
-          .With("Condition", req.headers.Has("If-Match") ? "If-Match" : "If-Unmodified-Since");
-    case Precondition::kNotModified: {
-      http::Response r = ctx.NewResponse(304);
-      r.headers.Add("ETag", QuoteEtag(o.etag));
-      r.headers.Add("Last-Modified", FormatHttpDate(o.modified_ms / 1000));
-      AddVersionHeader(r, o);
-      co_return ctx.Reply(std::move(r));
-    }
-    case Precondition::kProceed: break;
-  }
+  auto answered = AnswerReadConditions(ctx, o);
+  if (!answered.ok()) co_return std::move(answered).error();
+  if (*answered) co_return Status{};
 
   ByteRange range{0, o.size == 0 ? 0 : o.size - 1};
   bool partial = false;
@@ -94,11 +87,20 @@ Task<Status> ServeObject(Context& ctx, bool head) {
           .With("ActualPartCount", std::to_string(parts));
     }
     if (o.part_count > 0) {
+      // The part's sizes as CompleteMultipartUpload kept them; an empty part has no segment,
+      // so objects completed before they were kept count the segments (an empty part is last).
+      auto size_of = [&](size_t i) -> uint64_t {
+        if (!o.parts.empty()) return i < o.parts.size() ? o.parts[i].size : 0;
+        return i < o.segments.size() ? o.segments[i].size : 0;
+      };
+      const size_t index = static_cast<size_t>(*part_number - 1);
       uint64_t start = 0;
-      for (int i = 0; i < *part_number - 1; ++i) start += o.segments[i].size;
-      range = {start, start + o.segments[*part_number - 1].size - 1};
+      for (size_t i = 0; i < index; ++i) start += size_of(i);
+      range = {start, start + size_of(index) - 1};
+      partial = size_of(index) > 0;
+    } else {
+      partial = o.size > 0;
     }
-    partial = o.size > 0;
   } else if (range_header) {
     RangeSpec spec = ParseRange(*range_header, o.size);
     if (spec.kind == RangeSpec::Kind::kUnsatisfiable) {
@@ -116,6 +118,8 @@ Task<Status> ServeObject(Context& ctx, bool head) {
   http::Response r = ctx.NewResponse(partial ? 206 : 200);
   AddObjectHeaders(r, o);
   AddExpirationHeader(r, ctx, o);
+  AddObjectLockHeaders(r, ctx, o);
+  AddEncryptionHeader(r.headers);
   r.headers.Add("Accept-Ranges", "bytes");
   if (partial) {
     r.headers.Add("Content-Range", "bytes " + std::to_string(range.first) + "-" +
@@ -126,7 +130,8 @@ Task<Status> ServeObject(Context& ctx, bool head) {
       mode && http::EqualsIgnoreCase(*mode, "ENABLED") && !o.checksum_algorithm.empty() &&
       (!partial || part_number)) {
     auto alg = ParseChecksumAlgorithm(o.checksum_algorithm);
-    // A part's own checksum is not kept with the object; the whole object's is.
+    // A part's own checksum is not answered here (GetObjectAttributes lists the parts'), and
+    // the whole object's is not the part's.
     if (alg && !(part_number && o.part_count > 0)) {
       r.headers.Add(std::string(ChecksumHeader(*alg)), o.checksum_value);
       r.headers.Add("x-amz-checksum-type", o.checksum_type.empty() ? "FULL_OBJECT" : o.checksum_type);

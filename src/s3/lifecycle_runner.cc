@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "s3/lifecycle.h"
 #include "s3/object_events.h"
+#include "s3/object_lock_rules.h"
 #include "store/errors.h"
 #include "store/objects.h"
 
@@ -112,7 +113,9 @@ class Pass {
             ++kept;
             continue;
           }
-          if (LifecycleDueMs(v.noncurrent_ms, *rule.noncurrent_days) <= now_ms_) {
+          // Object Lock: S3 takes no action on a version a retention or legal hold protects.
+          if (LifecycleDueMs(v.noncurrent_ms, *rule.noncurrent_days) <= now_ms_ &&
+              !IsLocked(v.lock, now_ms_)) {
             out.push_back({Change::Kind::kRemoveVersion, v.key, v.version_id, 0, ""});
           }
         }
@@ -170,8 +173,13 @@ class Pass {
         if (of_key != 1) return false;
         return Remove(t, bucket, c.key, c.version_id, "");
       }
-      case Change::Kind::kRemoveVersion:
+      case Change::Kind::kRemoveVersion: {
+        // Locked since it was found due (a legal hold placed meanwhile)?
+        auto version = deps_.objects.GetVersion(t, bucket, c.key, c.version_id);
+        if (!version.ok()) return std::move(version).error();
+        if (version->has_value() && IsLocked((*version)->lock, now_ms_)) return false;
         return Remove(t, bucket, c.key, c.version_id, "LifecycleExpiration:Delete");
+      }
       case Change::Kind::kAbortUpload: {
         Status s = deps_.objects.AbortUpload(t, c.upload_id);
         if (!s.ok() && store::Is(s.error(), store::kNotFound, "upload")) return false;

@@ -3,6 +3,7 @@
 #include "base/ids.h"
 #include "s3/errors.h"
 #include "s3/object_events.h"
+#include "s3/object_lock.h"
 #include "s3/service.h"
 #include "store/errors.h"
 
@@ -83,6 +84,14 @@ Status S3ObjectAccess::PutSmallObject(store::WriteTxn& t, std::string_view bucke
   object.modified_ms = deps_.clock.NowMs();
   object.inline_body = std::move(body);
   object.headers = {{"Content-Type", std::string(content_type)}};
+  // A bucket's default retention applies to every new version, these included.
+  auto record = deps_.objects.GetBucket(t, bucket);
+  if (!record.ok()) return std::move(record).error();
+  if (record->has_value() && !(*record)->object_lock.empty()) {
+    if (auto config = ParseObjectLockConfigXml((*record)->object_lock); config.ok()) {
+      object.lock = LockForNewVersion({}, &*config, RetentionNowMs(deps_));
+    }
+  }
   // No notifications: a record that invoked its own function again would loop for ever.
   if (Status s = deps_.objects.PutObject(t, object); !s.ok()) return S3Error(std::move(s).error());
   return {};

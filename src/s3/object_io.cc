@@ -193,7 +193,7 @@ Result<store::ObjectRecord> FindObject(store::ReadTxn& t, const Context& ctx,
 
 std::string FormatS3Time(int64_t ms) { return FormatIso8601Ms(ms / 1000 * 1000); }
 
-Status CheckBucketExists(Context& ctx, std::string_view bucket) {
+Status CheckBucketExists(const Context& ctx, std::string_view bucket) {
   auto reader = ctx.deps.txns.Read();
   auto b = ctx.deps.objects.GetBucket(*reader, bucket);
   if (!b.ok()) return std::move(b).error();
@@ -312,6 +312,27 @@ Task<Result<WrittenBody>> WriteBody(Context& ctx, BodyReader& body, bool may_inl
   out.checksum_algorithm = body.checksum_algorithm();
   out.checksum_base64 = body.checksum_base64();
   co_return out;
+}
+
+Result<bool> AnswerReadConditions(Context& ctx, const store::ObjectRecord& o) {
+  const http::Headers& h = ctx.req().headers;
+  switch (EvaluateConditions(h, o.etag, o.modified_ms / 1000)) {
+    case Precondition::kFailed:
+      return MakeError("PreconditionFailed",
+                       "At least one of the pre-conditions you specified did not hold")
+          .With("Condition", h.Has("If-Match") ? "If-Match" : "If-Unmodified-Since");
+    case Precondition::kNotModified: {
+      http::Response r = ctx.NewResponse(304);
+      r.headers.Add("ETag", QuoteEtag(o.etag));
+      r.headers.Add("Last-Modified", FormatHttpDate(o.modified_ms / 1000));
+      AddVersionHeader(r, o);
+      if (Status s = ctx.Reply(std::move(r)); !s.ok()) return std::move(s).error();
+      return true;
+    }
+    case Precondition::kProceed:
+      break;
+  }
+  return false;
 }
 
 Status CheckWriteConditionsIn(store::ReadTxn& t, const Context& ctx,

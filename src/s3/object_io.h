@@ -59,7 +59,12 @@ Result<store::ObjectRecord> FindObject(store::ReadTxn& t, const Context& ctx,
 // S3's timestamps in XML: ISO 8601 at whole seconds, "2009-10-12T17:50:30.000Z".
 std::string FormatS3Time(int64_t ms);
 
-Status CheckBucketExists(Context& ctx, std::string_view bucket);
+Status CheckBucketExists(const Context& ctx, std::string_view bucket);
+
+// A read's If-Match, If-None-Match, If-Modified-Since and If-Unmodified-Since against the
+// version `o`: PreconditionFailed; true when the answer is 304 Not Modified (set on `ctx`);
+// false to go on.
+Result<bool> AnswerReadConditions(Context& ctx, const store::ObjectRecord& o);
 
 // A write's If-None-Match / If-Match (s3/conditions.h) against the object `key` has as `t` sees
 // it; OK when the request has neither.

@@ -3,8 +3,10 @@
 #include "s3/actions.h"
 #include "s3/object_events.h"
 #include "s3/body.h"
+#include "s3/encryption.h"
 #include "s3/names.h"
 #include "s3/object_io.h"
+#include "s3/object_lock.h"
 #include "s3/xml.h"
 
 namespace evoke::s3 {
@@ -17,6 +19,8 @@ Task<Status> PutObject(Context& ctx) {
   if (!headers.ok()) co_return std::move(headers).error();
   auto storage_class = StorageClassOf(req.headers);
   if (!storage_class.ok()) co_return std::move(storage_class).error();
+  s = CheckWriteEncryption(req.headers);
+  if (!s.ok()) co_return s;
   s = SetRequestedAcl(ctx, *headers);
   if (!s.ok()) co_return s;
   auto conditions = ParseWriteConditions(req.headers);
@@ -35,6 +39,14 @@ Task<Status> PutObject(Context& ctx) {
   // Refuse before the client sends the body.
   s = CheckBucketExists(ctx, ctx.target.bucket);
   if (!s.ok()) co_return s;
+  // Object Lock: what the headers ask for, or the bucket's default retention; either needs the
+  // body's integrity proven.
+  auto requested_lock = RequestedObjectLock(ctx, ctx.target.bucket);
+  if (!requested_lock.ok()) co_return std::move(requested_lock).error();
+  if (HasObjectLock(NewVersionLock(ctx, ctx.target.bucket, *requested_lock))) {
+    s = RequireObjectLockIntegrity(req.headers, "Put Object");
+    if (!s.ok()) co_return s;
+  }
   if (conditions->any()) {  // checked again in the commit, which decides
     auto reader = ctx.deps.txns.Read();
     s = CheckWriteConditionsIn(*reader, ctx, *conditions, ctx.target.bucket, ctx.target.key);
@@ -54,6 +66,7 @@ Task<Status> PutObject(Context& ctx) {
   record.inline_body = std::move(written->inline_body);
   record.headers = std::move(*headers);
   record.storage_class = std::move(*storage_class);
+  record.lock = NewVersionLock(ctx, record.bucket, *requested_lock);
   if (written->checksum_algorithm) {
     record.checksum_algorithm = std::string(ChecksumName(*written->checksum_algorithm));
     record.checksum_value = written->checksum_base64;
@@ -73,6 +86,7 @@ Task<Status> PutObject(Context& ctx) {
   r.headers.Add("ETag", QuoteEtag(record.etag));
   AddVersionHeader(r, record);
   AddExpirationHeader(r, ctx, record);
+  AddEncryptionHeader(r.headers);
   if (written->checksum_algorithm) {
     r.headers.Add(std::string(ChecksumHeader(*written->checksum_algorithm)), record.checksum_value);
     r.headers.Add("x-amz-checksum-type", "FULL_OBJECT");

@@ -111,6 +111,29 @@ constexpr std::array kOperations = {
     OperationRow{Action::kDeleteBucketCors, "s3:PutBucketCORS", On::kBucket, DeleteBucketCors},
     // A browser's preflight carries no credentials: the bucket's CORS rules decide.
     OperationRow{Action::kPreflightRequest, "", On::kObject, PreflightRequest},
+    // Decided once the form's fields are read (post_object.cc): they carry the signature.
+    OperationRow{Action::kPostObject, "", On::kBucket, PostObject},
+    OperationRow{Action::kGetObjectAttributes, "s3:GetObjectAttributes", On::kObject,
+                 GetObjectAttributes},
+    OperationRow{Action::kGetBucketEncryption, "s3:GetEncryptionConfiguration", On::kBucket,
+                 GetBucketEncryption},
+    OperationRow{Action::kPutBucketEncryption, "s3:PutEncryptionConfiguration", On::kBucket,
+                 PutBucketEncryption},
+    // S3 asks for s3:PutEncryptionConfiguration to delete the configuration too.
+    OperationRow{Action::kDeleteBucketEncryption, "s3:PutEncryptionConfiguration", On::kBucket,
+                 DeleteBucketEncryption},
+    OperationRow{Action::kGetObjectLockConfiguration, "s3:GetBucketObjectLockConfiguration",
+                 On::kBucket, GetObjectLockConfiguration},
+    OperationRow{Action::kPutObjectLockConfiguration, "s3:PutBucketObjectLockConfiguration",
+                 On::kBucket, PutObjectLockConfiguration},
+    OperationRow{Action::kGetObjectRetention, "s3:GetObjectRetention", On::kObject,
+                 GetObjectRetention},
+    OperationRow{Action::kPutObjectRetention, "s3:PutObjectRetention", On::kObject,
+                 PutObjectRetention},
+    OperationRow{Action::kGetObjectLegalHold, "s3:GetObjectLegalHold", On::kObject,
+                 GetObjectLegalHold},
+    OperationRow{Action::kPutObjectLegalHold, "s3:PutObjectLegalHold", On::kObject,
+                 PutObjectLegalHold},
     // What the table has no action for: answered without an authorization decision (it does
     // nothing).
     OperationRow{Action::kNotImplemented, "", On::kObject, NotImplemented},
@@ -139,6 +162,7 @@ constexpr std::array kVersionedActions = {
     VersionedAction{Action::kDeleteObjectTagging, "s3:DeleteObjectVersionTagging"},
     VersionedAction{Action::kGetObjectAcl, "s3:GetObjectVersionAcl"},
     VersionedAction{Action::kPutObjectAcl, "s3:PutObjectVersionAcl"},
+    VersionedAction{Action::kGetObjectAttributes, "s3:GetObjectVersionAttributes"},
 };
 
 // Where a request points, from the route's path labels (bucket, key).
@@ -224,8 +248,8 @@ void S3ConditionKeys(const api::Call& call, std::vector<std::pair<std::string, s
 
 Task<Result<api::Output>> RunOperation(Task<Status> (*run)(Context&), const S3Options& options,
                                        const S3Dependencies& deps, api::Call& call) {
-  Context ctx{*call.exchange, options,      deps,        TargetOf(call),
-              call.verified,  call.request_id, call.host_id, call.authorize_also};
+  Context ctx{*call.exchange, options,         deps,          TargetOf(call),        call.verified,
+              call.request_id, call.host_id,  call.authorize_also, call.principal};
   Status s = co_await run(ctx);
   if (!s.ok()) co_return std::move(s).error();
   co_return std::move(ctx.answer);

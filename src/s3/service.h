@@ -46,9 +46,12 @@ struct S3Dependencies {
   // Buckets' policies and flags, shared by S3Service and S3ObjectAccess; none: S3Service keeps
   // its own.
   BucketAccess* access = nullptr;
-  // Buckets' lifecycle and CORS rules, for the headers of object requests; none: S3Service
-  // keeps its own.
+  // Buckets' lifecycle, CORS and Object Lock rules, for object requests; none: S3Service keeps
+  // its own.
   BucketRules* rules = nullptr;
+  // The clock Object Lock judges retention dates by (the events clock, which --test-clock moves,
+  // as the lifecycle runner does); none: `clock`.
+  const Clock* retention_clock = nullptr;
 };
 
 class S3Service {

@@ -6,8 +6,10 @@
 #include "s3/actions.h"
 #include "s3/body.h"
 #include "s3/copy_source.h"
+#include "s3/encryption.h"
 #include "s3/multipart.h"
 #include "s3/object_io.h"
+#include "s3/object_lock.h"
 #include "s3/upload_common.h"
 #include "s3/xml.h"
 
@@ -42,10 +44,16 @@ Task<Status> CommitPart(Context& ctx, const store::UploadRecord& upload, int par
 Task<Status> UploadPart(Context& ctx) {
   auto part_number = PartNumberOf(ctx);
   if (!part_number.ok()) co_return std::move(part_number).error();
+  if (Status e = CheckNoEncryptionHeaders(ctx.req().headers); !e.ok()) co_return e;
   auto upload = FindUpload(ctx);
   if (!upload.ok()) co_return std::move(upload).error();
   auto upload_alg = UploadAlgorithm(*upload);
   if (!upload_alg.ok()) co_return std::move(upload_alg).error();
+  // Object Lock: a part of an object that will be locked must prove its integrity.
+  store::HeaderList stashed = upload->headers;
+  if (HasObjectLock(NewVersionLock(ctx, upload->bucket, TakeStashedObjectLock(stashed)))) {
+    if (Status l = RequireObjectLockIntegrity(ctx.req().headers, "Put Part"); !l.ok()) co_return l;
+  }
 
   BodyReader body(ctx.ex, ctx.auth, ctx.deps.hashing);
   Status s = body.Prepare();
@@ -90,6 +98,7 @@ Task<Status> UploadPart(Context& ctx) {
   if (written->checksum_algorithm) {
     r.headers.Add(std::string(ChecksumHeader(*written->checksum_algorithm)), written->checksum_base64);
   }
+  AddEncryptionHeader(r.headers);
   co_return ctx.Reply(std::move(r));
 }
 
@@ -97,6 +106,7 @@ Task<Status> UploadPartCopy(Context& ctx) {
   const http::Request& req = ctx.req();
   auto part_number = PartNumberOf(ctx);
   if (!part_number.ok()) co_return std::move(part_number).error();
+  if (Status e = CheckNoEncryptionHeaders(req.headers); !e.ok()) co_return e;
   auto source = ParseCopySource(*req.headers.Get("x-amz-copy-source"));
   if (!source.ok()) co_return std::move(source).error();
   auto upload = FindUpload(ctx);
@@ -155,6 +165,7 @@ Task<Status> UploadPartCopy(Context& ctx) {
   if (const auto& v = opened->record.version_id; !v.empty()) {
     r.headers.Add("x-amz-copy-source-version-id", v);
   }
+  AddEncryptionHeader(r.headers);
   co_return ctx.Reply(std::move(r));
 }
 

@@ -42,6 +42,12 @@ struct BucketRecord {
   std::string lifecycle;  // the lifecycle configuration document (docs/lifecycle.md); empty: none
   std::string tagging;    // the bucket's tags in x-amz-tagging form; empty: none
   std::string cors;       // the CORS configuration document (docs/cors.md); empty: none
+  // The default encryption configuration document as GetBucketEncryption returns it
+  // (docs/encryption.md); empty: S3's default, SSE-S3.
+  std::string encryption;
+  // The Object Lock configuration document (docs/object-lock.md) as GetObjectLockConfiguration
+  // returns it; empty: Object Lock is not enabled (once set it is never emptied).
+  std::string object_lock;
 };
 
 // A bucket's settings kept in its record.
@@ -54,12 +60,29 @@ enum class BucketSetting {
   kVersioning,
   kLifecycle,
   kTagging,
-  kCors
+  kCors,
+  kEncryption,
+  kObjectLock
 };
 
 // The version id of the null version: the one a bucket's objects had before versioning was
 // enabled, and the one writes make while it is suspended.
 inline constexpr std::string_view kNullVersion = "null";
+
+// One part of an object made by CompleteMultipartUpload, as GetObjectAttributes lists it.
+struct ObjectPart {
+  int part_number = 0;         // the number it was uploaded as
+  uint64_t size = 0;
+  std::string checksum_value;  // base64 in the object's checksum algorithm; empty: none
+};
+
+// A version's Object Lock state (docs/object-lock.md): what protects it from deletion.
+struct ObjectLockState {
+  std::string mode;  // retention: "GOVERNANCE" or "COMPLIANCE"; empty: none
+  int64_t retain_until_ms = 0;  // with a mode: until when it protects the version
+  std::string legal_hold;       // "ON" or "OFF"; empty: never set
+  bool operator==(const ObjectLockState&) const = default;
+};
 
 struct ObjectRecord {
   std::string bucket;
@@ -71,6 +94,8 @@ struct ObjectRecord {
   std::string inline_body;         // the whole body of a small object kept in its row; filled
                                    // by GetObject only (listings leave it empty)
   int part_count = 0;              // > 0 for objects made by CompleteMultipartUpload
+  // Those objects' parts, in order; empty for the ones completed before evoke kept them.
+  std::vector<ObjectPart> parts;
   HeaderList headers;              // Content-Type, ..., x-amz-meta-* (lower case)
   std::string checksum_algorithm;  // CRC32, CRC32C, CRC64NVME, SHA1, SHA256 or empty
   std::string checksum_value;      // base64, "-N" suffixed when composite
@@ -84,6 +109,7 @@ struct ObjectRecord {
   bool delete_marker = false;
   bool is_latest = true;      // ListObjectVersions: the key's newest version
   int64_t noncurrent_ms = 0;  // when a newer version replaced it; 0 while it is the newest
+  ObjectLockState lock;       // Object Lock: kept by the version wherever its row moves
 };
 
 // Whether `version_id` names the null version ("null", or the empty id of an unversioned
@@ -183,6 +209,10 @@ class ObjectRepository {
   virtual Status UpdateObjectHeaders(WriteTxn& t, std::string_view bucket, std::string_view key,
                                      std::string_view version_id,
                                      const std::function<void(HeaderList&)>& update) = 0;
+  // Sets a version's Object Lock state (body, headers and times unchanged); `version_id`
+  // empty: the current version. NotFound as UpdateObjectHeaders.
+  virtual Status SetObjectLock(WriteTxn& t, std::string_view bucket, std::string_view key,
+                               std::string_view version_id, const ObjectLockState& lock) = 0;
   // Without `version_id`: removes the object (unversioned) or makes a delete marker (Enabled:
   // a new id; Suspended: the null version, replacing it), `now_ms` its time. With one: removes
   // that version for good (nothing if there is none); when it was the newest, the next newest

@@ -22,8 +22,10 @@ namespace evoke::store {
 namespace {
 
 using sqlite::DecodeHeaders;
+using sqlite::DecodeParts;
 using sqlite::DecodeSegments;
 using sqlite::EncodeHeaders;
+using sqlite::EncodeParts;
 using sqlite::EncodeSegments;
 
 namespace fs = std::filesystem;
@@ -282,6 +284,101 @@ TEST_F(StoreTest, MultipartPartsBecomeSegments) {
   EXPECT_FALSE(objects().GetUpload(*reader, "up1")->has_value());
   EXPECT_TRUE(Is(Run([&](WriteTxn& t) { return objects().AbortUpload(t, "up1"); }).error(),
                  kNotFound, "upload"));
+}
+
+// The parts GetObjectAttributes lists stay with their version, current or not.
+TEST_F(StoreTest, MultipartPartsFollowTheirVersion) {
+  ASSERT_TRUE(Run([&](WriteTxn& t) {
+                return objects().SetBucketSetting(t, "b", BucketSetting::kVersioning, "Enabled");
+              }).ok());
+  ObjectRecord multipart;
+  multipart.bucket = "b";
+  multipart.key = "m";
+  multipart.size = 7;
+  multipart.part_count = 2;
+  multipart.parts = {{1, 5, "AAAAAA=="}, {3, 2, ""}};
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return objects().PutObject(t, multipart); }).ok());
+  ObjectRecord plain;
+  plain.bucket = "b";
+  plain.key = "m";
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return objects().PutObject(t, plain); }).ok());
+  auto check = [&](const std::optional<ObjectRecord>& o) {
+    ASSERT_TRUE(o.has_value());
+    ASSERT_EQ(o->parts.size(), 2u);
+    EXPECT_EQ(o->parts[0].part_number, 1);
+    EXPECT_EQ(o->parts[0].size, 5u);
+    EXPECT_EQ(o->parts[0].checksum_value, "AAAAAA==");
+    EXPECT_EQ(o->parts[1].part_number, 3);
+    EXPECT_EQ(o->parts[1].checksum_value, "");
+  };
+  {
+    auto reader = Read();
+    auto noncurrent = objects().GetVersion(*reader, "b", "m", multipart.version_id);
+    ASSERT_TRUE(noncurrent.ok());
+    check(*noncurrent);
+    EXPECT_TRUE((*objects().GetObject(*reader, "b", "m"))->parts.empty());
+  }
+  // Its successor deleted, it is current again, parts and all.
+  ASSERT_TRUE(Run([&](WriteTxn& t) {
+                auto r = objects().DeleteObject(t, "b", "m", plain.version_id, 2);
+                return r.ok() ? Status() : Status(std::move(r).error());
+              }).ok());
+  auto reader = Read();
+  auto current = objects().GetObject(*reader, "b", "m");
+  ASSERT_TRUE(current.ok());
+  check(*current);
+}
+
+TEST_F(StoreTest, ObjectLockFollowsItsVersionAndSurvivesARestart) {
+  BucketRecord locked{"lb", 1, "us-east-1", ""};
+  locked.versioning = "Enabled";
+  locked.object_lock = "<ObjectLockConfiguration/>";
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return objects().CreateBucket(t, locked); }).ok());
+  ObjectRecord first;
+  first.bucket = "lb";
+  first.key = "k";
+  first.lock = {"COMPLIANCE", 123'456, "ON"};
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return objects().PutObject(t, first); }).ok());
+  ObjectRecord second;
+  second.bucket = "lb";
+  second.key = "k";
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return objects().PutObject(t, second); }).ok());
+  // Changed while noncurrent, and on the current version.
+  ObjectLockState changed{"GOVERNANCE", 999, "OFF"};
+  ASSERT_TRUE(Run([&](WriteTxn& t) {
+                return objects().SetObjectLock(t, "lb", "k", first.version_id, changed);
+              }).ok());
+  ObjectLockState hold{"", 0, "ON"};
+  ASSERT_TRUE(Run([&](WriteTxn& t) { return objects().SetObjectLock(t, "lb", "k", "", hold); })
+                  .ok());
+  Reopen();
+  {
+    auto reader = Read();
+    auto bucket = objects().GetBucket(*reader, "lb");
+    ASSERT_TRUE(bucket.ok() && bucket->has_value());
+    EXPECT_EQ((*bucket)->versioning, "Enabled");
+    EXPECT_EQ((*bucket)->object_lock, "<ObjectLockConfiguration/>");
+    EXPECT_EQ((*objects().GetVersion(*reader, "lb", "k", first.version_id))->lock, changed);
+    EXPECT_EQ((*objects().GetObject(*reader, "lb", "k"))->lock, hold);
+    auto listed = objects().ListVersions(*reader, "lb", "", {}, 10);
+    ASSERT_EQ(listed->size(), 2u);
+    EXPECT_EQ((*listed)[0].lock, hold);
+    EXPECT_EQ((*listed)[1].lock, changed);
+  }
+  // Its successor deleted, it is current again with its lock.
+  ASSERT_TRUE(Run([&](WriteTxn& t) {
+                auto r = objects().DeleteObject(t, "lb", "k", second.version_id, 2);
+                return r.ok() ? Status() : Status(std::move(r).error());
+              }).ok());
+  auto reader = Read();
+  EXPECT_EQ((*objects().GetObject(*reader, "lb", "k"))->lock, changed);
+  auto missing = Run([&](WriteTxn& t) {
+    return objects().SetObjectLock(t, "lb", "k", second.version_id, hold);
+  });
+  EXPECT_TRUE(Is(missing.error(), kNotFound, "version"));
+  EXPECT_TRUE(Is(Run([&](WriteTxn& t) { return objects().SetObjectLock(t, "nope", "k", "", hold); })
+                     .error(),
+                 kNotFound, "bucket"));
 }
 
 TEST_F(StoreTest, DeleteBucketRules) {
@@ -572,6 +669,16 @@ TEST(Encodings, SegmentsAndHeadersRoundTrip) {
   HeaderList h{{"Content-Type", "text/plain"}, {"x-amz-meta-a", ""}};
   EXPECT_EQ(DecodeHeaders(EncodeHeaders(h)), h);
   EXPECT_TRUE(DecodeSegments("").empty());
+  std::vector<ObjectPart> parts{{1, 5242880, "ZAwuUA=="}, {10000, 0, ""}};
+  auto parts_back = DecodeParts(EncodeParts(parts));
+  ASSERT_EQ(parts_back.size(), 2u);
+  EXPECT_EQ(parts_back[0].part_number, 1);
+  EXPECT_EQ(parts_back[0].size, 5242880u);
+  EXPECT_EQ(parts_back[0].checksum_value, "ZAwuUA==");
+  EXPECT_EQ(parts_back[1].part_number, 10000);
+  EXPECT_EQ(parts_back[1].size, 0u);
+  EXPECT_EQ(parts_back[1].checksum_value, "");
+  EXPECT_TRUE(DecodeParts("").empty());
 }
 
 }  // namespace

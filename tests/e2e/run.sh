@@ -3,8 +3,10 @@
 #   1. every test under Debian's python3 (boto3 1.26, pytest 7.2, aws CLI v1 and v2 as
 #      subprocesses);
 #   2. the boto3 modules (test_boto3_*.py), the identity files (test_iam.py,
-#      test_access_analyzer.py, test_s3_policy.py, test_s3_acl.py) and test_s3_cors_tagging.py
-#      again under the pyenv python
+#      test_access_analyzer.py, test_s3_policy.py, test_s3_acl.py), test_s3_cors_tagging.py,
+#      test_s3_post.py (forms from boto3's generate_presigned_post),
+#      test_s3_attributes_encryption.py (checksums boto3 sends by default) and
+#      test_s3_object_lock.py again under the pyenv python
 #      (a recent boto3), which has no pytest of its own: it gets Debian's through a generated
 #      shim dir of symlinks that holds pytest and its dependencies only, never
 #      boto3/botocore/urllib3.
@@ -87,7 +89,8 @@ run() {  # label, python, extra env..., -- pytest args...
 run "debian" "$DEBIAN_PY" PYTHONPATH= -- "$@"
 # shellcheck disable=SC2046
 run "pyenv" "$PYENV_PY" PYTHONPATH="$SHIM" -- $(ls test_boto3_*.py) test_iam.py \
-  test_access_analyzer.py test_s3_policy.py test_s3_acl.py test_s3_cors_tagging.py "$@"
+  test_access_analyzer.py test_s3_policy.py test_s3_acl.py test_s3_cors_tagging.py \
+  test_s3_post.py test_s3_attributes_encryption.py test_s3_object_lock.py "$@"
 
 echo
 echo "=== e2e summary"

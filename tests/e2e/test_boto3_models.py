@@ -38,7 +38,10 @@ SERVED = {
         "DeleteBucketOwnershipControls", "GetBucketLifecycleConfiguration",
         "PutBucketLifecycleConfiguration", "DeleteBucketLifecycle", "GetBucketLifecycle",
         "PutBucketLifecycle", "GetBucketTagging", "PutBucketTagging", "DeleteBucketTagging",
-        "GetBucketCors", "PutBucketCors", "DeleteBucketCors",
+        "GetBucketCors", "PutBucketCors", "DeleteBucketCors", "GetObjectAttributes",
+        "GetBucketEncryption", "PutBucketEncryption", "DeleteBucketEncryption",
+        "GetObjectLockConfiguration", "PutObjectLockConfiguration", "GetObjectRetention",
+        "PutObjectRetention", "GetObjectLegalHold", "PutObjectLegalHold",
     },
     "lambda": {
         "CreateFunction", "ListFunctions", "GetFunctionConfiguration", "DeleteFunction",

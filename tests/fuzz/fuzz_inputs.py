@@ -6,6 +6,8 @@ Pure: no I/O; generate(seed, i, encode) is deterministic in (seed, i).
 """
 
 import base64
+import hashlib
+import hmac
 import io
 import json
 import random
@@ -60,6 +62,10 @@ class Req:
 # --- seeds: valid-looking requests per service ------------------------------------------------
 
 BUCKETS = ["fz-b1", "fz-b2"]
+# The server's root credentials (fuzz_requests.py starts it with them; form uploads sign with
+# them inside their bodies).
+ACCESS_KEY = "AKIDEVOKETEST0000001"
+SECRET_KEY = "evokeTestSecretKey0000000000000000000000"
 KEYS = ["k", "dir/k2", "a b+c%.txt", "\u00e9t\u00e9", "..", "x" * 300]
 FUNCTIONS = ["fz-f1", "fz-f2", "fz-f1:$LATEST",
              "arn:aws:lambda:us-east-1:000000000000:function:fz-f2"]
@@ -194,12 +200,89 @@ def s3_seed(rng):
             ["Access-Control-Request-Method", rng.choice(["GET", "PUT", "BREW"])],
             ["Access-Control-Request-Headers", rng.choice(["content-type, x-amz-date", ",,", ""])]],
          b""),
-    ]
+    ] + object_lock_seeds(rng, k) + attributes_encryption_seeds(rng, b, k)
     m, p, q, h, body = rng.choice(choices)
     kind = "xml" if body.startswith(b"<") else "json" if body.startswith(b"{") else "bytes"
     # S3 requires Content-MD5 on these (the bucket's tagging, not an object's).
-    md5 = q in ("delete", "lifecycle", "cors") or (q == "tagging" and p.count("/") == 1)
+    md5 = (q in ("delete", "lifecycle", "cors", "encryption") or (q == "tagging" and p.count("/") == 1) or
+           q.split("&")[0] in ("object-lock", "retention", "legal-hold") or
+           any(name.startswith("x-amz-object-lock") for name, _ in h))
     return Req(m, p, q, h, body, "s3", kind=kind, md5=md5)
+
+
+def attributes_encryption_seeds(rng, b, k):
+    """GetObjectAttributes (its headers valid or not, of a version), the bucket default
+    encryption configuration, and the encryption headers of a PUT."""
+    return [
+        ("GET", "/%s/%s" % (b, k), "attributes" + rng.choice(["", "&versionId=null",
+                                                             "&versionId=" + "A" * 32]), [
+            ["x-amz-object-attributes", rng.choice([
+                "ETag,Checksum,ObjectParts,StorageClass,ObjectSize", "ObjectParts", "", ",,",
+                "Bogus", "ETag, ObjectSize"])],
+            ["x-amz-max-parts", rng.choice(["1", "0", "1000", "5000", "-1", "x", "99999999999"])],
+            ["x-amz-part-number-marker", rng.choice(["0", "1", "10001", "-2", "z"])]], b""),
+        ("PUT", "/" + b, "encryption", [], b"<ServerSideEncryptionConfiguration><Rule>"
+         b"<ApplyServerSideEncryptionByDefault><SSEAlgorithm>"
+         + rng.choice([b"AES256", b"aws:kms", b"aws:kms:dsse", b"AES512", b""])
+         + b"</SSEAlgorithm>" + rng.choice([b"", b"<KMSMasterKeyID>alias/k</KMSMasterKeyID>"])
+         + b"</ApplyServerSideEncryptionByDefault><BucketKeyEnabled>"
+         + rng.choice([b"true", b"false", b"x"]) + b"</BucketKeyEnabled>"
+         + rng.choice([b"", b"<BlockedEncryptionTypes><EncryptionType>SSE-C</EncryptionType>"
+                           b"</BlockedEncryptionTypes>"])
+         + b"</Rule></ServerSideEncryptionConfiguration>"),
+        (rng.choice(["GET", "DELETE"]), "/" + b, "encryption", [], b""),
+        ("PUT", "/%s/%s" % (b, k), "", [[rng.choice([
+            "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
+            "x-amz-server-side-encryption-aws-kms-key-id"]),
+            rng.choice(["AES256", "aws:kms", "aws:kms:dsse", "", "x"])]], b"sse fuzz"),
+    ]
+
+
+LOCK_BUCKET = "fz-lock"
+
+
+def object_lock_seeds(rng, k):
+    """S3 Object Lock: a bucket made with it, its configuration, writes with lock headers, a
+    version's retention and legal hold, and deletes that bypass governance retention."""
+    b = rng.choice([LOCK_BUCKET, LOCK_BUCKET, BUCKETS[0]])
+    version = rng.choice(["", "&versionId=null", "&versionId=" + "A" * 32, "&versionId="])
+    date = rng.choice(["2099-01-01T00:00:00Z", "2001-01-01T00:00:00Z", "2099-13-45T99:99:99Z",
+                       "tomorrow", "", "2099-01-01T00:00:00.123456789+05:30"])
+    mode = rng.choice(["GOVERNANCE", "COMPLIANCE", "governance", "", "X" * 300])
+    period = rng.choice([b"<Days>1</Days>", b"<Years>1</Years>", b"<Days>0</Days>",
+                         b"<Days>-1</Days>", b"<Days>99999999999999999999</Days>",
+                         b"<Days>1</Days><Years>1</Years>", b"<Years>101</Years>", b""])
+    return [
+        ("PUT", "/" + LOCK_BUCKET, "", [["x-amz-bucket-object-lock-enabled",
+                                         rng.choice(["true", "True", "false", "x", ""])]], b""),
+        ("PUT", "/" + b, "object-lock", [], b"<ObjectLockConfiguration><ObjectLockEnabled>"
+         + rng.choice([b"Enabled", b"Disabled", b""]) + b"</ObjectLockEnabled>"
+         + rng.choice([b"", b"<Rule><DefaultRetention><Mode>" + mode.encode() + b"</Mode>"
+                       + period + b"</DefaultRetention></Rule>", b"<Rule/>"])
+         + b"</ObjectLockConfiguration>"),
+        ("GET", "/" + b, "object-lock", [], b""),
+        ("PUT", "/%s/%s" % (b, k), "", [["x-amz-object-lock-mode", mode],
+                                        ["x-amz-object-lock-retain-until-date", date],
+                                        ["x-amz-object-lock-legal-hold",
+                                         rng.choice(["ON", "OFF", "on", ""])]], b"locked"),
+        ("POST", "/%s/%s" % (b, k), "uploads", [["x-amz-object-lock-mode", mode],
+                                                ["x-amz-object-lock-retain-until-date", date]],
+         b""),
+        ("PUT", "/%s/%s" % (b, k), "retention" + version,
+         [["x-amz-bypass-governance-retention", rng.choice(["true", "false", "x"])]],
+         rng.choice([b"<Retention/>", b"<Retention><Mode>" + mode.encode() + b"</Mode>"
+                     b"<RetainUntilDate>" + date.encode() + b"</RetainUntilDate></Retention>",
+                     b"<Retention><Mode>GOVERNANCE</Mode></Retention>"])),
+        ("GET", "/%s/%s" % (b, k), "retention" + version, [], b""),
+        ("PUT", "/%s/%s" % (b, k), "legal-hold" + version, [], b"<LegalHold><Status>"
+         + rng.choice([b"ON", b"OFF", b"on", b""]) + b"</Status></LegalHold>"),
+        ("GET", "/%s/%s" % (b, k), "legal-hold" + version, [], b""),
+        ("DELETE", "/%s/%s" % (b, k), version.lstrip("&"),
+         [["x-amz-bypass-governance-retention", rng.choice(["true", "false"])]], b""),
+        ("POST", "/" + b, "delete", [["x-amz-bypass-governance-retention", "true"]],
+         b"<Delete><Object><Key>k</Key><VersionId>" + rng.choice([b"null", b"A" * 32])
+         + b"</VersionId></Object></Delete>"),
+    ]
 
 
 def lambda_seed(rng):
@@ -424,7 +507,54 @@ def other_seed(rng):
                rng.choice(["none", "s3", "lambda"]), kind="json")
 
 
-SEEDS = [s3_seed, s3_seed, lambda_seed, lambda_seed, json_rpc_seed, json_rpc_seed,
+def s3_post_seed(rng):
+    """A browser form upload (POST Object): multipart/form-data with a SigV4, SigV2 or no
+    signature over a policy, whose conditions, fields and framing the fuzzer then varies."""
+    b = rng.choice(BUCKETS)
+    now = time.gmtime()
+    date = time.strftime("%Y%m%d", now)
+    amz_date = time.strftime("%Y%m%dT%H%M%SZ", now)
+    credential = "%s/%s/us-east-1/s3/aws4_request" % (ACCESS_KEY, date)
+    conditions = [{"bucket": b}, ["starts-with", "$key", rng.choice(["", "up/", "$"])],
+                  ["content-length-range", rng.choice([0, 5, "1"]), rng.choice([10, "x", -1])],
+                  {"x-amz-algorithm": "AWS4-HMAC-SHA256"}, {"x-amz-credential": credential},
+                  {"x-amz-date": amz_date}, ["starts-with", "$Content-Type", ""],
+                  ["eq", "$success_action_status", "201"]]
+    policy = base64.b64encode(json.dumps({
+        "expiration": rng.choice(["2099-01-01T00:00:00.000Z", "2000-01-01T00:00:00Z", "x"]),
+        "conditions": conditions}).encode()).decode()
+    fields = [("key", rng.choice(["up/${filename}", "up/k", "", "${filename}"])),
+              ("Content-Type", rng.choice(["text/plain", "image/png, text/plain", ""])),
+              ("success_action_status", rng.choice(["201", "200", "204", "303"])),
+              ("tagging", rng.choice(["", "<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value>"
+                                          "</Tag></TagSet></Tagging>"]))]
+    how = rng.choice(["v4", "v4", "v2", "none"])
+    if how == "v4":
+        key = ("AWS4" + SECRET_KEY).encode()
+        for part in (date, "us-east-1", "s3", "aws4_request"):
+            key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+        fields += [("policy", policy), ("x-amz-algorithm", "AWS4-HMAC-SHA256"),
+                   ("x-amz-credential", credential), ("x-amz-date", amz_date),
+                   ("x-amz-signature", hmac.new(key, policy.encode(), hashlib.sha256).hexdigest())]
+    elif how == "v2":
+        fields += [("AWSAccessKeyId", ACCESS_KEY), ("policy", policy), ("signature",
+                   base64.b64encode(hmac.new(SECRET_KEY.encode(), policy.encode(),
+                                             hashlib.sha1).digest()).decode())]
+    if rng.random() < 0.2:
+        fields.append(("success_action_redirect", rng.choice(["http://example.com/?a=b", "/x"])))
+    boundary = rng.choice(["----fz7MA4YWxkTrZu0gW", "x", "a b", "-" * 70])
+    body = b"".join(b"--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n"
+                    % (boundary.encode(), n.encode(), v.encode()) for n, v in fields)
+    body += (b"--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+             b"Content-Type: text/plain\r\n\r\n%s\r\n--%s--\r\n"
+             % (boundary.encode(), rng.choice([b"a.txt", b"C:\\x\\b.txt", b"", b"\"q"]),
+                rng.choice([b"", b"hello", b"--" + boundary.encode(), b"x" * 70000]),
+                boundary.encode()))
+    content_type = "multipart/form-data; boundary=" + rng.choice([boundary, '"%s"' % boundary, ""])
+    return Req("POST", "/" + b, "", [["Content-Type", content_type]], body, "none", kind="bytes")
+
+
+SEEDS = [s3_seed, s3_seed, s3_post_seed, lambda_seed, lambda_seed, lambda_seed, json_rpc_seed, json_rpc_seed,
          scheduler_seed, iam_seed, iam_seed, access_analyzer_seed, other_seed]
 
 # --- mutations --------------------------------------------------------------------------------

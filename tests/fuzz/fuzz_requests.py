@@ -36,11 +36,9 @@ from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth, SigV4QueryAu
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from fuzz_inputs import ROLE, Req, generate
+from fuzz_inputs import ACCESS_KEY, ROLE, SECRET_KEY, Req, generate
 from urllib.parse import quote
 
-ACCESS_KEY = "AKIDEVOKETEST0000001"
-SECRET_KEY = "evokeTestSecretKey0000000000000000000000"
 REGION = "us-east-1"
 READY_RE = re.compile(rb"^evoke listening on http://127\.0\.0\.1:(\d+)\s*$")
 SANITIZER_RE = re.compile(rb"runtime error:|AddressSanitizer|LeakSanitizer|"

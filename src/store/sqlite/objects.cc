@@ -13,9 +13,10 @@ namespace {
 // The columns `objects` and `object_versions` share, in ReadObject's order.
 #define EVOKE_OBJECT_COLUMNS                                                                      \
   "bucket, key, size, etag, modified_ms, segments, part_count, headers, checksum_algorithm, "     \
-  "checksum_value, checksum_type, storage_class, version_id, seq"
+  "checksum_value, checksum_type, storage_class, version_id, seq, parts, lock_mode, "            \
+  "lock_until_ms, legal_hold"
 constexpr char kObjectColumns[] = EVOKE_OBJECT_COLUMNS;
-constexpr int kBodyColumn = 14;
+constexpr int kBodyColumn = 18;
 
 Error NoSuchBucket(std::string_view name) { return NotFound("bucket", name); }
 Error NoSuchUpload(std::string_view id) { return NotFound("upload", id); }
@@ -36,6 +37,10 @@ ObjectRecord ReadObject(const Stmt& s) {
   o.storage_class = s.String(11);
   o.version_id = s.String(12);
   o.seq = s.Int(13);
+  o.parts = DecodeParts(s.Text(14));
+  o.lock.mode = s.String(15);
+  o.lock.retain_until_ms = s.Int(16);
+  o.lock.legal_hold = s.String(17);
   return o;
 }
 
@@ -162,8 +167,8 @@ Status RetireCurrent(WriteTxn& t, std::string_view bucket, std::string_view key,
           "INSERT INTO object_versions (" EVOKE_OBJECT_COLUMNS ", delete_marker, noncurrent_ms, "
           "body) SELECT bucket, key, size, etag, modified_ms, segments, part_count, headers, "
           "checksum_algorithm, checksum_value, checksum_type, storage_class, "
-          "coalesce(version_id, 'null'), seq, 0, ?3, body FROM objects WHERE bucket = ?1 AND "
-          "key = ?2");
+          "coalesce(version_id, 'null'), seq, parts, lock_mode, lock_until_ms, legal_hold, 0, ?3, "
+          "body FROM objects WHERE bucket = ?1 AND key = ?2");
       Status st = move.Bind(1, bucket).Bind(2, key).Bind(3, now_ms).Run();
       if (!st.ok()) return st;
     }
@@ -262,6 +267,43 @@ std::vector<Segment> DecodeSegments(std::string_view text) {
   return out;
 }
 
+std::string EncodeParts(const std::vector<ObjectPart>& parts) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += ';';
+    out += std::to_string(parts[i].part_number);
+    out += ':';
+    out += std::to_string(parts[i].size);
+    out += ':';
+    out += parts[i].checksum_value;  // base64: never ':' or ';'
+  }
+  return out;
+}
+
+std::vector<ObjectPart> DecodeParts(std::string_view text) {
+  std::vector<ObjectPart> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t semi = text.find(';', pos);
+    if (semi == std::string_view::npos) semi = text.size();
+    std::string_view item = text.substr(pos, semi - pos);
+    size_t first = item.find(':');
+    size_t second = first == std::string_view::npos ? first : item.find(':', first + 1);
+    ObjectPart part;
+    std::from_chars(item.data(), item.data() + std::min(first, item.size()), part.part_number);
+    if (first != std::string_view::npos) {
+      std::string_view n = item.substr(first + 1, second - first - 1);
+      std::from_chars(n.data(), n.data() + n.size(), part.size);
+    }
+    if (second != std::string_view::npos) {
+      part.checksum_value = std::string(item.substr(second + 1));
+    }
+    out.push_back(std::move(part));
+    pos = semi + 1;
+  }
+  return out;
+}
+
 std::string EncodeHeaders(const HeaderList& headers) {
   std::string out;
   for (const auto& [name, value] : headers) {
@@ -292,12 +334,13 @@ namespace {
 
 constexpr std::string_view kBucketColumns =
     "name, created_ms, region, notification, policy, public_access_block, ownership, acl, "
-    "versioning, lifecycle, tagging, cors";
+    "versioning, lifecycle, tagging, cors, encryption, object_lock";
 
 BucketRecord ReadBucket(Stmt& s) {
   return BucketRecord{s.String(0), s.Int(1),    s.String(2), s.String(3),
                       s.String(4), s.String(5), s.String(6), s.String(7),
-                      s.String(8), s.String(9), s.String(10), s.String(11)};
+                      s.String(8), s.String(9), s.String(10), s.String(11),
+                      s.String(12), s.String(13)};
 }
 
 }  // namespace
@@ -478,10 +521,11 @@ Status SqliteObjects::CreateBucket(WriteTxn& t, const BucketRecord& b) {
   }
   Stmt s = Db(t).Prepare(
       "INSERT INTO buckets (name, created_ms, region, notification, policy, public_access_block, "
-      "ownership, acl) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      "ownership, acl, versioning, object_lock) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   s.Bind(1, b.name).Bind(2, b.created_ms).Bind(3, b.region).BindOrNull(4, b.notification_xml);
   s.BindOrNull(5, b.policy).BindOrNull(6, b.public_access_block);
   s.BindOrNull(7, b.ownership).BindOrNull(8, b.acl);
+  s.BindOrNull(9, b.versioning).BindOrNull(10, b.object_lock);
   return s.Run();
 }
 
@@ -546,6 +590,12 @@ Status SqliteObjects::SetBucketSetting(WriteTxn& t, std::string_view bucket,
     case BucketSetting::kCors:
       sql = "UPDATE buckets SET cors = ?2 WHERE name = ?1";
       break;
+    case BucketSetting::kEncryption:
+      sql = "UPDATE buckets SET encryption = ?2 WHERE name = ?1";
+      break;
+    case BucketSetting::kObjectLock:
+      sql = "UPDATE buckets SET object_lock = ?2 WHERE name = ?1";
+      break;
   }
   Stmt s = Db(t).Prepare(sql);
   s.Bind(1, bucket).BindOrNull(2, value);
@@ -575,17 +625,24 @@ Status SqliteObjects::PutObject(WriteTxn& t, ObjectRecord& o) {
   }
   Stmt s = Db(t).Prepare(
       "INSERT OR REPLACE INTO objects (" EVOKE_OBJECT_COLUMNS ", body) VALUES "
-      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
   s.Bind(1, o.bucket).Bind(2, o.key).Bind(3, static_cast<int64_t>(o.size)).Bind(4, o.etag);
   s.Bind(5, o.modified_ms).BindOrNull(6, EncodeSegments(o.segments));
   s.Bind(7, static_cast<int64_t>(o.part_count)).BindOrNull(8, EncodeHeaders(o.headers));
   s.BindOrNull(9, o.checksum_algorithm).BindOrNull(10, o.checksum_value);
   s.BindOrNull(11, o.checksum_type).BindOrNull(12, o.storage_class);
-  s.BindOrNull(13, o.version_id).Bind(14, o.seq);
-  if (o.inline_body.empty()) {
-    s.BindNull(15);
+  s.BindOrNull(13, o.version_id).Bind(14, o.seq).BindOrNull(15, EncodeParts(o.parts));
+  s.BindOrNull(16, o.lock.mode);
+  if (o.lock.mode.empty()) {
+    s.BindNull(17);
   } else {
-    s.BindBlob(15, o.inline_body);
+    s.Bind(17, o.lock.retain_until_ms);
+  }
+  s.BindOrNull(18, o.lock.legal_hold);
+  if (o.inline_body.empty()) {
+    s.BindNull(19);
+  } else {
+    s.BindBlob(19, o.inline_body);
   }
   return s.Run();
 }
@@ -610,6 +667,34 @@ Status SqliteObjects::UpdateObjectHeaders(WriteTxn& t, std::string_view bucket,
                                    "key = ?2 AND seq = ?4");
   s.Bind(1, bucket).Bind(2, key).BindOrNull(3, EncodeHeaders(headers));
   if (!current) s.Bind(4, (*object)->seq);
+  return s.Run();
+}
+
+Status SqliteObjects::SetObjectLock(WriteTxn& t, std::string_view bucket, std::string_view key,
+                                    std::string_view version_id, const ObjectLockState& lock) {
+  auto object = GetVersion(t, bucket, key, version_id);
+  if (!object.ok()) return std::move(object).error();
+  if (!object->has_value() || (*object)->delete_marker) {
+    auto exists = Exists(Db(t), "SELECT 1 FROM buckets WHERE name = ?1", bucket);
+    if (!exists.ok()) return std::move(exists).error();
+    if (!*exists) return NoSuchBucket(bucket);
+    if (!version_id.empty()) return NotFound("version", version_id);
+    return NotFound("object", key);
+  }
+  bool current = (*object)->is_latest;  // read from `objects`
+  Stmt s = Db(t).Prepare(
+      current ? "UPDATE objects SET lock_mode = ?3, lock_until_ms = ?4, legal_hold = ?5 WHERE "
+                "bucket = ?1 AND key = ?2"
+              : "UPDATE object_versions SET lock_mode = ?3, lock_until_ms = ?4, legal_hold = ?5 "
+                "WHERE bucket = ?1 AND key = ?2 AND seq = ?6");
+  s.Bind(1, bucket).Bind(2, key).BindOrNull(3, lock.mode);
+  if (lock.mode.empty()) {
+    s.BindNull(4);
+  } else {
+    s.Bind(4, lock.retain_until_ms);
+  }
+  s.BindOrNull(5, lock.legal_hold);
+  if (!current) s.Bind(6, (*object)->seq);
   return s.Run();
 }
 

@@ -48,6 +48,8 @@ class SqliteObjects final : public ObjectRepository {
   Status UpdateObjectHeaders(WriteTxn& t, std::string_view bucket, std::string_view key,
                              std::string_view version_id,
                              const std::function<void(HeaderList&)>& update) override;
+  Status SetObjectLock(WriteTxn& t, std::string_view bucket, std::string_view key,
+                       std::string_view version_id, const ObjectLockState& lock) override;
   Result<DeleteOutcome> DeleteObject(WriteTxn& t, std::string_view bucket, std::string_view key,
                                      std::string_view version_id, int64_t now_ms) override;
   Status CreateUpload(WriteTxn& t, const UploadRecord& upload) override;
@@ -154,9 +156,12 @@ class SqliteIam final : public IamRepository {
 // Removes the deleted layer versions no function names any longer (after a function changed).
 Status PurgeUnusedDeletedLayers(WriteTxn& t);
 
-// The text forms of segment lists and header lists in the objects table; exposed for tests.
+// The text forms of segment lists, part lists and header lists in the objects table; exposed
+// for tests.
 std::string EncodeSegments(const std::vector<Segment>& segments);
 std::vector<Segment> DecodeSegments(std::string_view text);
+std::string EncodeParts(const std::vector<ObjectPart>& parts);
+std::vector<ObjectPart> DecodeParts(std::string_view text);
 std::string EncodeHeaders(const HeaderList& headers);
 HeaderList DecodeHeaders(std::string_view text);
 

@@ -256,6 +256,29 @@ ALTER TABLE buckets ADD COLUMN lifecycle TEXT;
 ALTER TABLE buckets ADD COLUMN tagging TEXT;
 ALTER TABLE buckets ADD COLUMN cors TEXT;
 )sql",
+      // 14: each bucket's default encryption configuration, the document as
+      // GetBucketEncryption returns it (docs/encryption.md; NULL: S3's default, SSE-S3), and
+      // each multipart object's parts as CompleteMultipartUpload made them, for
+      // GetObjectAttributes ("number:size:checksum;..."; NULL for other objects and for those
+      // completed before).
+      R"sql(
+ALTER TABLE buckets ADD COLUMN encryption TEXT;
+ALTER TABLE objects ADD COLUMN parts TEXT;
+ALTER TABLE object_versions ADD COLUMN parts TEXT;
+)sql",
+      // 15: S3 Object Lock (docs/object-lock.md): each bucket's configuration, the document as
+      // GetObjectLockConfiguration returns it (NULL: Object Lock not enabled), and each
+      // version's retention mode (GOVERNANCE | COMPLIANCE, NULL: none) and date, and legal hold
+      // (ON | OFF, NULL: never set), which a version keeps when it moves between the tables.
+      R"sql(
+ALTER TABLE buckets ADD COLUMN object_lock TEXT;
+ALTER TABLE objects ADD COLUMN lock_mode TEXT;
+ALTER TABLE objects ADD COLUMN lock_until_ms INTEGER;
+ALTER TABLE objects ADD COLUMN legal_hold TEXT;
+ALTER TABLE object_versions ADD COLUMN lock_mode TEXT;
+ALTER TABLE object_versions ADD COLUMN lock_until_ms INTEGER;
+ALTER TABLE object_versions ADD COLUMN legal_hold TEXT;
+)sql",
   };
   return kMigrations;
 }
