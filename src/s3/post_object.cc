@@ -35,7 +35,8 @@ std::optional<std::string> HeaderOfField(std::string_view lower) {
       lower == "content-encoding" || lower == "content-language" || lower == "expires") {
     return std::string(lower);
   }
-  // The signature's own fields, and checksums of the whole form, are not the object's.
+  // The signature's own fields are not the object's; checksum fields are not verified for a
+  // form upload (docs/post-uploads.md), so not kept either.
   if (lower == "x-amz-algorithm" || lower == "x-amz-credential" || lower == "x-amz-date" ||
       lower == "x-amz-signature" || lower == "x-amz-security-token" ||
       lower.starts_with("x-amz-checksum") || lower == "x-amz-sdk-checksum-algorithm") {
@@ -185,9 +186,8 @@ Status PostUpload::Admit(std::string_view filename) {
   }
   // The condition keys a PUT's headers would give, from the form (service.cc gives them for
   // signed requests; the form carries its signature in its fields).
-  std::vector<std::pair<std::string, std::string>> keys = {
-      {"s3:authType", "POST"},
-      {"s3:signatureversion", signed_v2_ ? "AWS" : "AWS4-HMAC-SHA256"}};
+  std::vector<std::pair<std::string, std::string>> keys = {{"s3:authType", "POST"}};
+  if (signed_) keys.emplace_back("s3:signatureversion", signed_v2_ ? "AWS" : "AWS4-HMAC-SHA256");
   for (const char* header : {"x-amz-acl", "x-amz-storage-class", "x-amz-server-side-encryption"}) {
     if (auto v = ctx_.req().headers.Get(header)) keys.emplace_back("s3:" + std::string(header), *v);
   }
