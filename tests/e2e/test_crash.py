@@ -1,6 +1,7 @@
 """Crash durability: "a 200 for PutObject means body and metadata are durable".
 
-Writers PUT objects (1 KiB - 2 MiB, content derived from the key) while evoke runs; after ~2 s
+Writers PUT objects (1 KiB - 2 MiB, content derived from the key), or upload them as browser
+forms (POST Object, whose 204 promises the same), while evoke runs; after ~2 s
 the server is SIGKILLed and restarted on the same data dir. Every acknowledged key must read back
 byte-identical; a key whose PUT was in flight may be absent or complete, never anything else; no
 listed object may have content other than its key's. Three kill cycles in one test.
@@ -17,6 +18,7 @@ import pytest
 
 from conftest import EvokeServer, external_endpoint, unique_name
 from s3e2e import KIB, MIB, RawClient, deterministic_bytes, key_path, md5_b64
+from test_s3_post import File, hand_form, post_form
 
 WRITERS = 4
 CYCLES = 3
@@ -43,12 +45,16 @@ def content_for(key):
 
 
 class Writer(threading.Thread):
-    def __init__(self, raw, bucket, prefix, stop):
+    """PUTs objects, or with `form_signer` (the server: its keys sign each form) POSTs them as
+    browser forms."""
+
+    def __init__(self, raw, bucket, prefix, stop, form_signer=None):
         super().__init__(daemon=True)
         self.raw = raw
         self.bucket = bucket
         self.prefix = prefix
         self.stop_event = stop
+        self.form_signer = form_signer
         self.attempted = []
         self.acked = []
         self.failures = []  # (monotonic time, key, what)
@@ -61,11 +67,16 @@ class Writer(threading.Thread):
             data = content_for(key)
             self.attempted.append(key)
             try:
-                r = self.raw.request("PUT", key_path(self.bucket, key), body=data)
+                if self.form_signer:
+                    form = hand_form(self.form_signer, self.bucket, key) + [File(data)]
+                    r = post_form(self.raw, self.bucket, form)
+                else:
+                    r = self.raw.request("PUT", key_path(self.bucket, key), body=data)
             except (OSError, http.client.HTTPException) as e:
                 self.failures.append((time.monotonic(), key, repr(e)))
                 return
-            if r.status == 200 and r.headers.get("etag") == '"%s"' % hashlib.md5(
+            ok = 204 if self.form_signer else 200
+            if r.status == ok and r.headers.get("etag") == '"%s"' % hashlib.md5(
                     data).hexdigest():
                 self.acked.append(key)
             else:
@@ -106,7 +117,8 @@ def crash_server(tmp_path):
     server.kill()
 
 
-def test_acknowledged_puts_survive_sigkill(crash_server):
+@pytest.mark.parametrize("upload", ["put", "form"])
+def test_acknowledged_puts_survive_sigkill(crash_server, upload):
     server = crash_server
     server.start()
     bucket = unique_name("crash")
@@ -117,7 +129,9 @@ def test_acknowledged_puts_survive_sigkill(crash_server):
     acked_all, attempted_all = [], set()
     for cycle in range(CYCLES):
         stop = threading.Event()
-        writers = [Writer(raw, bucket, "c%d/w%d" % (cycle, n), stop) for n in range(WRITERS)]
+        signer = server if upload == "form" else None
+        writers = [Writer(raw, bucket, "c%d/w%d" % (cycle, n), stop, signer)
+                   for n in range(WRITERS)]
         started = time.monotonic()
         for w in writers:
             w.start()
@@ -182,7 +196,7 @@ def test_acknowledged_puts_survive_sigkill(crash_server):
         bad_sizes = [(k, s) for k, s in listed.items() if s != size_for(k)]
         assert not bad_sizes, "cycle %d: listed sizes wrong %r" % (cycle, bad_sizes[:10])
 
-        print("cycle %d: %d PUTs acknowledged, %d in flight at the kill, %d objects listed"
+        print("cycle %d: %d uploads acknowledged, %d in flight at the kill, %d objects listed"
               % (cycle, len(acked), len(attempted) - len(acked), len(listed)))
 
         # 4. Earlier cycles' objects survived this crash too (a sample, read in full).
