@@ -39,6 +39,24 @@ Result<store::ObjectRecord> RequestedLockableVersion(const Context& ctx) {
   return LockableVersion(ctx, *version_id);
 }
 
+// A request that changes a version's retention or legal hold: the key's, the integrity
+// header's and the versionId's errors first, then its document.
+struct LockChange {
+  std::string version_id;
+  std::string xml;
+};
+Task<Result<LockChange>> ReadLockChange(Context& ctx) {
+  if (Status s = ValidateKey(ctx.target.key); !s.ok()) co_return std::move(s).error();
+  if (Status s = RequireIntegrityHeader(ctx.req().headers); !s.ok()) {
+    co_return std::move(s).error();
+  }
+  auto version_id = RequestedVersion(ctx.req());
+  if (!version_id.ok()) co_return std::move(version_id).error();
+  auto xml = co_await ReadDocument(ctx.ex, ctx.auth, 64 * 1024);
+  if (!xml.ok()) co_return std::move(xml).error();
+  co_return LockChange{std::move(*version_id), std::move(*xml)};
+}
+
 }  // namespace
 
 // ---- Helpers for the object actions (s3/object_lock.h) -------------------------------------
@@ -175,15 +193,12 @@ Task<Status> GetObjectRetention(Context& ctx) {
 }
 
 Task<Status> PutObjectRetention(Context& ctx) {
-  if (Status s = ValidateKey(ctx.target.key); !s.ok()) co_return s;
-  if (Status s = RequireIntegrityHeader(ctx.req().headers); !s.ok()) co_return s;
-  auto version_id = RequestedVersion(ctx.req());
-  if (!version_id.ok()) co_return std::move(version_id).error();
-  auto xml = co_await ReadDocument(ctx.ex, ctx.auth, 64 * 1024);
-  if (!xml.ok()) co_return std::move(xml).error();
-  auto requested = ParseRetentionXml(*xml);
+  auto change = co_await ReadLockChange(ctx);
+  if (!change.ok()) co_return std::move(change).error();
+  const std::string& version_id = change->version_id;
+  auto requested = ParseRetentionXml(change->xml);
   if (!requested.ok()) co_return std::move(requested).error();
-  auto version = LockableVersion(ctx, *version_id);
+  auto version = LockableVersion(ctx, version_id);
   if (!version.ok()) co_return std::move(version).error();
   if (!requested->mode.empty() && requested->retain_until_ms <= RetentionNowMs(ctx)) {
     co_return RetainUntilDateInThePast("RetainUntilDate",
@@ -193,14 +208,14 @@ Task<Status> PutObjectRetention(Context& ctx) {
   std::string bucket = ctx.target.bucket, key = ctx.target.key;
   // Decided against the version as the commit sees it: a concurrent change cannot slip by.
   Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
-    auto current = FindObject(t, ctx, bucket, key, *version_id);
+    auto current = FindObject(t, ctx, bucket, key, version_id);
     if (!current.ok()) return std::move(current).error();
     Status allowed = CheckRetentionChange(current->lock, *requested, RetentionNowMs(ctx), bypass);
     if (!allowed.ok()) return allowed;
     store::ObjectLockState lock = current->lock;
     lock.mode = requested->mode;
     lock.retain_until_ms = requested->mode.empty() ? 0 : requested->retain_until_ms;
-    return ctx.deps.objects.SetObjectLock(t, bucket, key, *version_id, lock);
+    return ctx.deps.objects.SetObjectLock(t, bucket, key, version_id, lock);
   });
   if (!s.ok()) co_return s;
   co_return ctx.Reply(ctx.NewResponse());
@@ -216,24 +231,21 @@ Task<Status> GetObjectLegalHold(Context& ctx) {
 }
 
 Task<Status> PutObjectLegalHold(Context& ctx) {
-  if (Status s = ValidateKey(ctx.target.key); !s.ok()) co_return s;
-  if (Status s = RequireIntegrityHeader(ctx.req().headers); !s.ok()) co_return s;
-  auto version_id = RequestedVersion(ctx.req());
-  if (!version_id.ok()) co_return std::move(version_id).error();
-  auto xml = co_await ReadDocument(ctx.ex, ctx.auth, 64 * 1024);
-  if (!xml.ok()) co_return std::move(xml).error();
-  auto status = ParseLegalHoldXml(*xml);
+  auto change = co_await ReadLockChange(ctx);
+  if (!change.ok()) co_return std::move(change).error();
+  const std::string& version_id = change->version_id;
+  auto status = ParseLegalHoldXml(change->xml);
   if (!status.ok()) co_return std::move(status).error();
-  auto version = LockableVersion(ctx, *version_id);
+  auto version = LockableVersion(ctx, version_id);
   if (!version.ok()) co_return std::move(version).error();
   std::string bucket = ctx.target.bucket, key = ctx.target.key;
   // Anyone allowed s3:PutObjectLegalHold places and removes holds, in either retention mode.
   Status s = co_await ctx.Commit([&](store::WriteTxn& t) -> Status {
-    auto current = FindObject(t, ctx, bucket, key, *version_id);
+    auto current = FindObject(t, ctx, bucket, key, version_id);
     if (!current.ok()) return std::move(current).error();
     store::ObjectLockState lock = current->lock;
     lock.legal_hold = *status;
-    return ctx.deps.objects.SetObjectLock(t, bucket, key, *version_id, lock);
+    return ctx.deps.objects.SetObjectLock(t, bucket, key, version_id, lock);
   });
   if (!s.ok()) co_return s;
   co_return ctx.Reply(ctx.NewResponse());
