@@ -237,9 +237,8 @@ Result<Acl> ParseAclXml(std::string_view xml, std::string_view owner_id) {
                 "The XML you provided was not well-formed or did not validate against our "
                 "published schema");
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, xml)) return malformed;
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "AccessControlPolicy") return malformed;
+  pugi::xml_node root = LoadRequestRoot(doc, xml, "AccessControlPolicy");
+  if (!root) return malformed;
   pugi::xml_node owner = root.child("Owner");
   if (!owner) return malformed;
   if (std::string_view(owner.child("ID").text().get()) != owner_id) {

@@ -248,9 +248,8 @@ Task<Status> PutBucketOwnershipControls(Context& ctx) {
   auto xml = co_await ReadDocument(ctx.ex, ctx.auth, 64 * 1024);
   if (!xml.ok()) co_return std::move(xml).error();
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, *xml)) co_return MalformedXml();
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "OwnershipControls") co_return MalformedXml();
+  pugi::xml_node root = LoadRequestRoot(doc, *xml, "OwnershipControls");
+  if (!root) co_return MalformedXml();
   std::optional<Ownership> ownership;
   int rules = 0;
   for (pugi::xml_node rule : root.children()) {

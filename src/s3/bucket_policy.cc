@@ -177,9 +177,8 @@ Task<Status> PutPublicAccessBlock(Context& ctx) {
   if (!xml.ok()) co_return std::move(xml).error();
   const Error malformed = MalformedXmlError();
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, *xml)) co_return malformed;
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "PublicAccessBlockConfiguration") co_return malformed;
+  pugi::xml_node root = LoadRequestRoot(doc, *xml, "PublicAccessBlockConfiguration");
+  if (!root) co_return malformed;
   PublicAccessBlock block;
   for (pugi::xml_node child : root.children()) {
     if (child.type() != pugi::node_element) continue;

@@ -27,9 +27,8 @@ Task<Status> PutBucketVersioning(Context& ctx) {
   if (!xml.ok()) co_return std::move(xml).error();
   const Error malformed = MalformedXmlError();
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, *xml)) co_return malformed;
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "VersioningConfiguration") co_return malformed;
+  pugi::xml_node root = LoadRequestRoot(doc, *xml, "VersioningConfiguration");
+  if (!root) co_return malformed;
   std::string status;
   for (pugi::xml_node child : root.children()) {
     if (child.type() != pugi::node_element) continue;

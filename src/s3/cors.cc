@@ -91,9 +91,8 @@ Result<CorsRule> ParseRule(pugi::xml_node node) {
 
 Result<CorsConfig> ParseCorsXml(std::string_view xml) {
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, xml)) return MalformedXmlError();
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "CORSConfiguration") return MalformedXmlError();
+  pugi::xml_node root = LoadRequestRoot(doc, xml, "CORSConfiguration");
+  if (!root) return MalformedXmlError();
   CorsConfig config;
   for (pugi::xml_node node : root.children()) {
     if (node.type() != pugi::node_element) continue;

@@ -30,9 +30,8 @@ struct DeleteRequest {
 
 Result<DeleteRequest> ParseDelete(std::string_view xml) {
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, xml)) return MalformedXmlError();
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "Delete") return MalformedXmlError();
+  pugi::xml_node root = LoadRequestRoot(doc, xml, "Delete");
+  if (!root) return MalformedXmlError();
   DeleteRequest d;
   for (pugi::xml_node n : root.children()) {
     if (n.type() != pugi::node_element) continue;

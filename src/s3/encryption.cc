@@ -103,10 +103,8 @@ void AddEncryptionHeader(http::Headers& headers) {
 
 Result<EncryptionConfiguration> ParseEncryptionConfiguration(std::string_view xml) {
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, xml)) return MalformedXmlError();
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "ServerSideEncryptionConfiguration" ||
-      !OnlyChildren(root, {"Rule"})) {
+  pugi::xml_node root = LoadRequestRoot(doc, xml, "ServerSideEncryptionConfiguration");
+  if (!root || !OnlyChildren(root, {"Rule"})) {
     return MalformedXmlError();
   }
   pugi::xml_node rule = root.child("Rule");

@@ -296,9 +296,8 @@ void WriteFilter(XmlWriter& x, const LifecycleFilter& f) {
 
 Result<LifecycleConfig> ParseLifecycleXml(std::string_view xml) {
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, xml)) return MalformedXmlError();
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "LifecycleConfiguration") return MalformedXmlError();
+  pugi::xml_node root = LoadRequestRoot(doc, xml, "LifecycleConfiguration");
+  if (!root) return MalformedXmlError();
   auto rules = Children(root, {"Rule"}, {"Rule"});
   if (!rules.ok()) return std::move(rules).error();
   if (rules->empty() || rules->size() > kMaxLifecycleRules) return MalformedXmlError();

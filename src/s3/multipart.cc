@@ -23,9 +23,8 @@ Error Malformed() {
 
 Result<std::vector<RequestedPart>> ParseCompleteMultipartUpload(std::string_view xml) {
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, xml)) return Malformed();
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "CompleteMultipartUpload") return Malformed();
+  pugi::xml_node root = LoadRequestRoot(doc, xml, "CompleteMultipartUpload");
+  if (!root) return Malformed();
   std::vector<RequestedPart> parts;
   for (pugi::xml_node node : root.children()) {
     if (node.type() != pugi::node_element) continue;

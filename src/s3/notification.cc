@@ -133,9 +133,8 @@ void RenderRule(XmlWriter& x, const NotificationRule& r) {
 
 Result<NotificationConfig> ParseNotificationConfiguration(std::string_view xml) {
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, xml)) return Malformed();
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "NotificationConfiguration") return Malformed();
+  pugi::xml_node root = LoadRequestRoot(doc, xml, "NotificationConfiguration");
+  if (!root) return Malformed();
   NotificationConfig config;
   for (pugi::xml_node node : root.children()) {
     if (node.type() != pugi::node_element) continue;

@@ -86,9 +86,8 @@ bool IsLeapYear(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 Result<ObjectLockConfig> ParseObjectLockConfigXml(std::string_view xml) {
   const Error malformed = MalformedXmlError();
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, xml)) return malformed;
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "ObjectLockConfiguration" || !OnlyElements(root)) {
+  pugi::xml_node root = LoadRequestRoot(doc, xml, "ObjectLockConfiguration");
+  if (!root || !OnlyElements(root)) {
     return malformed;
   }
   pugi::xml_node enabled, rule;
@@ -233,9 +232,8 @@ store::ObjectLockState TakeStashedObjectLock(store::HeaderList& headers) {
 Result<RetentionRequest> ParseRetentionXml(std::string_view xml) {
   const Error malformed = MalformedXmlError();
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, xml)) return malformed;
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "Retention" || !OnlyElements(root)) return malformed;
+  pugi::xml_node root = LoadRequestRoot(doc, xml, "Retention");
+  if (!root || !OnlyElements(root)) return malformed;
   pugi::xml_node mode, date;
   for (pugi::xml_node child : root.children()) {
     if (child.type() != pugi::node_element) continue;
@@ -263,9 +261,8 @@ std::string RetentionXml(const store::ObjectLockState& lock) {
 Result<std::string> ParseLegalHoldXml(std::string_view xml) {
   const Error malformed = MalformedXmlError();
   pugi::xml_document doc;
-  if (!LoadRequestXml(doc, xml)) return malformed;
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "LegalHold" || !OnlyElements(root)) return malformed;
+  pugi::xml_node root = LoadRequestRoot(doc, xml, "LegalHold");
+  if (!root || !OnlyElements(root)) return malformed;
   pugi::xml_node status;
   for (pugi::xml_node child : root.children()) {
     if (child.type() != pugi::node_element) continue;

@@ -107,6 +107,13 @@ std::string_view UnquoteEtag(std::string_view etag) {
   return etag;
 }
 
+pugi::xml_node LoadRequestRoot(pugi::xml_document& doc, std::string_view xml,
+                               std::string_view root_name) {
+  if (!LoadRequestXml(doc, xml)) return {};
+  pugi::xml_node root = doc.document_element();
+  return std::string_view(root.name()) == root_name ? root : pugi::xml_node();
+}
+
 Error MalformedXmlError() {
   return MakeError("MalformedXML",
                    "The XML you provided was not well-formed or did not validate against our "

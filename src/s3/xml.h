@@ -10,6 +10,7 @@
 
 namespace pugi {
 class xml_document;
+class xml_node;
 }
 
 namespace evoke::s3 {
@@ -44,6 +45,11 @@ class XmlWriter {
 // both with MalformedXML. `options` are pugixml's parse flags; 0 means its defaults, with an
 // element's text of whitespace only kept as it is (a key "  " is not the empty key).
 bool LoadRequestXml(pugi::xml_document& doc, std::string_view xml, unsigned options = 0);
+
+// The root element of a request document that LoadRequestXml accepts and whose root is named
+// `root_name`; an empty node (false) otherwise, which S3 answers with MalformedXML.
+pugi::xml_node LoadRequestRoot(pugi::xml_document& doc, std::string_view xml,
+                               std::string_view root_name);
 
 // S3's answer to a request document that does not parse or does not fit its schema.
 Error MalformedXmlError();
