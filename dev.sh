@@ -41,7 +41,7 @@ case "${1:-}" in
     EVOKE_BIN="$PWD/build/asan/evoke" tests/e2e/run.sh
     echo "== request fuzzer (tests/fuzz): the corpus, then 30 s of random requests"
     EVOKE_BIN="$PWD/build/asan/evoke" EVOKE_FUZZ_SECONDS=30 EVOKE_FUZZ_SEED=7 tests/fuzz/run.sh
-    echo "== libFuzzer targets of the XML and form-upload parsers (tests/fuzz/libfuzzer): 20 s each"
+    echo "== libFuzzer targets of the XML, form-upload and metric parsers (tests/fuzz/libfuzzer): 20 s each"
     EVOKE_LIBFUZZER_SECONDS=20 tests/fuzz/libfuzzer/run.sh
     echo "== all tests passed"
     ;;

@@ -26,6 +26,9 @@ evoke_require(nlohmann_json_FOUND nlohmann-json3-dev)
 find_package(LibArchive QUIET)
 evoke_require(LibArchive_FOUND libarchive-dev)
 
+find_package(ZLIB QUIET)
+evoke_require(ZLIB_FOUND zlib1g-dev)
+
 find_package(Threads REQUIRED)
 
 if(EVOKE_TESTS)

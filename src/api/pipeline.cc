@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "api/cbor_codec.h"
+#include "api/gzip.h"
 #include "api/json_codec.h"
 #include "api/query_codec.h"
 #include "api/xml_codec.h"
@@ -70,6 +72,34 @@ nlohmann::ordered_json ToOrdered(const nlohmann::json& value) {
   return nullptr;
 }
 
+// The xmlns of a service's awsQuery answers.
+const std::string& QueryNamespace(const Service& service) {
+  return service.xml_namespace.empty() ? service.target_prefix : service.xml_namespace;
+}
+
+// The RPCv2-CBOR path of a service's operations: /service/<shape name>/operation/.
+std::string CborPathPrefix(const Service& service) {
+  std::string_view name = service.target_prefix;
+  if (name.ends_with('.')) name.remove_suffix(1);
+  return "/service/" + std::string(name) + "/operation/";
+}
+
+const Operation* FindCborOperation(const Service& service, const http::Request& request) {
+  std::string prefix = CborPathPrefix(service);
+  if (!request.path.starts_with(prefix)) return nullptr;
+  std::string_view name = std::string_view(request.path).substr(prefix.size());
+  for (const Operation& op : service.operations) {
+    if (op.name == name) return &op;
+  }
+  return nullptr;
+}
+
+// The headers of every RPCv2-CBOR answer.
+void AddCborHeaders(http::Headers& headers) {
+  headers.Set(std::string(kSmithyProtocolHeader), std::string(kRpcV2CborProtocol));
+  headers.Set("Content-Type", std::string(kCborContentType));
+}
+
 // An awsQuery result: <ActionResponse><ActionResult>the document</ActionResult>...; a payload
 // goes out as it is.
 http::Response RenderQueryOutput(const Service& service, const std::string& action,
@@ -84,27 +114,54 @@ http::Response RenderQueryOutput(const Service& service, const std::string& acti
   } else {
     nlohmann::ordered_json result =
         output.document ? ToOrdered(*output.document) : nlohmann::ordered_json();
-    r.body = RenderQueryResponse(action, service.target_prefix, result, request_id);
+    r.body = RenderQueryResponse(action, QueryNamespace(service), result, request_id);
   }
   return r;
 }
 
-// An error ClassifyError has classified, in the service's protocol.
-http::Response RenderClassified(const Service& service, const Error& error, int status,
-                                const std::string& request_id, std::string_view resource) {
-  if (service.protocol == Protocol::kRestXml) {
+// An RPCv2-CBOR result: the document as CBOR, no document as an empty body.
+http::Response RenderCborOutput(Output output) {
+  http::Response r;
+  r.status = output.status;
+  r.headers = std::move(output.headers);
+  if (output.document) {
+    r.body = EncodeCborOutput(*output.document);
+  } else if (output.payload) {
+    r.body = std::move(*output.payload);
+  }
+  AddCborHeaders(r.headers);
+  return r;
+}
+
+// An error ClassifyError has classified, in the protocol of the request.
+http::Response RenderClassified(const Service& service, Protocol protocol, const Error& error,
+                                int status, const std::string& request_id,
+                                std::string_view resource) {
+  if (protocol == Protocol::kRestXml) {
     return RenderXmlError(error, status, resource, request_id, XmlHostId(request_id));
   }
-  if (service.protocol == Protocol::kAwsQuery) {
+  const char* fault = status >= 500 ? "Receiver" : "Sender";
+  if (protocol == Protocol::kAwsQuery) {
     http::Response r;
     r.status = status;
     r.headers.Add("Content-Type", "text/xml");
     r.headers.Add("x-amzn-RequestId", request_id);
-    r.body = RenderQueryError(status >= 500 ? "Receiver" : "Sender", error, request_id,
-                              service.target_prefix);
+    r.body = RenderQueryError(fault, error, request_id, QueryNamespace(service));
     return r;
   }
-  http::Response r = RenderJsonError(service, error, status);
+  // JSON and CBOR bodies name a query-compatible service's error by its shape; the query code
+  // travels in x-amzn-query-error (botocore's _do_query_compatible_error_parse).
+  Error shaped = error;
+  if (service.query_compatible) shaped.code = std::string(service.ShapeOf(error.code));
+  http::Response r;
+  if (protocol == Protocol::kRpcV2Cbor) {
+    r.status = status;
+    r.body = EncodeCborError(shaped);
+    AddCborHeaders(r.headers);
+  } else {
+    r = RenderJsonError(service, shaped, status);
+  }
+  if (service.query_compatible) r.headers.Set("x-amzn-query-error", error.code + ";" + fault);
   r.headers.Set("x-amzn-RequestId", request_id);
   return r;
 }
@@ -134,7 +191,41 @@ void AddCrossOrigin(const Service& service, const Call& call, http::Headers& hea
   if (service.cross_origin) service.cross_origin(call, headers);
 }
 
+// A gzip body (Service::gzip_requests) decompressed, after its signature was verified.
+Status Decompress(const Service& service, const http::Request& req, std::string& body) {
+  if (!service.gzip_requests) return {};
+  auto encoding = req.headers.GetCombined("Content-Encoding");
+  if (!encoding || !IsGzipEncoding(*encoding)) return {};
+  auto plain = Gunzip(body, service.max_decompressed_body);
+  if (!plain.ok()) {
+    if (plain.error().code == "BodyTooLarge") {
+      return MakeError(service.too_large_error,
+                       TooLargeMessage(service, nullptr, service.max_decompressed_body));
+    }
+    return std::move(plain).error();
+  }
+  body = std::move(*plain);
+  return {};
+}
+
 }  // namespace
+
+Protocol RequestProtocol(const Service& service, const http::Request& request) {
+  if (service.also_speaks.empty()) return service.protocol;
+  if (service.Speaks(Protocol::kRpcV2Cbor) && request.path.starts_with(CborPathPrefix(service))) {
+    return Protocol::kRpcV2Cbor;
+  }
+  if (request.headers.Has("X-Amz-Target")) {
+    if (service.Speaks(Protocol::kAwsJson10)) return Protocol::kAwsJson10;
+    if (service.Speaks(Protocol::kAwsJson11)) return Protocol::kAwsJson11;
+  }
+  if (service.Speaks(Protocol::kAwsQuery)) {
+    auto content_type = request.headers.Get("Content-Type");
+    bool form = content_type && content_type->starts_with("application/x-www-form-urlencoded");
+    if (form || request.query.Has("Action")) return Protocol::kAwsQuery;
+  }
+  return service.protocol;
+}
 
 Error AsJsonAuthError(Error error) { return auth::AsJsonApiAuthError(std::move(error)); }
 
@@ -157,8 +248,31 @@ Pipeline::Pipeline(auth::Verifier& verifier, const Authorizer& authorizer)
 http::Response Pipeline::RenderError(const Service& service, Error error,
                                      const std::string& request_id,
                                      std::string_view resource) const {
+  return RenderServiceError(service, service.protocol, std::move(error), request_id, resource);
+}
+
+http::Response RenderServiceError(const Service& service, Protocol protocol, Error error,
+                                  const std::string& request_id, std::string_view resource) {
   int status = ClassifyError(service, error);
-  return RenderClassified(service, error, status, request_id, resource);
+  return RenderClassified(service, protocol, error, status, request_id, resource);
+}
+
+http::Response RenderServiceOutput(const Service& service, Protocol protocol,
+                                   const std::string& operation, Output output,
+                                   const std::string& request_id) {
+  http::Response r;
+  if (protocol == Protocol::kRestXml) {
+    r = RenderXmlOutput(std::move(output), request_id, XmlHostId(request_id));
+  } else if (protocol == Protocol::kAwsQuery) {
+    r = RenderQueryOutput(service, operation, std::move(output), request_id);
+  } else if (protocol == Protocol::kRpcV2Cbor) {
+    r = RenderCborOutput(std::move(output));
+    r.headers.Set("x-amzn-RequestId", request_id);
+  } else {
+    r = RenderJsonOutput(service, std::move(output));
+    r.headers.Set("x-amzn-RequestId", request_id);
+  }
+  return r;
 }
 
 Task<Result<Output>> Pipeline::RunRestXml(http::Exchange& ex, const Service& service,
@@ -199,8 +313,10 @@ Task<Result<Output>> Pipeline::Run(http::Exchange& ex, const Service& service,
   const http::Request& req = ex.request();
   // parse (the part that needs no body): which operation, for its body limit.
   const Operation* op = nullptr;
-  if (service.protocol == Protocol::kRestJson) {
+  if (call.protocol == Protocol::kRestJson) {
     op = MatchRestOperation(service, req, call.path_params);
+  } else if (call.protocol == Protocol::kRpcV2Cbor) {
+    op = FindCborOperation(service, req);
   } else {
     op = FindTargetOperation(service, req);
   }
@@ -221,17 +337,28 @@ Task<Result<Output>> Pipeline::Run(http::Exchange& ex, const Service& service,
     co_return std::move(body).error();
   }
   auto verified = verifier_.VerifyWithBody(req, Sha256Hex(*body));
-  if (!verified.ok()) co_return AsJsonAuthError(std::move(verified).error());
+  if (!verified.ok()) {
+    // A query-compatible service's table names its errors by their query codes, which its
+    // JSON and CBOR answers carry in x-amzn-query-error.
+    Error refused = std::move(verified).error();
+    co_return service.query_compatible ? AsQueryAuthError(std::move(refused))
+                                       : AsJsonAuthError(std::move(refused));
+  }
   call.principal = verified->principal;
   ex.log().principal = call.principal.access_key_id;
   call.body = std::move(*body);
+  if (Status s = Decompress(service, req, call.body); !s.ok()) co_return std::move(s).error();
 
   // parse
   if (!op) {
     if (service.unknown_operation) co_return service.unknown_operation(req);
     co_return MakeError("UnknownOperationException", "");
   }
-  if (service.protocol != Protocol::kRestJson || service.parse_json_body) {
+  if (call.protocol == Protocol::kRpcV2Cbor) {
+    auto input = DecodeCborInput(call.body);
+    if (!input.ok()) co_return std::move(input).error();
+    call.input = std::move(*input);
+  } else if (call.protocol != Protocol::kRestJson || service.parse_json_body) {
     auto input = ParseJsonInput(call.body);
     if (!input.ok()) co_return std::move(input).error();
     call.input = std::move(*input);
@@ -314,6 +441,7 @@ Task<Result<Output>> Pipeline::RunQuery(http::Exchange& ex, const Service& servi
   if (!verified.ok()) co_return AsQueryAuthError(std::move(verified).error());
   call.principal = verified->principal;
   ex.log().principal = call.principal.access_key_id;
+  if (Status s = Decompress(service, req, *body); !s.ok()) co_return std::move(s).error();
 
   // parse: Action= names the operation, the rest of the form is its input.
   auto parsed = ParseQueryRequest(*body, req.raw_query);
@@ -346,13 +474,14 @@ Task<Result<Output>> Pipeline::RunStages(http::Exchange& ex, const Service& serv
                                          Call& call) const {
   // Not one expression with two co_awaits (a conditional, or an assignment of a co_await's
   // result): GCC 12 destroys the wrong temporaries there.
-  if (service.protocol == Protocol::kRestXml) co_return co_await RunRestXml(ex, service, call);
-  if (service.protocol == Protocol::kAwsQuery) co_return co_await RunQuery(ex, service, call);
+  if (call.protocol == Protocol::kRestXml) co_return co_await RunRestXml(ex, service, call);
+  if (call.protocol == Protocol::kAwsQuery) co_return co_await RunQuery(ex, service, call);
   co_return co_await Run(ex, service, call);
 }
 
 Task<void> Pipeline::Handle(http::Exchange& ex, const Service& service) const {
-  const bool xml = service.protocol == Protocol::kRestXml;
+  const Protocol protocol = RequestProtocol(service, ex.request());
+  const bool xml = protocol == Protocol::kRestXml;
   std::string request_id = xml ? NewRequestId() : NewUuid();
   ex.log().request_id = request_id;
   ex.log().service = service.name;
@@ -364,6 +493,7 @@ Task<void> Pipeline::Handle(http::Exchange& ex, const Service& service) const {
   }
   Call call{ex.request(), {}, request_id};
   call.exchange = &ex;
+  call.protocol = protocol;
   Result<Output> out = co_await RunStages(ex, service, call);
   if (ex.responded()) co_return;
   const bool from_page = ex.request().headers.Has("Origin");
@@ -373,21 +503,15 @@ Task<void> Pipeline::Handle(http::Exchange& ex, const Service& service) const {
     ex.log().error_code = error.code;
     // The path as the request named it: S3's <Resource>. Rendered before the co_await: GCC 12
     // mishandles temporaries built inside a co_await's arguments.
-    http::Response r = RenderClassified(service, error, status, request_id, ex.request().path);
+    http::Response r =
+        RenderClassified(service, protocol, error, status, request_id, ex.request().path);
     if (from_page) AddCrossOrigin(service, call, r.headers);
     (void)co_await ex.Send(std::move(r));
     co_return;
   }
   std::shared_ptr<BodySource> stream = std::move(out->stream);
-  http::Response r;
-  if (xml) {
-    r = RenderXmlOutput(std::move(*out), request_id, XmlHostId(request_id));
-  } else if (service.protocol == Protocol::kAwsQuery) {
-    r = RenderQueryOutput(service, call.operation, std::move(*out), request_id);
-  } else {
-    r = RenderJsonOutput(service, std::move(*out));
-    r.headers.Set("x-amzn-RequestId", request_id);
-  }
+  http::Response r =
+      RenderServiceOutput(service, protocol, call.operation, std::move(*out), request_id);
   if (from_page) AddCrossOrigin(service, call, r.headers);
   if (!stream) {
     (void)co_await ex.Send(std::move(r));

@@ -4,7 +4,9 @@
 //              which streams it and verifies it as it reads)
 //   authenticate  SigV4/SigV2 (auth::Verifier): over the whole body, or over the head for
 //              rest-xml (presigned URLs, streaming aws-chunked bodies)
-//   parse      the operation (X-Amz-Target, REST binding, Action=) and its input document
+//   parse      the operation (X-Amz-Target, REST binding, Action=, the RPCv2-CBOR path) and
+//              its input document (a service several protocols reach: each request's own,
+//              RequestProtocol below)
 //   authorize  Authorizer: principal, IAM action, resource ARN, condition keys
 //   execute    the operation's handler: Call in, Output or Error out; it never sees the socket
 //   render     the result or the error in the service's protocol, with the service's status
@@ -39,7 +41,8 @@ class Pipeline {
  private:
   // Every stage but render, in the service's protocol.
   Task<Result<Output>> RunStages(http::Exchange& ex, const Service& service, Call& call) const;
-  // The JSON protocols: the whole body read and verified before the operation runs.
+  // The JSON protocols and RPCv2-CBOR: the whole body read and verified before the operation
+  // runs.
   Task<Result<Output>> Run(http::Exchange& ex, const Service& service, Call& call) const;
   // rest-xml (S3): the head verified, the body left to the operation, which streams it.
   Task<Result<Output>> RunRestXml(http::Exchange& ex, const Service& service, Call& call) const;
@@ -55,6 +58,20 @@ class Pipeline {
   auth::Verifier& verifier_;
   const Authorizer& authorizer_;
 };
+
+// The protocol a request for `service` speaks: the service's own, or for a service that several
+// protocols reach (Service::also_speaks), RPCv2-CBOR for its /service/<name>/operation/ path,
+// awsJson for an X-Amz-Target, awsQuery for a form body or an Action= query, and the service's
+// own for anything else. Pure.
+Protocol RequestProtocol(const Service& service, const http::Request& request);
+
+// An error, or an operation's output, as `service` renders it in `protocol` (the stage render).
+// Pure; Pipeline::Handle and RenderError use them, and the unit tests.
+http::Response RenderServiceError(const Service& service, Protocol protocol, Error error,
+                                  const std::string& request_id, std::string_view resource = {});
+http::Response RenderServiceOutput(const Service& service, Protocol protocol,
+                                   const std::string& operation, Output output,
+                                   const std::string& request_id);
 
 // The status `service` answers `error` with, turning a code its table does not list into the
 // service's internal error (the message is replaced: internal details never reach clients).

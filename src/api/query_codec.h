@@ -18,9 +18,11 @@ struct QueryRequest {
   nlohmann::json params = nlohmann::json::object();
 };
 
-// The most list elements or map entries one request may carry (CloudWatch's PutMetricData
-// allows 1000 MetricData); a larger index is refused.
-inline constexpr int kMaxQueryIndex = 1000;
+// The largest list index or map entry number a request may use; a larger one is refused.
+// Above every service's own limit (CloudWatch's PutMetricData allows 1000 MetricData), so a
+// request just over a limit reaches the operation and gets the service's own error ("The
+// collection MetricData must not have a size greater than 1000.").
+inline constexpr int kMaxQueryIndex = 2000;
 // The most dot-separated segments in one parameter name.
 inline constexpr int kMaxQueryNameSegments = 32;
 

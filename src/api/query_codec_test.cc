@@ -100,7 +100,7 @@ TEST(QueryCodec, Lists) {
   // Bad indices.
   EXPECT_EQ(ErrorCode("Action=X&L.member.0=a"), "InvalidQueryParameter");
   EXPECT_EQ(ErrorCode("Action=X&L.member.01=a"), "InvalidQueryParameter");
-  EXPECT_EQ(ErrorCode("Action=X&L.member.1001=a"), "InvalidQueryParameter");
+  EXPECT_EQ(ErrorCode("Action=X&L.member.2001=a"), "InvalidQueryParameter");
   EXPECT_EQ(ErrorCode("Action=X&L.member.99999999999999999999=a"), "InvalidQueryParameter");
   EXPECT_EQ(ErrorCode("Action=X&L.member.-1=a"), "InvalidQueryParameter");
   EXPECT_EQ(ErrorCode("Action=X&L.member.x=a"), "InvalidQueryParameter");

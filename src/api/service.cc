@@ -33,6 +33,21 @@ int Service::StatusOf(std::string_view code) const {
   return 0;
 }
 
+std::string_view Service::ShapeOf(std::string_view code) const {
+  for (const ErrorStatus& e : errors) {
+    if (e.code == code) return e.shape.empty() ? e.code : e.shape;
+  }
+  return code;
+}
+
+bool Service::Speaks(Protocol p) const {
+  if (p == protocol) return true;
+  for (Protocol other : also_speaks) {
+    if (other == p) return true;
+  }
+  return false;
+}
+
 const Operation* MatchRestOperation(const Service& service, const http::Request& request,
                                     std::vector<std::string>& path_params) {
   std::vector<std::string_view> have = Segments(request.path);

@@ -41,7 +41,8 @@ struct Call {
   std::string request_id;
   std::string operation;                 // the operation's name, once the parse stage found it
   std::vector<std::string> path_params;  // REST: the decoded {Label} segments in path order
-  nlohmann::json input;                  // the members the codec parsed (JSON protocols)
+  nlohmann::json input;  // the members the codec parsed: JSON and CBOR as sent, awsQuery as
+                         // strings (api/query_codec.h)
   std::string body;                      // the whole, verified request body
 
   // rest-xml (S3), whose operations read their own bodies, streaming: the exchange to read the
@@ -60,6 +61,10 @@ struct Call {
       std::string_view action, const std::string& resource,
       const std::vector<std::pair<std::string, std::string>>& extra)>;
   AuthorizeAlso authorize_also;
+
+  // The protocol this request speaks (a service several protocols reach, such as CloudWatch,
+  // reads its input and renders timestamps by it); set before the operation runs.
+  Protocol protocol = Protocol::kAwsJson11;
 
   const std::string* Query(std::string_view name) const { return request.query.Get(name); }
 };
@@ -126,18 +131,33 @@ struct Operation {
   size_t max_body = 0;     // 0: the service's limit
 };
 
-// An error code of the service and its HTTP status.
+// An error code of the service and its HTTP status. A query-compatible service
+// (Service::query_compatible) names its errors by their awsQuery code ("InvalidParameterValue")
+// and gives the shape name its JSON and CBOR bodies carry as __type
+// ("InvalidParameterValueException") when the two differ.
 struct ErrorStatus {
   std::string_view code;
   int status;
+  std::string_view shape = {};
 };
 
 struct Service {
   std::string name;      // the SigV4 signing name, also the access log's "service": "lambda"
   Protocol protocol = Protocol::kAwsJson11;
-  // awsJson: the X-Amz-Target prefix ("Logs_20140328."); awsQuery: the response xmlns;
-  // RPCv2-CBOR: the service's shape name ("GraniteServiceVersion20100801").
+  // Other protocols the same operations are reached by (CloudWatch: awsJson1.0 with awsQuery and
+  // RPCv2-CBOR). Each request speaks one, chosen by RequestProtocol (api/pipeline.h): the
+  // RPCv2-CBOR path, X-Amz-Target (awsJson), a form or Action= (awsQuery), else `protocol`.
+  std::vector<Protocol> also_speaks;
+  // awsJson: the X-Amz-Target prefix ("Logs_20140328."); awsQuery: the response xmlns, unless
+  // `xml_namespace` gives it; RPCv2-CBOR: the service's shape name, the prefix without its
+  // final '.' ("GraniteServiceVersion20100801" in /service/<name>/operation/<Op>).
   std::string target_prefix;
+  std::string xml_namespace;  // awsQuery for a service that speaks awsJson too
+  // Request bodies may be gzip-compressed (Content-Encoding: gzip, the model's
+  // requestcompression trait): the pipeline decompresses them after verifying the signature,
+  // which covers the compressed bytes, up to `max_decompressed_body`.
+  bool gzip_requests = false;
+  size_t max_decompressed_body = 8u << 20;
   std::vector<Operation> operations;
   // Every error code an operation of this service may return, with its status. A code that is
   // not here is an internal failure: logged, and answered as `internal_error` (500).
@@ -162,7 +182,9 @@ struct Service {
   // "Type": "User"|"Service" member goes beside it (Lambda).
   std::string error_message_member = "message";
   bool error_fault_type = false;
-  // awsJson services that also speak awsQuery add x-amzn-query-error: Code;Sender|Receiver.
+  // Services that also speak awsQuery (awsQueryCompatible): JSON and CBOR errors carry
+  // x-amzn-query-error: Code;Sender|Receiver with the query code, and the error's shape name
+  // (ErrorStatus::shape) as __type.
   bool query_compatible = false;
   // The error for a signed request that names no operation of the service; empty:
   // UnknownOperationException.
@@ -183,6 +205,10 @@ struct Service {
 
   // The status of an error code, or 0 when the table does not know it.
   int StatusOf(std::string_view code) const;
+  // The shape name of an error code (ErrorStatus::shape), or the code itself.
+  std::string_view ShapeOf(std::string_view code) const;
+  // Whether requests reach the service in `p`.
+  bool Speaks(Protocol p) const;
 };
 
 // REST path templates: the operation whose binding matches, and its decoded path labels.

@@ -40,6 +40,13 @@ server options:
                              so a public bucket policy or ACL is refused until the bucket's
                              block is removed; off: new buckets have no block and accept
                              ACLs, for scripts and tools written before 2023
+  --record-metrics on|off    on (default): evoke records its own CloudWatch metrics
+                             (AWS/Lambda, AWS/S3, AWS/Events, AWS/Scheduler, functions'
+                             Embedded Metric Format lines); off: it records none, for
+                             measuring what recording costs (PutMetricData still works)
+  --metrics-token-file PATH  GET /_evoke/metrics (Prometheus) then wants the header
+                             "Authorization: Bearer TOKEN", TOKEN being the file's text;
+                             without it the endpoint is open to anyone who reaches the port
   --test-clock               for tests: serve POST /_evoke/test/clock, which moves the clock of
                              schedules and retry delays forward
 
@@ -121,6 +128,12 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args) {
         return Usage("--async-concurrency takes a number from 1 to 10000");
       }
       c.async_concurrency = static_cast<int>(n);
+    } else if (name == "--metrics-token-file") {
+      if (value.empty()) return Usage("--metrics-token-file needs a file");
+      c.metrics_token_file = value;
+    } else if (name == "--record-metrics") {
+      if (value != "on" && value != "off") return Usage("--record-metrics takes on or off");
+      c.record_metrics = value == "on";
     } else if (name == "--public-access-block-default") {
       if (value != "on" && value != "off") {
         return Usage("--public-access-block-default takes on or off");

@@ -22,7 +22,9 @@ struct ServerConfig {
   int sandbox_idle_seconds = 300;  // an idle warm sandbox is stopped after this
   int async_concurrency = 64;      // asynchronous invocations running at once
   bool public_access_block_default = true;  // new buckets block public access
+  bool record_metrics = true;  // evoke's own CloudWatch metrics (--record-metrics)
   bool test_clock = false;         // serve /_evoke/test/clock (tests move schedules' time)
+  std::string metrics_token_file;  // set: /_evoke/metrics wants this file's bearer token
 };
 
 struct Command {

@@ -37,6 +37,9 @@ constexpr std::array kPaths = {
     PathPrefix{"/2018-10-31/layers", "lambda"},
     PathPrefix{"/2019-09-25/functions", "lambda"},
     PathPrefix{"/2019-09-30/functions", "lambda"},
+    PathPrefix{"/TraceSegments", "xray"},  // X-Ray (upper case: never a bucket)
+    PathPrefix{"/TraceSummaries", "xray"},
+    PathPrefix{"/Traces", "xray"},
     PathPrefix{"/_evoke/", "evoke"},  // evoke's own endpoints ('_' is not in bucket names)
 };
 
@@ -68,6 +71,18 @@ std::string ServiceOf(const http::Request& req) {
   } else if (const std::string* credential = req.query.Get("X-Amz-Credential")) {
     std::string_view service = ScopeService(*credential);
     if (!service.empty()) return std::string(service);
+  }
+  // RPCv2-CBOR (CloudWatch's newest clients): /service/<shape>/operation/<Op> with the
+  // smithy-protocol header ("service" alone could be a bucket).
+  if (req.headers.Has("smithy-protocol")) {
+    for (const auto& t : kTargets) {
+      std::string_view shape = t.prefix.substr(0, t.prefix.size() - 1);
+      std::string_view path = req.path;
+      if (path.starts_with("/service/") && path.substr(9).starts_with(shape) &&
+          path.substr(9 + shape.size()).starts_with("/operation/")) {
+        return std::string(t.service);
+      }
+    }
   }
   for (const auto& p : kPaths) {
     if (req.path.starts_with(p.prefix)) return std::string(p.service);

@@ -51,6 +51,22 @@ TEST(FrontDoor, RoutesByScopeTargetAndPath) {
   EXPECT_EQ(ServiceOf(v2), "s3");
 }
 
+TEST(FrontDoor, CloudWatchInEachProtocol) {
+  // awsQuery: the scope says monitoring; awsJson: the target; RPCv2-CBOR: its path.
+  http::Request query = Make("/");
+  query.method = "POST";
+  query.headers.Add("Authorization", Authorization("monitoring"));
+  EXPECT_EQ(ServiceOf(query), "monitoring");
+  http::Request json = Make("/");
+  json.headers.Add("X-Amz-Target", "GraniteServiceVersion20100801.ListMetrics");
+  EXPECT_EQ(ServiceOf(json), "monitoring");
+  http::Request cbor = Make("/service/GraniteServiceVersion20100801/operation/ListMetrics");
+  cbor.headers.Add("smithy-protocol", "rpc-v2-cbor");
+  EXPECT_EQ(ServiceOf(cbor), "monitoring");
+  // Without the header the path is S3's: "service" is a valid bucket name.
+  EXPECT_EQ(ServiceOf(Make("/service/GraniteServiceVersion20100801/operation/ListMetrics")), "s3");
+}
+
 TEST(FrontDoor, CodeDownloadLinksGoToLambda) {
   // GetFunction's Code.Location and the layers' Content.Location (lambda/code_link.h).
   const char* query =

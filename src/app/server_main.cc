@@ -13,9 +13,10 @@
 
 #include "api/authorizer.h"
 #include "api/pipeline.h"
+#include "app/evoke_endpoints.h"
 #include "app/front_door.h"
 #include "app/root_credentials.h"
-#include "app/test_clock.h"
+#include "app/service_metrics.h"
 #include "auth/credentials.h"
 #include "iam/access_analyzer_service.h"
 #include "iam/directory.h"
@@ -30,6 +31,7 @@
 #include "base/clock.h"
 #include "base/hash.h"
 #include "base/log.h"
+#include "base/metric_sink.h"
 #include "base/worker_pool.h"
 #include "events/dispatcher.h"
 #include "events/events_service.h"
@@ -47,6 +49,15 @@
 #include "lambda/service.h"
 #include "observe/log_store.h"
 #include "observe/logs_service.h"
+#include "observe/alarm_evaluator.h"
+#include "observe/metric_store.h"
+#include "observe/metrics_service.h"
+#include "observe/process_metrics.h"
+#include "observe/prometheus.h"
+#include "observe/prometheus_lambda.h"
+#include "observe/request_series.h"
+#include "observe/trace_store.h"
+#include "observe/xray_service.h"
 #include "s3/lifecycle_runner.h"
 #include "s3/service.h"
 #include "store/files/file_blob_store.h"
@@ -164,6 +175,35 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   // after the store, so it is destroyed (flushing what is queued) before it.
   observe::LogStore log_store(store.txns, store.logs, clock);
   observe::LogsService logs({config.region, config.account_id}, log_store, pipeline);
+  // X-Ray traces (docs/tracing.md): evoke's own segments and PutTraceSegments', in memory.
+  observe::TraceStore trace_store(clock);
+  observe::XRayService xray_api({config.region, config.account_id}, trace_store, pipeline);
+  // CloudWatch metrics (docs/metrics.md): recorded in memory, committed once a second, kept by
+  // the events clock's retention.
+  observe::MetricStore metric_store(store.txns, store.metrics, events_clock);
+  // --record-metrics off: evoke records none of its own CloudWatch metrics (Prometheus keeps
+  // its figures), to measure what recording costs.
+  const bool record = config.record_metrics;
+  if (record) log_store.ExtractMetricsInto(&metric_store);
+  // Metric alarms (docs/metrics.md, "Alarms"): evaluated once a minute on the events clock;
+  // their Lambda actions go to the dispatcher (handed over below, once it exists).
+  observe::AlarmEvaluator alarms(
+      {store.txns, store.alarms, metric_store, events_clock, config.region, config.account_id});
+  observe::MetricsService metrics_api({config.region, config.account_id, &alarms}, metric_store,
+                                      pipeline);
+  // GET /_evoke/metrics (docs/metrics.md, "Prometheus"): evoke's own figures, and AWS/Lambda's
+  // through a sink beside the CloudWatch store.
+  std::string metrics_token;
+  if (!config.metrics_token_file.empty()) {
+    auto token = ReadMetricsToken(config.metrics_token_file);
+    if (!token.ok()) return Fail(token.error().message);
+    metrics_token = std::move(*token);
+  }
+  observe::prometheus::Registry prometheus;
+  observe::RegisterProcessMetrics(prometheus, EVOKE_VERSION);
+  observe::LambdaPrometheus lambda_prometheus(prometheus, events_clock);
+  observe::MetricFanOut metric_sinks({&metric_store, &lambda_prometheus});
+  MetricSink* lambda_sink = record ? static_cast<MetricSink*>(&metric_sinks) : &lambda_prometheus;
   int threads = config.threads > 0 ? config.threads
                                    : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::unique_ptr<asio::io_context>> contexts;
@@ -208,6 +248,7 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   s3::S3Dependencies s3_deps{store.txns, store.blobs, store.objects, verifier, clock};
   s3_deps.hashing = &hashing;
   s3_deps.retention_clock = &events_clock;  // Object Lock's dates, moved by --test-clock
+  if (record) s3_deps.metrics = &metric_store;  // AWS/S3's request and daily storage metrics
   // Buckets' policies and ACLs: S3 decides by them, and so does Lambda reading a code package.
   s3::BucketAccess bucket_access(store.txns, store.objects);
   s3_deps.access = &bucket_access;
@@ -219,17 +260,22 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
                                          concurrency,
                                          execution,
                                          code_link};
+  lambda_deps.metrics = lambda_sink;
+  lambda_deps.traces = &trace_store;
   const lambda::Account account{config.region, config.account_id};
   lambda::FunctionInvoker invoker(account, lambda_deps);
   // Asynchronous invocations: Invoke with InvocationType Event, S3 notifications, schedules.
   events::DispatcherOptions dispatch_options;
   dispatch_options.max_in_flight = config.async_concurrency;
+  dispatch_options.metrics = lambda_sink;
   events::Dispatcher dispatcher(context_ptrs, store.txns, store.queue, objects, events_clock,
                                 invoker, dispatch_options);
   lambda_deps.async_queue = &dispatcher;
   events::FunctionNotifications notifications(invoker, dispatcher);
   s3_deps.notifications = &notifications;
   events_clock.OnAdvance([&dispatcher] { dispatcher.Wake(); });
+  alarms.SendActionsTo(&dispatcher);
+  events_clock.OnAdvance([&alarms] { alarms.Wake(); });
 
   s3::S3Service s3(s3_options, s3_deps, pipeline);
   // Buckets' lifecycle rules, applied on the events clock (--test-clock moves it).
@@ -237,13 +283,16 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   events_clock.OnAdvance([&lifecycle_runner] { lifecycle_runner.Wake(); });
   lambda::LambdaService lambda(account, lambda_deps, pipeline);
   FrontDoor front_door(s3, pipeline);
-  if (config.test_clock) {
-    front_door.AddService("evoke", [&events_clock](http::Exchange& ex) {
-      return HandleTestClock(ex, events_clock);
-    });
-  }
+  const EvokeEndpoints evoke_endpoints({.metrics = &prometheus,
+                                        .metrics_token = metrics_token,
+                                        .test_clock = config.test_clock ? &events_clock : nullptr});
+  front_door.AddService("evoke",
+                        [&evoke_endpoints](http::Exchange& ex) { return evoke_endpoints.Handle(ex); });
   front_door.AddService("lambda", [&lambda](http::Exchange& ex) { return lambda.Handle(ex); });
   front_door.AddService("logs", [&logs](http::Exchange& ex) { return logs.Handle(ex); });
+  front_door.AddService("xray", [&xray_api](http::Exchange& ex) { return xray_api.Handle(ex); });
+  front_door.AddService("monitoring",
+                        [&metrics_api](http::Exchange& ex) { return metrics_api.Handle(ex); });
   // The actions of every service evoke serves, for the policy linter (auth/policy_lint.h):
   // filled below, once every table exists, before the server takes a request.
   auth::ActionCatalog known_actions;
@@ -260,6 +309,7 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   events::ScheduleRunner schedule_runner(*contexts[0], store.txns, store.schedules, events_clock,
                                          dispatcher, config.account_id, config.region);
   events_clock.OnAdvance([&schedule_runner] { schedule_runner.Wake(); });
+  if (record) schedule_runner.RecordMetricsInto(&metric_store);
   events::EventsDependencies events_deps{store.txns, store.schedules, events_clock,
                                          [&schedule_runner] { schedule_runner.Wake(); }};
   events::EventsService events_api({config.region, config.account_id}, events_deps, pipeline);
@@ -269,9 +319,11 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
                         [&events_api](http::Exchange& ex) { return events_api.Handle(ex); });
   front_door.AddService("scheduler",
                         [&scheduler_api](http::Exchange& ex) { return scheduler_api.Handle(ex); });
-  for (const api::Service* table :
-       {&s3.table(), &lambda.table(), &logs.table(), &iam_api.table(), &sts_api.table(),
-        &events_api.table(), &scheduler_api.table(), &access_analyzer.table()}) {
+  const api::Service* const served[] = {
+      &s3.table(),      &lambda.table(),     &logs.table(),       &metrics_api.table(),
+      &iam_api.table(), &sts_api.table(),    &events_api.table(), &scheduler_api.table(),
+      &access_analyzer.table(), &xray_api.table()};
+  for (const api::Service* table : served) {
     for (const api::Operation& op : table->operations) {
       if (!op.iam_action.empty()) {
         known_actions.Add(op.iam_action);
@@ -281,6 +333,10 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
     }
   }
 
+  // Prometheus's request series, labelled only by the services' own actions.
+  observe::RequestSeries request_series(prometheus, KnownActionsOf(served));
+  RegisterServiceMetrics(prometheus, {pool, dispatcher, concurrency, config.data_dir + "/evoke.db"});
+
   int access_log_fd = OpenAccessLog(config.access_log);
   if (access_log_fd < 0 && config.access_log != "off") {
     return Fail("cannot open access log " + config.access_log);
@@ -289,6 +345,10 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   http_options.host = config.host;
   http_options.port = config.port;
   http_options.access_log_fd = access_log_fd;
+  http_options.observer = [&request_series](const http::FinishedExchange& e) {
+    request_series.Record({e.log.service, e.log.action, e.status, e.bytes_in, e.bytes_out,
+                            static_cast<double>(e.duration_us) / 1e6});
+  };
   http::Server server(http_options, context_ptrs, front_door);
   if (Status s = server.Listen(); !s.ok()) return Fail(s.error().message);
   execution.endpoint_url = "http://" + SandboxReachableHost(config.host) + ":" +
@@ -296,7 +356,9 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
 
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (auto& c : contexts) guards.push_back(asio::make_work_guard(*c));
+  metric_store.Start();
   dispatcher.Start();
+  alarms.Start();
   schedule_runner.Start();
   lifecycle_runner.Start();
   server.Start();
@@ -308,6 +370,7 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   auto shut_down = [&] {
     if (shutting_down) return;
     shutting_down = true;
+    alarms.Stop();
     dispatcher.Stop();
     schedule_runner.Stop();
     lifecycle_runner.Stop();
@@ -366,6 +429,8 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
     }
   }
   log_store.FlushBlocking();
+  log_store.ExtractMetricsInto(nullptr);
+  metric_store.Stop();
   sqlite_store->Stop();
   if (access_log_fd > STDERR_FILENO) ::close(access_log_fd);
   LogInfo("stopped");

@@ -6,6 +6,8 @@
 #include "base/ids.h"
 #include "base/log.h"
 #include "base/time_format.h"
+#include "base/trace_header.h"
+#include "lambda/lambda_metrics.h"
 
 namespace evoke::events {
 namespace {
@@ -20,11 +22,22 @@ int64_t ThrottleBackoffMs(int throttles) {
 }
 
 std::string SourceJson(const lambda::AsyncEvent& e) {
-  if (e.principal.empty()) return "{}";
-  json source = {
-      {"principal", e.principal}, {"sourceArn", e.source_arn}, {"sourceAccount", e.source_account}};
-  if (!e.role_arn.empty()) source["roleArn"] = e.role_arn;
+  json source = json::object();
+  if (!e.principal.empty()) {
+    source = {{"principal", e.principal},
+              {"sourceArn", e.source_arn},
+              {"sourceAccount", e.source_account}};
+    if (!e.role_arn.empty()) source["roleArn"] = e.role_arn;
+  }
+  // The X-Ray header every run of the event continues (docs/tracing.md).
+  if (!e.trace_header.empty()) source["traceHeader"] = e.trace_header;
   return source.dump();
+}
+
+std::string TraceHeaderOf(const store::QueuedEvent& e) {
+  json j = json::parse(e.source, nullptr, false);
+  if (!j.is_object()) return "";
+  return j.value("traceHeader", "");
 }
 
 lambda::Sender SenderOf(const store::QueuedEvent& e) {
@@ -94,15 +107,20 @@ Dispatcher::~Dispatcher() { queue_.OnReady(nullptr); }
 
 Status Dispatcher::Enqueue(store::WriteTxn& t, lambda::AsyncEvent event) {
   store::QueuedEvent row;
+  // An event that comes without a trace (a schedule, an S3 write that carried none) starts one;
+  // the function's tracing mode decides its sampling when it runs.
+  if (event.trace_header.empty()) event.trace_header = "Root=" + NewTraceId(clock_.NowMs());
   row.function = std::move(event.function);
   row.request_id = std::move(event.request_id);
   row.source = SourceJson(event);
   row.payload = std::move(event.payload);
   row.received_ms = clock_.NowMs();
   row.due_ms = row.received_ms;
+  std::string function = row.function;
   auto id = queue_.Enqueue(t, std::move(row));
   if (!id.ok()) return std::move(id).error();
-  t.AfterCommit([this] {
+  t.AfterCommit([this, function = std::move(function)] {
+    Count(function, "AsyncEventsReceived");
     std::lock_guard lock(mutex_);
     ++stats_.received;
   });
@@ -137,6 +155,17 @@ void Dispatcher::Stop() {
 DispatcherStats Dispatcher::stats() const {
   std::lock_guard lock(mutex_);
   return stats_;
+}
+
+Dispatcher::QueueFigures Dispatcher::queue_figures() const {
+  QueueFigures f;
+  f.events = queue_.size();
+  if (std::optional<int64_t> due = queue_.NextDue()) {
+    f.overdue_ms = std::max<int64_t>(0, clock_.NowMs() - *due);
+  }
+  std::lock_guard lock(mutex_);
+  f.in_flight = in_flight_;
+  return f;
 }
 
 void Dispatcher::Pump() {
@@ -207,7 +236,12 @@ Task<void> Dispatcher::Run(store::QueuedEvent event) {
     co_return;
   }
 
-  lambda::RunRequest request{name, event.payload, event.request_id, ""};
+  if (options_.metrics) {
+    lambda::RecordFunctionMetric(*options_.metrics, name, "AsyncEventAge", "Milliseconds",
+                                 static_cast<double>(clock_.NowMs() - event.received_ms),
+                                 options_.metrics->NowMs());
+  }
+  lambda::RunRequest request{name, event.payload, event.request_id, "", TraceHeaderOf(event)};
   auto result = co_await invoker_.Run(std::move(request));
   lambda::RunResult outcome;
   if (result.ok()) {
@@ -289,11 +323,18 @@ void Dispatcher::Throttled(const store::QueuedEvent& event) {
   Settled(event.id, /*done=*/false);
 }
 
+void Dispatcher::Count(const std::string& function, std::string_view metric) {
+  if (!options_.metrics) return;
+  lambda::RecordFunctionMetric(*options_.metrics, function, metric, "Count", 1,
+                               options_.metrics->NowMs());
+}
+
 void Dispatcher::Drop(const store::QueuedEvent& event) {
   int64_t id = event.id;
   uint64_t lease = event.lease;
   WriteInBackground([this, id, lease](store::WriteTxn& t) { return queue_.Ack(t, id, lease); },
                     "delete a dropped event");
+  Count(event.function, "AsyncEventsDropped");
   {
     std::lock_guard lock(mutex_);
     ++stats_.dropped;
@@ -327,8 +368,10 @@ void Dispatcher::Finish(const store::QueuedEvent& event, int attempts,
   int64_t id = event.id;
   uint64_t lease = event.lease;
   std::string function = event.function;
+  std::string trace_header = TraceHeaderOf(event);
   WriteInBackground(
-      [this, id, lease, function, destination, record, now](store::WriteTxn& t) -> Status {
+      [this, id, lease, function, destination, record, now,
+       trace_header](store::WriteTxn& t) -> Status {
         if (Status s = queue_.Ack(t, id, lease); !s.ok() || destination.empty()) return s;
         // A destination that cannot take the record loses it (Lambda counts a
         // DestinationDeliveryFailure); the event itself is finished either way.
@@ -338,6 +381,7 @@ void Dispatcher::Finish(const store::QueuedEvent& event, int attempts,
             next.function = target;
             next.payload = record;
             next.request_id = NewUuid();
+            next.trace_header = trace_header;  // the destination continues the trace
             return Enqueue(t, std::move(next));
           }
           if (std::string bucket = BucketOfArn(destination); !bucket.empty()) {
@@ -347,6 +391,7 @@ void Dispatcher::Finish(const store::QueuedEvent& event, int attempts,
           return MakeError("InvalidParameterValueException", "unsupported destination");
         });
         if (!delivered.ok()) {
+          Count(function, "DestinationDeliveryFailures");
           LogWarning("events: could not deliver the invocation record of " + function + " to " +
                      destination + ": " + delivered.error().message);
         }
@@ -361,6 +406,8 @@ void Dispatcher::Finish(const store::QueuedEvent& event, int attempts,
       ++stats_.failed;
     }
   }
+  // An event that ends without a successful run is dropped, destination or not.
+  if (condition != "Success") Count(event.function, "AsyncEventsDropped");
   Settled(id, /*done=*/true);
 }
 

@@ -18,6 +18,7 @@
 
 #include "base/asio.h"
 #include "base/clock.h"
+#include "base/metric_sink.h"
 #include "lambda/async_queue.h"
 #include "lambda/invoker.h"
 #include "s3/object_access.h"
@@ -37,6 +38,8 @@ struct DispatcherOptions {
   // its events to another claim. Should a run outlast it all the same, its late ack or retry is
   // refused (store::kConflict): the later claim finishes the event.
   std::chrono::milliseconds lease{std::chrono::hours(1)};
+  // AWS/Lambda's asynchronous invocation metrics (lambda/lambda_metrics.h); none when null.
+  MetricSink* metrics = nullptr;
 };
 
 struct DispatcherStats {
@@ -67,6 +70,14 @@ class Dispatcher final : public lambda::AsyncQueue {
   // No new attempts start after this.
   void Stop();
   DispatcherStats stats() const;
+  // The queue now, for /_evoke/metrics: events waiting or running, those running, and how long
+  // (on the events clock) the most overdue event not running has been due (0: none is).
+  struct QueueFigures {
+    size_t events = 0;
+    int in_flight = 0;
+    int64_t overdue_ms = 0;
+  };
+  QueueFigures queue_figures() const;
 
  private:
   // Claims what is due, within max_in_flight, and starts each on an I/O thread.
@@ -81,6 +92,8 @@ class Dispatcher final : public lambda::AsyncQueue {
   void RetryLater(const store::QueuedEvent& event, int attempts, int64_t delay_ms);
   void Throttled(const store::QueuedEvent& event);
   void Drop(const store::QueuedEvent& event);
+  // One of the function's asynchronous invocation metrics (a count of 1), when recorded.
+  void Count(const std::string& function, std::string_view metric);
   // Submits `apply` as a write nobody waits for; logs a failure as `what`.
   void WriteInBackground(std::function<Status(store::WriteTxn&)> apply, std::string what);
   // One event fewer in flight (and its throttle count gone when `done`).

@@ -1,6 +1,7 @@
 #include "events/s3_notifications.h"
 
 #include "base/ids.h"
+#include "base/trace_header.h"
 
 namespace evoke::events {
 namespace {
@@ -40,7 +41,8 @@ Status FunctionNotifications::CheckFunction(std::string_view function_arn,
 }
 
 Status FunctionNotifications::InvokeFunction(store::WriteTxn& t, std::string_view function_arn,
-                                             std::string payload, std::string_view bucket) {
+                                             std::string payload, std::string_view bucket,
+                                             std::string_view trace_header) {
   lambda::AsyncEvent event;
   event.function = LocalFunctionName(function_arn);
   if (event.function.empty()) return {};  // a destination evoke cannot reach (validation skipped)
@@ -49,6 +51,8 @@ Status FunctionNotifications::InvokeFunction(store::WriteTxn& t, std::string_vie
   event.principal = kS3Principal;
   event.source_arn = BucketArn(bucket);
   event.source_account = invoker_.account_id();
+  // The write's trace, when its request carried one that parses; else the queue starts one.
+  if (auto trace = ParseTraceHeader(trace_header)) event.trace_header = FormatTraceHeader(*trace);
   return queue_.Enqueue(t, std::move(event));
 }
 

@@ -19,7 +19,7 @@ class FunctionNotifications final : public s3::NotificationSink {
 
   Status CheckFunction(std::string_view function_arn, std::string_view bucket) override;
   Status InvokeFunction(store::WriteTxn& t, std::string_view function_arn, std::string payload,
-                        std::string_view bucket) override;
+                        std::string_view bucket, std::string_view trace_header) override;
 
  private:
   // The function's name when `arn` names one of this account's functions ($LATEST), or empty.

@@ -73,6 +73,17 @@ struct ScheduleRunner::Impl : std::enable_shared_from_this<ScheduleRunner::Impl>
   std::atomic<bool> stopped{false};
   std::atomic<uint64_t> firings{0};
   std::map<std::string, Entry> entries;  // on io only
+  MetricSink* metrics = nullptr;         // set before Start
+
+  // AWS/Events (per rule and for the account) or AWS/Scheduler (per group and for the
+  // account): one count of `metric`.
+  void Count(bool is_rule, const std::string& name, std::string_view metric, double n = 1) {
+    if (!metrics) return;
+    int64_t now = metrics->NowMs();
+    std::string_view ns = is_rule ? "AWS/Events" : "AWS/Scheduler";
+    metrics->Record(ns, metric, "Count", {}, n, now);
+    metrics->Record(ns, metric, "Count", {{is_rule ? "RuleName" : "ScheduleGroup", name}}, n, now);
+  }
 
   std::string RuleArn(const std::string& rule) const {
     return "arn:aws:events:" + region + ":" + account_id + ":rule/" + rule;
@@ -190,8 +201,13 @@ struct ScheduleRunner::Impl : std::enable_shared_from_this<ScheduleRunner::Impl>
         return self->FireSchedule(t, group, name);
       };
     }
-    job.done = [what](Status s) {
-      if (!s.ok()) LogError("schedules: firing of " + what + " failed: " + s.error().message);
+    // EventBridge counts a rule's target invocations and failures; Scheduler its attempts and
+    // the invocations it dropped.
+    job.done = [self = shared_from_this(), what, is_rule = e.is_rule,
+                name = e.is_rule ? e.rule : e.group](Status s) {
+      if (s.ok()) return;  // counted as it committed (FireRule, FireSchedule)
+      self->Count(is_rule, name, is_rule ? "FailedInvocations" : "InvocationDroppedCount");
+      LogError("schedules: firing of " + what + " failed: " + s.error().message);
     };
     txns.Submit(std::move(job));
   }
@@ -208,6 +224,7 @@ struct ScheduleRunner::Impl : std::enable_shared_from_this<ScheduleRunner::Impl>
     auto targets = schedules.ListRuleTargets(t, name);
     if (!targets.ok()) return std::move(targets).error();
     std::string arn = RuleArn(name);
+    int invoked = 0;
     for (const auto& target : *targets) {
       json parsed = json::parse(target.target_json, nullptr, false);
       if (!parsed.is_object()) continue;
@@ -223,6 +240,13 @@ struct ScheduleRunner::Impl : std::enable_shared_from_this<ScheduleRunner::Impl>
       lambda::AsyncEvent ev{*function, std::move(*payload), NewUuid(), "events.amazonaws.com",
                             arn,       account_id};
       if (Status s = queue.Enqueue(t, std::move(ev)); !s.ok()) return s;
+      ++invoked;
+    }
+    if (invoked > 0) {
+      t.AfterCommit([self = shared_from_this(), name, invoked] {
+        self->Count(true, name, "TriggeredRules");
+        self->Count(true, name, "Invocations", invoked);
+      });
     }
     return {};
   }
@@ -247,6 +271,9 @@ struct ScheduleRunner::Impl : std::enable_shared_from_this<ScheduleRunner::Impl>
                           role != d->target.end() && role->is_string() ? role->get<std::string>()
                                                                        : ""};
     if (Status s = queue.Enqueue(t, std::move(ev)); !s.ok()) return s;
+    t.AfterCommit([self = shared_from_this(), group] {
+      self->Count(false, group, "InvocationAttemptCount");
+    });
     if (d->parsed->kind() == ScheduleExpression::Kind::kAt &&
         d->action_after_completion == "DELETE") {
       auto deleted = schedules.DeleteSchedule(t, group, name);
@@ -281,5 +308,7 @@ void ScheduleRunner::Stop() {
 }
 
 uint64_t ScheduleRunner::firings() const { return impl_->firings.load(); }
+
+void ScheduleRunner::RecordMetricsInto(MetricSink* metrics) { impl_->metrics = metrics; }
 
 }  // namespace evoke::events

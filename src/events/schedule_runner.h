@@ -14,6 +14,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "base/metric_sink.h"
 #include "lambda/async_queue.h"
 #include "store/schedules.h"
 #include "store/txn.h"
@@ -43,6 +44,8 @@ class ScheduleRunner {
 
   // Firings handed to the store so far (a firing with no deliverable target counts too).
   uint64_t firings() const;
+  // AWS/Events and AWS/Scheduler metrics of each firing go here; none until set. Before Start.
+  void RecordMetricsInto(MetricSink* metrics);
 
  private:
   struct Impl;

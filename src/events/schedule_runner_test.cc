@@ -11,9 +11,8 @@
 #include "base/ids.h"
 #include "base/time_format.h"
 #include "events/rule_payload.h"
-#include "store/files/file_blob_store.h"
 #include "store/schedules.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/temp_store.h"
 
 namespace evoke::events {
 namespace {
@@ -48,23 +47,18 @@ int64_t At(const char* iso) { return *ParseIso8601Ms(iso); }
 class ScheduleRunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("evoke-schedules-test-" + RandomHex(6));
-    fs::create_directories(dir_);
-    blobs_ = std::make_unique<store::files::FileBlobStore>((dir_ / "blobs").string());
-    ASSERT_TRUE(blobs_->Init().ok());
-    auto opened = store::sqlite::SqliteStore::Open((dir_ / "evoke.db").string(), *blobs_, clock_);
-    ASSERT_TRUE(opened.ok()) << opened.error().message;
-    store_ = std::move(*opened);
+    ASSERT_TRUE(store_.Open().ok());
   }
 
-  store::Transactions& txns() { return store_->view().txns; }
-  store::ScheduleRepository& schedules() { return store_->view().schedules; }
+  store::Transactions& txns() { return store_.view().txns; }
+  store::ScheduleRepository& schedules() { return store_.view().schedules; }
   void TearDown() override {
     runner_.reset();
     io_.restart();
     io_.poll();
-    store_.reset();
-    fs::remove_all(dir_);
+    // Jobs the committer still holds keep the runner (and its timer on io_) alive: finish them
+    // before io_ goes.
+    store_.Close();
   }
 
   std::unique_ptr<ScheduleRunner> NewRunner() {
@@ -119,10 +113,8 @@ class ScheduleRunnerTest : public ::testing::Test {
     return found.ok() && found->has_value();
   }
 
-  fs::path dir_;
   FakeClock clock_{At("2026-01-01T00:30:00Z")};
-  std::unique_ptr<store::files::FileBlobStore> blobs_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  store::sqlite::TempStore store_{clock_, "schedules"};
   asio::io_context io_;
   RecordingQueue queue_;
   std::unique_ptr<ScheduleRunner> runner_;

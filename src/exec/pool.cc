@@ -38,6 +38,7 @@ std::shared_ptr<Sandbox> Pool::TakeIdle(const std::string& function, const std::
     if (pick != list.rend()) {
       found = std::move(pick->sandbox);
       list.erase(std::next(pick).base());
+      ++taken_;
     }
   }
   for (auto& s : stale) s->Stop();
@@ -55,11 +56,14 @@ void Pool::Track(const std::shared_ptr<Sandbox>& sandbox) {
   std::lock_guard lock(mutex_);
   all_.push_back(sandbox);
   born_in_[sandbox.get()] = generation_[sandbox->config().function_name];
+  first_run_.insert(sandbox.get());
+  ++cold_starts_;
 }
 
 void Pool::GiveBack(std::shared_ptr<Sandbox> sandbox) {
   {
     std::lock_guard lock(mutex_);
+    if (first_run_.erase(sandbox.get()) == 0 && taken_ > 0) --taken_;
     const std::string& function = sandbox->config().function_name;
     bool current = born_in_[sandbox.get()] == generation_[function] &&
                    std::chrono::steady_clock::now() < sandbox->config().retire_at;
@@ -147,6 +151,16 @@ size_t Pool::idle_count() const {
   size_t n = 0;
   for (const auto& [_, list] : idle_) n += list.size();
   return n;
+}
+
+Pool::Stats Pool::stats() const {
+  std::lock_guard lock(mutex_);
+  Stats s;
+  for (const auto& [_, list] : idle_) s.warm += list.size();
+  s.busy = taken_;
+  s.starting = first_run_.size();
+  s.cold_starts = cold_starts_;
+  return s;
 }
 
 }  // namespace evoke::exec

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,16 @@ class Pool {
   void StopAll();
 
   size_t idle_count() const;
+  // The sandboxes now, for /_evoke/metrics: idle (warm), running an invocation after their
+  // first (busy), running their first, whose process starts before it runs (starting); and
+  // how many were ever started (cold starts).
+  struct Stats {
+    size_t warm = 0;
+    size_t busy = 0;
+    size_t starting = 0;
+    uint64_t cold_starts = 0;
+  };
+  Stats stats() const;
 
  private:
   struct Idle {
@@ -62,6 +73,9 @@ class Pool {
   std::vector<std::weak_ptr<Sandbox>> all_;           // GUARDED_BY(mutex_)
   std::map<const Sandbox*, uint64_t> born_in_;        // GUARDED_BY(mutex_): generation at Track
   bool stopped_ = false;                              // GUARDED_BY(mutex_)
+  std::set<const Sandbox*> first_run_;  // GUARDED_BY(mutex_): tracked, not yet given back
+  size_t taken_ = 0;                    // GUARDED_BY(mutex_): taken idle, not yet given back
+  uint64_t cold_starts_ = 0;            // GUARDED_BY(mutex_)
 };
 
 }  // namespace evoke::exec

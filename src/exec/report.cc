@@ -39,6 +39,10 @@ std::string ReportLine(const InvocationReport& r) {
   if (r.init_duration_ms) line += "Init Duration: " + Ms(*r.init_duration_ms) + " ms\t";
   if (!r.status.empty()) line += "Status: " + r.status + "\t";
   if (!r.error_type.empty()) line += "Error Type: " + r.error_type + "\t";
+  if (!r.xray_trace_id.empty()) {
+    line += "\nXRAY TraceId: " + r.xray_trace_id + "\tSegmentId: " + r.xray_segment_id +
+            "\tSampled: true\t";
+  }
   return line;
 }
 

@@ -249,6 +249,8 @@ Task<Outcome> Sandbox::Run(Invocation invocation) {
   auto self = shared_from_this();
   Outcome out;
   const std::string id = invocation.request_id;
+  const std::string xray_trace_id = invocation.xray_trace_id;
+  const std::string xray_segment_id = invocation.xray_segment_id;
   std::string log;
   capture_ = &log;
   struct ClearCapture {
@@ -287,6 +289,9 @@ Task<Outcome> Sandbox::Run(Invocation invocation) {
     InvocationReport report{id, 0.0, config_.memory_mb, process_.PeakMemoryBytes(), std::nullopt,
                             "error", ""};
     if (init_duration_ms_) report.init_duration_ms = init_duration_ms_;
+    out.init_duration_ms = report.init_duration_ms;
+    report.xray_trace_id = xray_trace_id;
+    report.xray_segment_id = xray_segment_id;
     out.function_error = true;
     if (init_error_) {
       out.payload = *init_error_;
@@ -300,6 +305,7 @@ Task<Outcome> Sandbox::Run(Invocation invocation) {
       out.payload = PlatformError(report.error_type, id, ExitDescription());
     }
     report.duration_ms = static_cast<double>(NowUs() - start_us) / 1000.0;
+    out.duration_ms = report.duration_ms;
     Emit({{clock_.NowMs(), EndLine(id)}, {clock_.NowMs(), ReportLine(report)}});
     StopOnHome();
     out.log = std::move(log);
@@ -320,6 +326,9 @@ Task<Outcome> Sandbox::Run(Invocation invocation) {
   InvocationReport report{id, duration_ms, config_.memory_mb, process_.PeakMemoryBytes(),
                           init_duration_ms_, "", ""};
   init_duration_ms_.reset();  // reported once, with the first invocation
+  out.init_duration_ms = report.init_duration_ms;
+  report.xray_trace_id = xray_trace_id;
+  report.xray_segment_id = xray_segment_id;
   std::vector<LogEvent> trailer;
   if (pending_->answered) {
     out.payload = std::move(pending_->body);
@@ -347,6 +356,7 @@ Task<Outcome> Sandbox::Run(Invocation invocation) {
     StopOnHome();
   }
   pending_.reset();
+  out.duration_ms = report.duration_ms;
   int64_t now = clock_.NowMs();
   trailer.push_back({now, EndLine(id)});
   trailer.push_back({now, ReportLine(report)});

@@ -48,7 +48,10 @@ struct Invocation {
   std::string request_id;
   std::string payload;
   std::string client_context;  // JSON, already base64-decoded; empty: none
-  std::string trace_id;
+  std::string trace_id;  // the X-Ray header the runtime gets (Lambda-Runtime-Trace-Id)
+  // Active tracing of a sampled invocation: the REPORT line's XRAY TraceId and SegmentId.
+  std::string xray_trace_id;
+  std::string xray_segment_id;
 };
 
 struct Outcome {
@@ -57,6 +60,8 @@ struct Outcome {
   std::string log;              // this invocation's lines, for X-Amz-Log-Result
   bool cold = false;
   bool not_run = false;  // the (warm) sandbox had ended before it could take the invocation
+  double duration_ms = 0;   // as the REPORT line gives it
+  std::optional<double> init_duration_ms;  // the cold start's Init phase, as REPORT gives it
 };
 
 // The payload limits of a synchronous invocation.

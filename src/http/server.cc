@@ -228,11 +228,15 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
     worker.access_log.clear();
   }
 
+  // The exchange is over: tells the observer, then appends its access-log line.
   void WriteAccessLog(Worker& worker, const Request& req, const AccessLogFields& f, int status,
                       uint64_t bytes_in, uint64_t bytes_out, int64_t start_us) {
+    int64_t end_us = NowUs();
+    if (options_.observer) {
+      options_.observer(FinishedExchange{req, f, status, bytes_in, bytes_out, end_us - start_us});
+    }
     if (options_.access_log_fd < 0) return;
     std::string& o = worker.access_log;
-    int64_t end_us = NowUs();
     o += "{\"time\":\"";
     o += FormatIso8601Ms(start_us / 1000);
     o += "\",\"remote\":\"";

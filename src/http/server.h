@@ -16,6 +16,16 @@
 
 namespace evoke::http {
 
+// One exchange as it ended, for ServerOptions::observer.
+struct FinishedExchange {
+  const Request& request;
+  const AccessLogFields& log;  // service, action, error code... as the handler filled them
+  int status = 0;
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+  int64_t duration_us = 0;  // from the request's header read to the response's last byte
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 9000;  // 0 picks a free port
@@ -23,6 +33,9 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{75};  // keep-alive connection waiting for a request
   std::chrono::seconds io_timeout{60};    // a read or write that makes no progress
   int access_log_fd = 1;                  // -1: no access log
+  // Called once per exchange after its response (on the connection's I/O thread; must be
+  // quick and must not block), with what the access log records: metrics hang off it.
+  std::function<void(const FinishedExchange&)> observer;
 };
 
 class Server {

@@ -22,6 +22,9 @@ struct AsyncEvent {
   std::string source_arn;
   std::string source_account;
   std::string role_arn;  // a schedule's RoleArn, the event is delivered through (Sender)
+  // The X-Ray header the event's runs continue (retries and destinations keep its Root); empty:
+  // the queue starts a new trace (docs/tracing.md).
+  std::string trace_header;
 };
 
 class AsyncQueue {

@@ -49,6 +49,7 @@ void ConcurrencyLimits::Forget(const std::string& function) {
   if (it == functions_.end()) return;
   reserved_total_ -= it->second.reserved.value_or(0);
   if (!it->second.reserved) unreserved_in_flight_ -= it->second.in_flight;
+  total_in_flight_ -= it->second.in_flight;
   functions_.erase(it);
 }
 
@@ -66,6 +67,7 @@ Status ConcurrencyLimits::Acquire(const std::string& function) {
     ++unreserved_in_flight_;
   }
   ++f.in_flight;
+  ++total_in_flight_;
   return {};
 }
 
@@ -74,6 +76,7 @@ void ConcurrencyLimits::Release(const std::string& function) {
   auto it = functions_.find(function);
   if (it == functions_.end() || it->second.in_flight == 0) return;
   --it->second.in_flight;
+  --total_in_flight_;
   if (!it->second.reserved) --unreserved_in_flight_;
 }
 
@@ -81,6 +84,17 @@ int ConcurrencyLimits::InFlight(const std::string& function) const {
   std::lock_guard lock(mutex_);
   auto it = functions_.find(function);
   return it == functions_.end() ? 0 : it->second.in_flight;
+}
+
+ConcurrencyLimits::Counts ConcurrencyLimits::InFlightCounts(const std::string& function) const {
+  std::lock_guard lock(mutex_);
+  Counts counts;
+  auto it = functions_.find(function);
+  if (it != functions_.end()) counts.function = it->second.in_flight;
+  counts.unreserved = unreserved_in_flight_;
+  counts.total = total_in_flight_;
+  counts.claimed = unreserved_in_flight_ + reserved_total_;
+  return counts;
 }
 
 }  // namespace evoke::lambda

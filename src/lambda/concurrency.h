@@ -39,6 +39,16 @@ class ConcurrencyLimits {
   void Release(const std::string& function);
   int InFlight(const std::string& function) const;
 
+  // The invocations running now: of one function, of those without a reservation, and in
+  // all; and what the account has claimed (the unreserved ones plus every reservation).
+  struct Counts {
+    int function = 0;
+    int unreserved = 0;
+    int total = 0;
+    int claimed = 0;
+  };
+  Counts InFlightCounts(const std::string& function) const;
+
  private:
   struct Function {
     std::optional<int> reserved;
@@ -50,6 +60,7 @@ class ConcurrencyLimits {
   std::map<std::string, Function> functions_;  // GUARDED_BY(mutex_)
   int reserved_total_ = 0;                     // GUARDED_BY(mutex_)
   int unreserved_in_flight_ = 0;               // GUARDED_BY(mutex_)
+  int total_in_flight_ = 0;                    // GUARDED_BY(mutex_)
 };
 
 }  // namespace evoke::lambda

@@ -211,6 +211,22 @@ Status ApplyFields(const json& body, FunctionConfig& c, Violations& v) {
       c.architecture = arch;
     }
   }
+  auto tracing = Member<json>(body, "TracingConfig");
+  if (!tracing.ok()) return std::move(tracing).error();
+  if (*tracing) {
+    if (!(*tracing)->is_object()) return BadContent("TracingConfig");
+    auto mode = Member<std::string>(**tracing, "Mode");
+    if (!mode.ok()) return std::move(mode).error();
+    // An empty TracingConfig leaves the mode as it is, as Lambda does.
+    if (*mode) {
+      if (**mode != "Active" && **mode != "PassThrough") {
+        v.Add(**mode, "tracingConfig.mode",
+              "Member must satisfy enum value set: [Active, PassThrough]");
+      } else {
+        c.tracing_mode = **mode;
+      }
+    }
+  }
   auto dead_letter = Member<json>(body, "DeadLetterConfig");
   if (!dead_letter.ok()) return std::move(dead_letter).error();
   if (*dead_letter) {

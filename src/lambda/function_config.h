@@ -30,6 +30,7 @@ struct FunctionConfig {
   std::vector<std::string> layers;  // layer version ARNs, in order
   std::vector<uint64_t> layer_sizes;  // CodeSize of each of `layers`, once resolved
   std::string architecture = "x86_64";
+  std::string tracing_mode = "PassThrough";  // TracingConfig.Mode: "Active" or "PassThrough"
 };
 
 // Where CreateFunction's code comes from: the zip itself, or an object in evoke's S3.

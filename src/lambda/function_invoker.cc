@@ -7,10 +7,13 @@
 #include "base/hash.h"
 #include "base/ids.h"
 #include "base/time_format.h"
+#include "base/trace_header.h"
 #include "lambda/async_settings.h"
 #include "lambda/function_config.h"
 #include "lambda/function_json.h"
+#include "lambda/lambda_metrics.h"
 #include "lambda/layer_config.h"
+#include "lambda/trace_segments.h"
 #include "store/functions.h"
 #include "store/layers.h"
 
@@ -28,13 +31,6 @@ class Admission {
   ConcurrencyLimits& limits_;
   std::string function_;
 };
-
-std::string TraceId(int64_t now_ms) {
-  char epoch[16];
-  std::snprintf(epoch, sizeof epoch, "%08llx", static_cast<unsigned long long>(now_ms / 1000));
-  return std::string("Root=1-") + epoch + "-" + RandomHex(12) + ";Parent=" + RandomHex(8) +
-         ";Sampled=0;Lineage=1";
-}
 
 // The log stream of a new sandbox: YYYY/MM/DD/[$LATEST]<32 hex digits>.
 std::string LogStreamName(int64_t now_ms) {
@@ -211,9 +207,40 @@ Task<Result<exec::Outcome>> FunctionInvoker::RunWithOutcome(RunRequest request) 
                         "The runtime parameter of " + config->runtime + " is not supported.");
   }
 
-  if (Status s = deps.concurrency.Acquire(request.function); !s.ok()) co_return s.error();
-  const std::string trace_id = TraceId(deps.clock.NowMs());
+  // The invocation's trace: the caller's, continued, or a new one (docs/tracing.md). Evoke
+  // records segments for the sampled invocations of an actively traced function.
+  InvocationTrace trace;
+  trace.start_ms = deps.clock.NowMs();
+  std::optional<TraceHeader> caller = ParseTraceHeader(request.trace_header);
+  if (caller) trace.caller_parent = caller->parent;
+  const TraceHeader header = ContinueTrace(std::move(caller), config->tracing_mode == "Active",
+                                           NewTraceId(trace.start_ms), NewSegmentId());
+  const std::string trace_id = FormatTraceHeader(header);
+  const bool traced = deps.traces && config->tracing_mode == "Active" && header.sampled.value_or(false);
+  if (traced) {
+    trace.trace_id = header.root;
+    trace.service_segment_id = NewSegmentId();
+    trace.function_segment_id = header.parent;
+    trace.function_name = config->name;
+    trace.function_arn = FunctionArn(account, config->name);
+    trace.request_id = request.request_id;
+  }
+
+  if (Status s = deps.concurrency.Acquire(request.function); !s.ok()) {
+    if (deps.metrics) RecordThrottle(*deps.metrics, request.function, deps.metrics->NowMs());
+    if (traced) {
+      trace.throttled = true;
+      trace.end_ms = deps.clock.NowMs();
+      deps.traces->Record(InvocationSegmentDocuments(trace));
+    }
+    co_return s.error();
+  }
   Admission admission(deps.concurrency, request.function);
+  InvocationFigures figures{request.function};
+  if (deps.metrics) {
+    figures.start_ms = deps.metrics->NowMs();
+    figures.in_flight = deps.concurrency.InFlightCounts(request.function);
+  }
 
   Execution& x = deps.execution;
   // The caller's own I/O thread: a sandbox living there needs no thread hops.
@@ -246,6 +273,10 @@ Task<Result<exec::Outcome>> FunctionInvoker::RunWithOutcome(RunRequest request) 
                                         {"errorMessage", "RequestId: " + request.request_id +
                                                              " Error: " + argv.error().message}}
                              .dump();
+        if (deps.metrics) {
+          figures.error = true;
+          RecordInvocation(*deps.metrics, figures);
+        }
         co_return failed;
       }
       exec::SandboxConfig sandbox_config =
@@ -258,10 +289,28 @@ Task<Result<exec::Outcome>> FunctionInvoker::RunWithOutcome(RunRequest request) 
     exec::Invocation invocation{request.request_id,
                                 request.payload.empty() ? "{}" : request.payload,
                                 request.client_context, trace_id};
+    if (traced) {
+      invocation.xray_trace_id = trace.trace_id;
+      invocation.xray_segment_id = trace.function_segment_id;
+    }
     outcome = co_await asio::co_spawn(sandbox->executor(), sandbox->Run(std::move(invocation)),
                                       asio::use_awaitable);
     x.pool.GiveBack(std::move(sandbox));
     if (!outcome.not_run) break;
+  }
+  if (deps.metrics) {
+    // Stamped with the invocation's start, on the metrics' clock.
+    figures.duration_ms = outcome.duration_ms;
+    figures.start_ms = deps.metrics->NowMs() - static_cast<int64_t>(outcome.duration_ms);
+    figures.error = outcome.function_error;
+    RecordInvocation(*deps.metrics, figures);
+  }
+  if (traced) {
+    trace.end_ms = deps.clock.NowMs();
+    trace.init_duration_ms = outcome.init_duration_ms;
+    trace.duration_ms = outcome.duration_ms;
+    trace.function_error = outcome.function_error;
+    deps.traces->Record(InvocationSegmentDocuments(trace));
   }
   co_return outcome;
 }

@@ -29,7 +29,8 @@ std::string SerializeConfig(const FunctionConfig& c) {
               {"environment", VariablesJson(c.environment)},
               {"layers", c.layers},
               {"layer_sizes", c.layer_sizes},
-              {"architecture", c.architecture}}
+              {"architecture", c.architecture},
+              {"tracing_mode", c.tracing_mode}}
       .dump();
 }
 
@@ -63,6 +64,7 @@ Result<FunctionConfig> ParseStoredConfig(std::string_view text) {
     }
   }
   c.architecture = j.value("architecture", "x86_64");
+  c.tracing_mode = j.value("tracing_mode", "PassThrough");
   return c;
 }
 
@@ -81,7 +83,7 @@ json ConfigurationJson(const Account& account, const store::FunctionRecord& reco
             {"LastModified", modified},
             {"CodeSha256", record.code_sha256},
             {"Version", "$LATEST"},
-            {"TracingConfig", {{"Mode", "PassThrough"}}},
+            {"TracingConfig", {{"Mode", c.tracing_mode}}},
             {"RevisionId", record.revision_id},
             {"State", "Active"},
             {"LastUpdateStatus", "Successful"},

@@ -1,13 +1,15 @@
 // Invoke: runs a function synchronously (RequestResponse) and returns its result (or Lambda's
 // error document) with X-Amz-Function-Error, X-Amz-Executed-Version and, for LogType Tail,
 // X-Amz-Log-Result; queues it (Event), answering 202 once the event is durable; or only checks
-// that it could run (DryRun).
+// that it could run (DryRun). An X-Amzn-Trace-Id header continues the caller's X-Ray trace
+// (docs/tracing.md).
 #include <nlohmann/json.hpp>
 
 #include "base/encoding.h"
 #include "base/hash.h"
 #include "base/ids.h"
 #include "base/time_format.h"
+#include "base/trace_header.h"
 #include "exec/sandbox.h"
 #include "lambda/actions.h"
 #include "lambda/function_config.h"
@@ -97,8 +99,19 @@ Task<Status> Invoke(Context& ctx) {
     co_return ctx.Reply(std::move(r));
   }
 
+  // The caller's trace; a malformed header is ignored, as Lambda ignores it.
+  std::optional<TraceHeader> caller;
+  if (auto t = ctx.req().headers.Get("X-Amzn-Trace-Id")) caller = ParseTraceHeader(*t);
+
   if (type == "Event") {
     AsyncEvent event;
+    // Lambda takes the sampling decision when it accepts the event: every retry, and the
+    // destination's invocation, continue this trace.
+    if (!caller) {
+      caller = TraceHeader{NewTraceId(ctx.deps.clock.NowMs()), "",
+                           config->tracing_mode == "Active", {}};
+    }
+    event.trace_header = FormatTraceHeader(*caller);
     event.function = *name;
     event.payload = ctx.body.empty() ? "{}" : std::move(ctx.body);
     event.request_id = ctx.request_id;
@@ -112,7 +125,8 @@ Task<Status> Invoke(Context& ctx) {
   }
 
   FunctionInvoker invoker(ctx.account, ctx.deps);
-  RunRequest run{*name, std::move(ctx.body), ctx.request_id, std::move(client_context)};
+  RunRequest run{*name, std::move(ctx.body), ctx.request_id, std::move(client_context),
+                 caller ? FormatTraceHeader(*caller) : std::string()};
   auto outcome = co_await invoker.RunWithOutcome(std::move(run));
   if (!outcome.ok()) co_return std::move(outcome).error();
   co_return ctx.Reply(InvokeResponse(ctx, std::move(*outcome), tail));

@@ -18,6 +18,9 @@ struct RunRequest {
   std::string payload;   // JSON ("{}" when empty)
   std::string request_id;
   std::string client_context;  // decoded JSON, or empty
+  // The caller's X-Ray header (X-Amzn-Trace-Id), continued by the invocation; empty: none
+  // (base/trace_header.h, docs/tracing.md).
+  std::string trace_header;
 };
 
 struct RunResult {

@@ -14,6 +14,8 @@
 #include "api/service.h"
 #include "base/asio.h"
 #include "base/clock.h"
+#include "base/metric_sink.h"
+#include "base/trace_sink.h"
 #include "base/worker_pool.h"
 #include "exec/code_cache.h"
 #include "exec/log_sink.h"
@@ -68,6 +70,8 @@ struct LambdaDependencies {
   Execution& execution;
   const CodeLinkKey& code_link;  // signs Code.Location / Content.Location download links
   AsyncQueue* async_queue = nullptr;  // takes InvocationType Event invocations
+  MetricSink* metrics = nullptr;      // AWS/Lambda's metrics (lambda/lambda_metrics.h)
+  TraceSink* traces = nullptr;        // X-Ray segments of actively traced invocations
 };
 
 // What an action gets for one request.

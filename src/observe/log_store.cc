@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "base/log.h"
+#include "observe/emf.h"
 #include "store/logs.h"
 
 namespace evoke::observe {
@@ -41,6 +42,16 @@ void LogStore::Gather() {
 
 void LogStore::Append(const std::string& group, const std::string& stream,
                       std::vector<exec::LogEvent> events) {
+  if (metrics_) {
+    for (const auto& e : events) {
+      if (!MayBeEmf(e.message)) continue;
+      for (const EmfValue& v : ParseEmf(e.message)) {
+        for (double value : v.values) {
+          metrics_->RecordValue(v.series, value, 1, v.timestamp_ms, v.high_resolution);
+        }
+      }
+    }
+  }
   size_t bytes = 0;
   for (const auto& e : events) bytes += static_cast<size_t>(store::StoredSize(e.message));
   bool submit = false;

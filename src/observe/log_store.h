@@ -19,6 +19,7 @@
 
 #include "base/clock.h"
 #include "exec/log_sink.h"
+#include "observe/metric_store.h"
 #include "store/logs.h"
 #include "store/txn.h"
 
@@ -57,6 +58,9 @@ class LogStore final : public exec::LogSink {
 
   void Append(const std::string& group, const std::string& stream,
               std::vector<exec::LogEvent> events) override;
+  // Function log lines in the Embedded Metric Format (observe/emf.h) become metrics here, as
+  // CloudWatch Logs extracts them; none are extracted until this is set. Set before serving.
+  void ExtractMetricsInto(MetricStore* metrics) { metrics_ = metrics; }
 
   // Writes what is queued now and waits for it; for start-up, shutdown and tests only.
   void FlushBlocking();
@@ -70,6 +74,7 @@ class LogStore final : public exec::LogSink {
   LogStoreStats stats() const;
 
  private:
+  MetricStore* metrics_ = nullptr;
   struct Pending {
     std::string group;
     std::string stream;

@@ -21,6 +21,11 @@ void MetricPoint::AddStatistics(double sample_count, double s, double lo, double
   max = count == 0 ? hi : std::max(max, hi);
   count += sample_count;
   sum += s;
+  // A set of equal values (or of one value) says what its distribution is, and CloudWatch
+  // answers percentiles of it.
+  if ((lo == hi || sample_count == 1) && std::isfinite(lo)) {
+    sketch.Add(lo, static_cast<uint64_t>(std::max<long long>(1, std::llround(sample_count))));
+  }
 }
 
 void MetricPoint::Merge(const MetricPoint& other) {
@@ -55,6 +60,9 @@ std::optional<double> MetricPoint::Statistic(std::string_view name) const {
   if (name == "Maximum") return max;
   auto q = ParsePercentile(name);
   if (!q || sketch.empty() || sketch.has_negative()) return std::nullopt;
+  // The ends of the distribution are known exactly.
+  if (*q == 1) return max;
+  if (*q == 0) return min;
   // The sketch is within its accuracy of the true value; the true value is within [min, max].
   auto v = sketch.Quantile(*q);
   if (!v) return std::nullopt;

@@ -21,7 +21,8 @@ struct MetricPoint {
 
   // `count` occurrences of `value`.
   void Add(double value, double count = 1);
-  // A statistic set (PutMetricData's StatisticValues): no distribution, so no sketch.
+  // A statistic set (PutMetricData's StatisticValues): no distribution, so no sketch, unless
+  // its values are all equal (Minimum == Maximum, or a SampleCount of 1), as CloudWatch has it.
   void AddStatistics(double sample_count, double sum, double min, double max);
   void Merge(const MetricPoint& other);
 

@@ -27,6 +27,12 @@ TEST(MetricPoint, PercentilesNeedADistributionOfNonNegativeValues) {
   sets.AddStatistics(10, 100, 1, 20);
   EXPECT_EQ(sets.Statistic("Average"), 10);
   EXPECT_FALSE(sets.Statistic("p90"));
+  // Equal values, or a single one, are a distribution.
+  MetricPoint equal;
+  equal.AddStatistics(4, 28, 7, 7);
+  EXPECT_NEAR(*equal.Statistic("p50"), 7, 0.07);
+  equal.AddStatistics(1, 9, 9, 9);
+  EXPECT_EQ(equal.Statistic("p100"), 9);
   MetricPoint negative;
   negative.Add(-1);
   negative.Add(5);

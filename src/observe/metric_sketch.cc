@@ -1,5 +1,6 @@
 #include "observe/metric_sketch.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace evoke::observe {
@@ -98,7 +99,9 @@ void MetricSketch::Merge(const MetricSketch& other) {
 
 std::optional<double> MetricSketch::Quantile(double q) const {
   if (count_ == 0 || !(q >= 0 && q <= 1)) return std::nullopt;
-  uint64_t rank = static_cast<uint64_t>(q * static_cast<double>(count_ - 1));
+  // Nearest rank: the smallest value with at least q of all values at or below it (0-based).
+  double nearest = std::ceil(q * static_cast<double>(count_));
+  uint64_t rank = nearest <= 1 ? 0 : std::min(count_, static_cast<uint64_t>(nearest)) - 1;
   uint64_t seen = 0;
   // From the most negative value up: negative buckets by falling magnitude, zero, positive.
   for (auto it = negative_.rbegin(); it != negative_.rend(); ++it) {

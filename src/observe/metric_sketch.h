@@ -25,8 +25,8 @@ class MetricSketch {
   bool empty() const { return count_ == 0; }
   bool has_negative() const { return !negative_.empty(); }
 
-  // The value at quantile q in [0, 1] (the lower of two middle ranks, as "nearest rank");
-  // nullopt when empty.
+  // The value at quantile q in [0, 1] by nearest rank (the ceil(q·n)-th smallest, as
+  // CloudWatch's p99 of five values is the largest); nullopt when empty.
   std::optional<double> Quantile(double q) const;
 
   // A compact encoding for storage, and back; nullopt for bytes Encode never wrote, and for

@@ -11,9 +11,8 @@
 #include "observe/logs_actions.h"
 #include "observe/logs_input.h"
 #include "observe/logs_service.h"
-#include "store/files/file_blob_store.h"
 #include "store/logs.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/temp_store.h"
 
 namespace evoke::observe {
 namespace {
@@ -104,23 +103,15 @@ namespace fs = std::filesystem;
 class LogStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("evoke-logs-test-" + RandomHex(6));
-    fs::create_directories(dir_);
-    blobs_ = std::make_unique<store::files::FileBlobStore>((dir_ / "blobs").string());
-    ASSERT_TRUE(blobs_->Init().ok());
-    auto opened = store::sqlite::SqliteStore::Open((dir_ / "evoke.db").string(), *blobs_, clock_);
-    ASSERT_TRUE(opened.ok()) << opened.error().message;
-    store_ = std::move(*opened);
+    ASSERT_TRUE(store_.Open().ok());
     logs_ = std::make_unique<LogStore>(txns(), repo(), clock_);
   }
   void TearDown() override {
     logs_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
   }
 
-  store::Transactions& txns() { return store_->view().txns; }
-  store::LogRepository& repo() { return store_->view().logs; }
+  store::Transactions& txns() { return store_.view().txns; }
+  store::LogRepository& repo() { return store_.view().logs; }
 
   Result<store::LogGroupRecord> FindLogGroup(store::ReadTxn& t, std::string_view name) {
     auto g = repo().GetLogGroup(t, name);
@@ -150,10 +141,8 @@ class LogStoreTest : public ::testing::Test {
     return events.ok() ? *events : std::vector<store::StoredLogEvent>{};
   }
 
-  fs::path dir_;
   FakeClock clock_{1'700'000'000'000};
-  std::unique_ptr<store::files::FileBlobStore> blobs_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  store::sqlite::TempStore store_{clock_, "logs"};
   std::unique_ptr<LogStore> logs_;
 };
 

@@ -74,6 +74,10 @@ Task<Status> GetObjectRetention(Context& ctx);
 Task<Status> PutObjectRetention(Context& ctx);
 Task<Status> GetObjectLegalHold(Context& ctx);
 Task<Status> PutObjectLegalHold(Context& ctx);
+Task<Status> PutBucketMetricsConfiguration(Context& ctx);
+Task<Status> GetBucketMetricsConfiguration(Context& ctx);
+Task<Status> ListBucketMetricsConfigurations(Context& ctx);
+Task<Status> DeleteBucketMetricsConfiguration(Context& ctx);
 Task<Status> NotImplemented(Context& ctx);
 Task<Status> MethodNotAllowed(Context& ctx);
 

@@ -11,6 +11,7 @@ struct Route {
   std::string_view subresource;  // query parameter that must be present; "name=value" to match a value
   std::string_view header;       // header that must be present
   Action action;
+  std::string_view parameter = "";  // a further query parameter that must be present
 };
 
 // First match wins, so specific rows come before general ones.
@@ -50,6 +51,10 @@ constexpr std::array kRoutes = {
     Route{"DELETE", Level::kBucket, "encryption", "", Action::kDeleteBucketEncryption},
     Route{"GET", Level::kBucket, "object-lock", "", Action::kGetObjectLockConfiguration},
     Route{"PUT", Level::kBucket, "object-lock", "", Action::kPutObjectLockConfiguration},
+    Route{"PUT", Level::kBucket, "metrics", "", Action::kPutBucketMetricsConfiguration},
+    Route{"GET", Level::kBucket, "metrics", "", Action::kGetBucketMetricsConfiguration, "id"},
+    Route{"GET", Level::kBucket, "metrics", "", Action::kListBucketMetricsConfigurations},
+    Route{"DELETE", Level::kBucket, "metrics", "", Action::kDeleteBucketMetricsConfiguration},
     Route{"GET", Level::kBucket, "versions", "", Action::kListObjectVersions},
     Route{"GET", Level::kBucket, "uploads", "", Action::kListMultipartUploads},
     Route{"POST", Level::kBucket, "delete", "", Action::kDeleteObjects},
@@ -89,10 +94,10 @@ constexpr std::array kRoutes = {
 // fall-through to a different action (DELETE ?metadataConfiguration must not delete the bucket,
 // PUT ?renameObject must not overwrite the object). Every sub-resource of botocore's S3 model is
 // either here or routed (tests/e2e/test_boto3_models.py checks both botocore versions).
-constexpr std::array<std::string_view, 19> kUnsupported = {
+constexpr std::array<std::string_view, 18> kUnsupported = {
     "abac", "accelerate", "analytics", "intelligent-tiering", "inventory", "logging",
     "metadataConfiguration", "metadataInventoryTable", "metadataJournalTable", "metadataTable",
-    "metrics", "renameObject", "replication", "requestPayment", "restore", "select", "session",
+    "renameObject", "replication", "requestPayment", "restore", "select", "session",
     "torrent", "website"};
 
 // A sub-resource the table routes (a query parameter without "=value"), for some methods and
@@ -119,6 +124,7 @@ bool Matches(const Route& r, std::string_view method, Level level, const http::Q
       if (!v || *v != r.subresource.substr(eq + 1)) return false;
     }
   }
+  if (!r.parameter.empty() && !q.Has(r.parameter)) return false;
   return r.header.empty() || h.Has(r.header);
 }
 
@@ -202,6 +208,10 @@ std::string_view ActionName(Action action) {
     case Action::kPutObjectRetention: return "PutObjectRetention";
     case Action::kGetObjectLegalHold: return "GetObjectLegalHold";
     case Action::kPutObjectLegalHold: return "PutObjectLegalHold";
+    case Action::kPutBucketMetricsConfiguration: return "PutBucketMetricsConfiguration";
+    case Action::kGetBucketMetricsConfiguration: return "GetBucketMetricsConfiguration";
+    case Action::kListBucketMetricsConfigurations: return "ListBucketMetricsConfigurations";
+    case Action::kDeleteBucketMetricsConfiguration: return "DeleteBucketMetricsConfiguration";
     case Action::kNotImplemented: return "NotImplemented";
     case Action::kMethodNotAllowed: return "MethodNotAllowed";
   }

@@ -74,6 +74,10 @@ enum class Action {
   kPutObjectRetention,
   kGetObjectLegalHold,
   kPutObjectLegalHold,
+  kPutBucketMetricsConfiguration,
+  kGetBucketMetricsConfiguration,
+  kListBucketMetricsConfigurations,
+  kDeleteBucketMetricsConfiguration,
   kNotImplemented,     // a sub-resource S3 has and evoke does not yet
   kMethodNotAllowed,
 };

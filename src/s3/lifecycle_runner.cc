@@ -4,6 +4,7 @@
 #include "s3/lifecycle.h"
 #include "s3/object_events.h"
 #include "s3/object_lock_rules.h"
+#include "s3/request_metrics.h"
 #include "store/errors.h"
 #include "store/objects.h"
 
@@ -257,10 +258,24 @@ void LifecycleRunner::Loop() {
       LogInfo("lifecycle rules removed " + std::to_string(*done) + " object(s), version(s) or "
               "upload(s)");
     }
+    RecordStorageMetricsIfDue();
     lock.lock();
     wake_.wait_for(lock, std::chrono::milliseconds(interval_ms_),
                    [this] { return stopping_ || woken_; });
   }
+}
+
+void LifecycleRunner::RecordStorageMetricsIfDue() {
+  if (!deps_.metrics) return;
+  const int64_t now_ms = clock_.NowMs();
+  const int64_t day = LifecycleDayStartMs(now_ms) / (24 * 3600 * 1000LL);
+  if (day == storage_day_) return;
+  Status s = RecordStorageMetricsBlocking(deps_.txns, deps_.objects, *deps_.metrics, now_ms);
+  if (!s.ok()) {
+    LogWarning("S3 storage metrics failed: " + s.error().code + ": " + s.error().message);
+    return;  // tried again at the next pass
+  }
+  storage_day_ = day;
 }
 
 Result<size_t> LifecycleRunner::RunOnce() {

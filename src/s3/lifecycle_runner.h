@@ -2,7 +2,9 @@
 // a pass over every bucket with rules at start, then every few minutes and whenever the clock it
 // reads is moved (the test clock), expiring current versions (a delete, or a delete marker in a
 // versioned bucket), noncurrent versions and lone delete markers, and aborting old multipart
-// uploads. Each change commits with the notification it sends (LifecycleExpiration:*).
+// uploads. Each change commits with the notification it sends (LifecycleExpiration:*). The same
+// thread records AWS/S3's daily storage metrics (s3/request_metrics.h) at its first pass and at
+// the first pass of each new day of the clock, when S3Dependencies::metrics is set.
 #pragma once
 
 #include <condition_variable>
@@ -37,6 +39,8 @@ class LifecycleRunner {
 
  private:
   void Loop();
+  // The daily storage metrics, if the clock's day has not had them yet (the runner's thread).
+  void RecordStorageMetricsIfDue();
 
   const S3Options& options_;
   const S3Dependencies& deps_;
@@ -47,6 +51,7 @@ class LifecycleRunner {
   bool woken_ = false;    // GUARDED_BY(mutex_)
   bool stopping_ = false;  // GUARDED_BY(mutex_)
   std::thread thread_;
+  int64_t storage_day_ = -1;  // the runner's thread only: the last day storage metrics were for
 };
 
 }  // namespace evoke::s3

@@ -92,6 +92,7 @@ Status PublishObjectEvent(store::WriteTxn& t, const Context& ctx, const ObjectEv
   origin.source_ip = ctx.req().remote_address;
   origin.request_id = ctx.request_id;
   origin.host_id = ctx.host_id;
+  if (auto trace = ctx.req().headers.Get("X-Amzn-Trace-Id")) origin.trace_header = std::string(*trace);
   return PublishObjectEvent(t, ctx.options, ctx.deps, origin, event);
 }
 
@@ -119,7 +120,8 @@ Status PublishObjectEvent(store::WriteTxn& t, const S3Options& options, const S3
     if (sequencer.empty()) sequencer = NextSequencer();
     fields.configuration_id = rule.id;
     fields.sequencer = sequencer;
-    Status s = sink->InvokeFunction(t, rule.arn, RenderEventDocument(event, fields), event.bucket);
+    Status s = sink->InvokeFunction(t, rule.arn, RenderEventDocument(event, fields), event.bucket,
+                                    origin.trace_header);
     if (!s.ok()) return s;
   }
   return {};

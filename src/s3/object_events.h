@@ -29,9 +29,11 @@ class NotificationSink {
   // (its message says why, for the InvalidArgument S3 answers).
   virtual Status CheckFunction(std::string_view function_arn, std::string_view bucket) = 0;
   // Inside the write's transaction: an asynchronous invocation of the function with `payload`
-  // (an S3 event document), sent by `bucket`.
+  // (an S3 event document), sent by `bucket`, continuing the X-Ray trace of the request that
+  // caused it (`trace_header`, its X-Amzn-Trace-Id; empty: none, a new trace).
   virtual Status InvokeFunction(store::WriteTxn& t, std::string_view function_arn,
-                                std::string payload, std::string_view bucket) = 0;
+                                std::string payload, std::string_view bucket,
+                                std::string_view trace_header) = 0;
 };
 
 struct ObjectEvent {
@@ -57,6 +59,7 @@ struct EventOrigin {
   std::string source_ip;
   std::string request_id;
   std::string host_id;
+  std::string trace_header;  // the request's X-Amzn-Trace-Id, or empty
 };
 
 // Inside the write's transaction: reads the bucket's notification configuration (in that

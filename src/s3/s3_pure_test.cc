@@ -110,6 +110,13 @@ TEST(Dispatch, Table) {
       {"DELETE", Level::kBucket, "metadataConfiguration", false, Action::kNotImplemented},
       {"PUT", Level::kBucket, "abac", false, Action::kNotImplemented},
       {"PUT", Level::kObject, "renameObject", false, Action::kNotImplemented},
+      // Metrics configurations: GET with an id reads one, without lists them.
+      {"PUT", Level::kBucket, "metrics&id=a", false, Action::kPutBucketMetricsConfiguration},
+      {"GET", Level::kBucket, "metrics&id=a", false, Action::kGetBucketMetricsConfiguration},
+      {"GET", Level::kBucket, "metrics", false, Action::kListBucketMetricsConfigurations},
+      {"DELETE", Level::kBucket, "metrics&id=a", false,
+       Action::kDeleteBucketMetricsConfiguration},
+      {"GET", Level::kObject, "metrics", false, Action::kMethodNotAllowed},
       {"GET", Level::kObject, "versionId=null", false, Action::kGetObject},
       {"GET", Level::kObject, "versionId=3HL4kqtJlcpXroDTDmJ", false, Action::kGetObject},
       {"PATCH", Level::kObject, "", false, Action::kMethodNotAllowed},

@@ -134,6 +134,16 @@ constexpr std::array kOperations = {
                  GetObjectLegalHold},
     OperationRow{Action::kPutObjectLegalHold, "s3:PutObjectLegalHold", On::kObject,
                  PutObjectLegalHold},
+    OperationRow{Action::kPutBucketMetricsConfiguration, "s3:PutMetricsConfiguration",
+                 On::kBucket, PutBucketMetricsConfiguration},
+    OperationRow{Action::kGetBucketMetricsConfiguration, "s3:GetMetricsConfiguration",
+                 On::kBucket, GetBucketMetricsConfiguration},
+    // S3 asks for s3:GetMetricsConfiguration to list the configurations, and for
+    // s3:PutMetricsConfiguration to delete one.
+    OperationRow{Action::kListBucketMetricsConfigurations, "s3:GetMetricsConfiguration",
+                 On::kBucket, ListBucketMetricsConfigurations},
+    OperationRow{Action::kDeleteBucketMetricsConfiguration, "s3:PutMetricsConfiguration",
+                 On::kBucket, DeleteBucketMetricsConfiguration},
     // What the table has no action for: answered without an authorization decision (it does
     // nothing).
     OperationRow{Action::kNotImplemented, "", On::kObject, NotImplemented},
@@ -329,11 +339,39 @@ void S3Service::AddExistingObjectTags(const api::Call& call,
   }
 }
 
+Task<void> S3Service::Handle(http::Exchange& exchange) {
+  std::shared_ptr<const MetricsConfigurations> configs;
+  std::optional<Target> target;
+  if (request_metrics_.enabled()) {
+    auto parsed = ParseTarget(exchange.request(), options_.domains);
+    if (parsed.ok() && !parsed->bucket.empty()) {
+      configs = request_metrics_.For(parsed->bucket);
+      if (configs) target = std::move(*parsed);
+    }
+  }
+  if (!configs) {
+    co_await pipeline_.Handle(exchange, service_);
+    co_return;
+  }
+  MeteredExchange metered(exchange);
+  co_await pipeline_.Handle(metered, service_);
+  RequestFacts facts;
+  const http::Request& req = exchange.request();
+  facts.bucket = std::move(target->bucket);
+  if (target->level == Level::kObject) facts.key = std::move(target->key);
+  facts.action = Dispatch(req.method, target->level, req.query, req.headers);
+  facts.method = req.method;
+  metered.Fill(facts);
+  request_metrics_.Record(facts, *configs);
+}
+
 S3Service::S3Service(S3Options options, S3Dependencies deps, const api::Pipeline& pipeline)
     : options_(std::move(options)), deps_(deps), access_(deps.txns, deps.objects),
-      rules_(deps.txns, deps.objects), pipeline_(pipeline) {
+      rules_(deps.txns, deps.objects),
+      request_metrics_(deps.txns, deps.objects, deps.metrics), pipeline_(pipeline) {
   if (!deps_.access) deps_.access = &access_;
   if (!deps_.rules) deps_.rules = &rules_;
+  deps_.request_metrics = &request_metrics_;
   static const std::vector<api::ErrorStatus> errors = ErrorTable();
   service_.name = "s3";
   service_.protocol = api::Protocol::kRestXml;

@@ -11,12 +11,14 @@
 #include "auth/verifier.h"
 #include "base/asio.h"
 #include "base/clock.h"
+#include "base/metric_sink.h"
 #include "base/worker_pool.h"
 #include "s3/bucket_access.h"
 #include "http/exchange.h"
 #include "s3/bucket_rules.h"
 #include "s3/object_access.h"
 #include "s3/object_events.h"
+#include "s3/request_metrics.h"
 #include "store/blob_store.h"
 #include "store/objects.h"
 #include "store/txn.h"
@@ -52,12 +54,19 @@ struct S3Dependencies {
   // The clock Object Lock judges retention dates by (the events clock, which --test-clock moves,
   // as the lifecycle runner does); none: `clock`.
   const Clock* retention_clock = nullptr;
+  // Where AWS/S3's metrics go (docs/metrics.md, "AWS/S3"); none: S3 records no metrics.
+  MetricSink* metrics = nullptr;
+  // Which buckets have metrics configurations, for the request path and the configuration
+  // actions; set by S3Service to its own.
+  RequestMetrics* request_metrics = nullptr;
 };
 
 class S3Service {
  public:
   S3Service(S3Options options, S3Dependencies deps, const api::Pipeline& pipeline);
-  Task<void> Handle(http::Exchange& exchange) { return pipeline_.Handle(exchange, service_); }
+  // Runs the request through the pipeline; for a bucket with metrics configurations, notes and
+  // records its request metrics once it is answered.
+  Task<void> Handle(http::Exchange& exchange);
   const api::Service& table() const { return service_; }
 
  private:
@@ -69,6 +78,7 @@ class S3Service {
   S3Dependencies deps_;
   BucketAccess access_;
   BucketRules rules_;
+  RequestMetrics request_metrics_;
   const api::Pipeline& pipeline_;
   api::Service service_;
   // Per action: the index in service_.operations of its variant for requests with a versionId

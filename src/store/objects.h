@@ -48,6 +48,16 @@ struct BucketRecord {
   // The Object Lock configuration document (docs/object-lock.md) as GetObjectLockConfiguration
   // returns it; empty: Object Lock is not enabled (once set it is never emptied).
   std::string object_lock;
+  // The metrics configurations (s3/metrics_configuration.h's stored form); empty: none.
+  std::string metrics;
+};
+
+// What a bucket stores in one storage class, for S3's daily storage metrics: its versions
+// (current and noncurrent, delete markers aside) and the parts of unfinished multipart uploads.
+struct StorageClassUsage {
+  std::string storage_class;  // "STANDARD" for objects stored without one
+  uint64_t bytes = 0;
+  uint64_t objects = 0;  // versions and parts
 };
 
 // A bucket's settings kept in its record.
@@ -62,7 +72,8 @@ enum class BucketSetting {
   kTagging,
   kCors,
   kEncryption,
-  kObjectLock
+  kObjectLock,
+  kMetrics
 };
 
 // The version id of the null version: the one a bucket's objects had before versioning was
@@ -183,6 +194,9 @@ class ObjectRepository {
                                                         std::string_view prefix,
                                                         std::string_view after, size_t limit) = 0;
   virtual Result<std::optional<UploadRecord>> GetUpload(ReadTxn& t, std::string_view upload_id) = 0;
+  // The bucket's bytes and objects per storage class (one grouped query), in no set order.
+  virtual Result<std::vector<StorageClassUsage>> StorageUsage(ReadTxn& t,
+                                                              std::string_view bucket) = 0;
   // Parts with part_number > after, in order, at most `limit`.
   virtual Result<std::vector<PartRecord>> ListParts(ReadTxn& t, std::string_view upload_id,
                                                     int after, size_t limit) = 0;

@@ -2,12 +2,14 @@
 // hands them to the modules, each only the ones it uses.
 #pragma once
 
+#include "store/alarms.h"
 #include "store/async_queue.h"
 #include "store/blob_store.h"
 #include "store/functions.h"
 #include "store/iam.h"
 #include "store/layers.h"
 #include "store/logs.h"
+#include "store/metrics.h"
 #include "store/objects.h"
 #include "store/schedules.h"
 #include "store/txn.h"
@@ -24,6 +26,8 @@ struct Store {
   LogRepository& logs;
   ScheduleRepository& schedules;
   IamRepository& iam;
+  MetricRepository& metrics;
+  AlarmRepository& alarms;
 };
 
 }  // namespace evoke::store

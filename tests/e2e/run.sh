@@ -6,7 +6,9 @@
 #      test_access_analyzer.py, test_s3_policy.py, test_s3_acl.py), test_s3_cors_tagging.py,
 #      test_s3_post.py (forms from boto3's generate_presigned_post),
 #      test_s3_attributes_encryption.py (checksums boto3 sends by default) and
-#      test_s3_object_lock.py again under the pyenv python
+#      test_s3_object_lock.py, test_cloudwatch.py, test_cloudwatch_alarms.py and
+#      test_lambda_metrics.py (CloudWatch in
+#      awsJson1.0 instead of awsQuery) again under the pyenv python
 #      (a recent boto3), which has no pytest of its own: it gets Debian's through a generated
 #      shim dir of symlinks that holds pytest and its dependencies only, never
 #      boto3/botocore/urllib3.
@@ -49,6 +51,14 @@ for name in "${IF_MISSING[@]}"; do
     ln -s "$DIST/$name" "$SHIM/$name"
   fi
 done
+# cbor2 (Debian's python3-cbor2) for the RPCv2-CBOR requests of cw_wire.py, with its C
+# extension (built for CPython 3.11, as the pyenv interpreter is; cbor2 falls back to pure Python).
+if ! "$PYENV_PY" -I -c "import cbor2" 2>/dev/null && [ -e "$DIST/cbor2" ]; then
+  ln -s "$DIST/cbor2" "$SHIM/cbor2"
+  for so in "$DIST"/_cbor2.*.so; do
+    [ -e "$so" ] && ln -s "$so" "$SHIM/"
+  done
+fi
 for forbidden in boto3 botocore s3transfer urllib3 jmespath dateutil six awscrt; do
   if [ -e "$SHIM/$forbidden" ]; then
     echo "run.sh: shim must not contain $forbidden" >&2
@@ -90,7 +100,8 @@ run "debian" "$DEBIAN_PY" PYTHONPATH= -- "$@"
 # shellcheck disable=SC2046
 run "pyenv" "$PYENV_PY" PYTHONPATH="$SHIM" -- $(ls test_boto3_*.py) test_iam.py \
   test_access_analyzer.py test_s3_policy.py test_s3_acl.py test_s3_cors_tagging.py \
-  test_s3_post.py test_s3_attributes_encryption.py test_s3_object_lock.py "$@"
+  test_s3_post.py test_s3_attributes_encryption.py test_s3_object_lock.py test_s3_metrics.py \
+  test_cloudwatch.py test_cloudwatch_alarms.py test_lambda_metrics.py "$@"
 
 echo
 echo "=== e2e summary"

@@ -42,6 +42,8 @@ SERVED = {
         "GetBucketEncryption", "PutBucketEncryption", "DeleteBucketEncryption",
         "GetObjectLockConfiguration", "PutObjectLockConfiguration", "GetObjectRetention",
         "PutObjectRetention", "GetObjectLegalHold", "PutObjectLegalHold",
+        "PutBucketMetricsConfiguration", "GetBucketMetricsConfiguration",
+        "ListBucketMetricsConfigurations", "DeleteBucketMetricsConfiguration",
     },
     "lambda": {
         "CreateFunction", "ListFunctions", "GetFunctionConfiguration", "DeleteFunction",

@@ -1,10 +1,10 @@
 """A request for an AWS service evoke does not serve is answered in that service's own protocol,
 so the client's parser reads the error: awsQuery gets a 400 ErrorResponse (InvalidAction,
 Sender), awsJson a 400 {"__type": "UnknownOperationException"}, RPCv2-CBOR the same in CBOR.
-The message names the service as the request's credential scope does (its signing name:
-'monitoring' for CloudWatch). Through boto3 clients for SNS, SQS and CloudWatch, which speak
-different protocols under the two boto3 versions run.sh uses (Debian's botocore 1.29: all
-awsQuery; pyenv's 1.4x: SQS awsJson 1.0, CloudWatch RPCv2-CBOR), and through raw signed requests
+The message names the service as the request's credential scope does (its signing name).
+Through boto3 clients for SNS, SQS and Kinesis, which speak different protocols under the two
+boto3 versions run.sh uses (Debian's botocore 1.29: SNS and SQS awsQuery; pyenv's 1.4x: SQS
+awsJson 1.0; Kinesis awsJson 1.1 in both), and through raw signed requests
 in each protocol, whatever the installed botocore speaks. Also the unknown-operation answers of
 services evoke serves: CloudWatch Logs and EventBridge (awsJson 1.1) and Scheduler (rest-json)."""
 
@@ -130,7 +130,7 @@ def _cbor_item(data):
 
 @pytest.mark.parametrize("service, call", [("sns", "list_topics"),
                                            ("sqs", "list_queues"),
-                                           ("cloudwatch", "list_metrics")])
+                                           ("kinesis", "list_streams")])
 def test_client_of_a_service_not_served_reads_the_error(target, service, call):
     c = client(target, service)
     protocol = c.meta.service_model.protocol
@@ -191,8 +191,10 @@ def test_raw_aws_json_request(target, content_type, signing_name, target_header)
 
 
 def test_raw_rpc_v2_cbor_request(target):
+    # CloudWatch is served (test_cloudwatch.py); a service evoke does not serve, asked in the
+    # same protocol, answers in it.
     status, headers, data = signed(
-        target, "monitoring", "POST", "/service/GraniteServiceVersion20100801/operation/ListMetrics",
+        target, "sqs", "POST", "/service/AmazonSQS/operation/ListQueues",
         b"\xa0", {"Content-Type": "application/cbor", "Accept": "application/cbor",
                   "smithy-protocol": "rpc-v2-cbor"})
     info = describe(status, headers, data)
@@ -201,7 +203,7 @@ def test_raw_rpc_v2_cbor_request(target):
     assert headers["Content-Type"] == "application/cbor", info
     body = cbor_decode(data)
     assert body["__type"] == "UnknownOperationException", info
-    assert body["message"] == not_served("monitoring"), info
+    assert body["message"] == not_served("sqs"), info
 
 
 # --- unknown operations of the services evoke serves -------------------------------------------

@@ -353,13 +353,13 @@ def test_s3_presign(aws, s3, bucket):
 @pytest.mark.parametrize("command,protocols", [
     (("sns", "list-topics"), {"InvalidAction"}),
     (("sqs", "list-queues"), {"InvalidAction", "UnknownOperationException"}),
-    (("cloudwatch", "list-metrics"), {"InvalidAction", "UnknownOperationException"}),
+    (("kinesis", "list-streams"), {"UnknownOperationException"}),
 ])
 def test_cli_reads_the_error_of_a_service_not_served(aws, command, protocols):
     """Each CLI speaks these services in the protocol its botocore has for them (awsQuery for
-    CLI v2 2.9; awsJson 1.0 for SQS and RPCv2-CBOR for CloudWatch in CLI v1 1.4x), and parses
+    CLI v2 2.9; awsJson 1.0 for SQS in CLI v1 1.4x, awsJson 1.1 for Kinesis), and parses
     evoke's answer into its own error line."""
     code, message = aws.with_env(AWS_MAX_ATTEMPTS="1").error(*command)
     assert code in protocols, (code, message)
-    signing_name = {"cloudwatch": "monitoring"}.get(command[0], command[0])
+    signing_name = command[0]
     assert message == "evoke does not serve the '%s' service yet." % signing_name

@@ -6,6 +6,7 @@ Pure: no I/O; generate(seed, i, encode) is deterministic in (seed, i).
 """
 
 import base64
+import gzip
 import hashlib
 import hmac
 import io
@@ -200,7 +201,7 @@ def s3_seed(rng):
             ["Access-Control-Request-Method", rng.choice(["GET", "PUT", "BREW"])],
             ["Access-Control-Request-Headers", rng.choice(["content-type, x-amz-date", ",,", ""])]],
          b""),
-    ] + object_lock_seeds(rng, k) + attributes_encryption_seeds(rng, b, k)
+    ] + object_lock_seeds(rng, k) + attributes_encryption_seeds(rng, b, k) + metrics_seeds(rng, b)
     m, p, q, h, body = rng.choice(choices)
     kind = "xml" if body.startswith(b"<") else "json" if body.startswith(b"{") else "bytes"
     # S3 requires Content-MD5 on these (the bucket's tagging, not an object's).
@@ -235,6 +236,28 @@ def attributes_encryption_seeds(rng, b, k):
             "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
             "x-amz-server-side-encryption-aws-kms-key-id"]),
             rng.choice(["AES256", "aws:kms", "aws:kms:dsse", "", "x"])]], b"sse fuzz"),
+    ]
+
+
+def metrics_seeds(rng, b):
+    """Bucket metrics configurations: Put (Ids and filters valid or not), Get, List (with
+    continuation tokens), Delete."""
+    ident = rng.choice(["all", "a.b-c_d", "", "has space", "x" * 65, "%2F"])
+    filt = rng.choice([
+        b"", b"<Filter/>", b"<Filter><Prefix>logs/</Prefix></Filter>",
+        b"<Filter><Tag><Key>env</Key><Value>prod</Value></Tag></Filter>",
+        b"<Filter><AccessPointArn>arn:aws:s3:us-east-1:123456789012:accesspoint/a</AccessPointArn>"
+        b"</Filter>",
+        b"<Filter><And><Prefix>p/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></And></Filter>",
+        b"<Filter><And><Prefix>p/</Prefix></And></Filter>",
+        b"<Filter><Prefix>a</Prefix><Prefix>b</Prefix></Filter>"])
+    return [
+        ("PUT", "/" + b, "metrics&id=" + ident, [],
+         b"<MetricsConfiguration><Id>" + rng.choice([ident.encode(), b"other", b""]) + b"</Id>"
+         + filt + b"</MetricsConfiguration>"),
+        (rng.choice(["GET", "DELETE"]), "/" + b, "metrics&id=" + ident, [], b""),
+        ("GET", "/" + b, "metrics" + rng.choice(["", "&continuation-token=aWQtMDAx",
+                                                 "&continuation-token=%25%25"]), [], b""),
     ]
 
 
@@ -502,10 +525,133 @@ def other_seed(rng):
         return Req("POST", "/service/GraniteServiceVersion20100801/operation/" + op, "",
                    [["smithy-protocol", "rpc-v2-cbor"], ["Content-Type", "application/cbor"],
                     ["Accept", "application/cbor"]], CBOR_SEED, "monitoring", kind="cbor")
-    path = rng.choice(["/_evoke/test/clock", "/_evoke/", "/_evoke/x/y", "/_evoke/../"])
-    return Req(rng.choice(["GET", "POST"]), path, "", [], b'{"advanceSeconds": 0}',
+    path = rng.choice(["/_evoke/test/clock", "/_evoke/", "/_evoke/x/y", "/_evoke/../",
+                       "/_evoke/metrics", "/_evoke/metrics/"])
+    return Req(rng.choice(["GET", "POST", "HEAD"]), path, "", [], b'{"advanceSeconds": 0}',
                rng.choice(["none", "s3", "lambda"]), kind="json")
 
+
+def cloudwatch_seed(rng):
+    """CloudWatch metrics in its three protocols: awsQuery forms (strings), awsJson1.0 (numbers,
+    NaN as a string, epoch timestamps), RPCv2-CBOR (botocore's PutMetricData body), and a gzip
+    PutMetricData (its model's requestcompression)."""
+    now = int(time.time())
+    iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - rng.choice([0, 600, 20 * 86400])))
+    forms = [
+        "Action=PutMetricData&Version=2010-08-01&Namespace=fz&MetricData.member.1.MetricName=m"
+        "&MetricData.member.1.Values.member.1=1.5&MetricData.member.1.Values.member.2=nan"
+        "&MetricData.member.1.Counts.member.1=2&MetricData.member.1.Timestamp=" + iso,
+        "Action=PutMetricData&Version=2010-08-01&Namespace=fz&MetricData.member.1.MetricName=m"
+        "&MetricData.member.1.StatisticValues.SampleCount=2&MetricData.member.1.StatisticValues."
+        "Sum=3&MetricData.member.1.StatisticValues.Minimum=1&MetricData.member.1.StatisticValues."
+        "Maximum=2&MetricData.member.1.StorageResolution=1&MetricData.member.1.Unit=Seconds",
+        "Action=GetMetricStatistics&Version=2010-08-01&Namespace=fz&MetricName=m&StartTime=" + iso +
+        "&EndTime=" + time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now + 60)) +
+        "&Period=" + rng.choice(["60", "1", "45", "0", "-60", "86400"]) +
+        "&Statistics.member.1=Sum&ExtendedStatistics.member.1=p99",
+        "Action=ListMetrics&Version=2010-08-01&Namespace=fz&Dimensions.member.1.Name=d"
+        "&RecentlyActive=PT3H&NextToken=" + rng.choice(["", "x", "ZXZva2UtbWV0cmljczox"]),
+        "Action=GetMetricData&Version=2010-08-01&StartTime=" + iso + "&EndTime=" +
+        time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now + 60)) +
+        "&MetricDataQueries.member.1.Id=m1&MetricDataQueries.member.1.MetricStat.Metric.Namespace=fz"
+        "&MetricDataQueries.member.1.MetricStat.Metric.MetricName=m"
+        "&MetricDataQueries.member.1.MetricStat.Period=60&MetricDataQueries.member.1.MetricStat.Stat="
+        + rng.choice(["Sum", "p99", "tm99", "x"]) + "&MetricDataQueries.member.2.Id=e1"
+        "&MetricDataQueries.member.2.Expression=" + rng.choice(["m1*2", "SUM(METRICS())", "e1",
+                                                                 "RATE(m1%29", "m1%2B%2B"]) +
+        "&MaxDatapoints=" + rng.choice(["1", "0", "100800"]) + "&NextToken=" +
+        rng.choice(["", "x", "Z21kMTox"]),
+    ]
+    docs = [
+        ("PutMetricData", {"Namespace": "fz", "MetricData": [
+            {"MetricName": "m", "Value": rng.choice([1.5, "NaN", "Infinity", 2 ** 400, -0.0]),
+             "Timestamp": now - rng.choice([0, 3600, 15 * 86400, -3 * 3600]),
+             "Dimensions": [{"Name": "d%d" % i, "Value": "v"} for i in range(rng.choice([1, 31]))]}]}),
+        ("GetMetricStatistics", {"Namespace": "fz", "MetricName": "m", "StartTime": now - 3600,
+                                 "EndTime": now, "Period": 60, "Statistics": ["Average", "Sum"],
+                                 "Unit": rng.choice(["Count", "Nope"])}),
+        ("ListMetrics", {"Namespace": "fz", "Dimensions": [{"Name": "d0"}]}),
+        ("GetMetricData", {"StartTime": now - 3600, "EndTime": now, "MaxDatapoints": 2,
+                           "ScanBy": rng.choice(["TimestampAscending", "Nope"]),
+                           "MetricDataQueries": [
+            {"Id": "m1", "ReturnData": rng.choice([True, False]), "MetricStat": {
+                "Metric": {"Namespace": "fz", "MetricName": "m"}, "Period": 60, "Stat": "Sum"}},
+            {"Id": "e1", "Expression": rng.choice([
+                "m1 * 2", "IF(m1 > 1, m1, 0)", "FILL(m1, REPEAT)", "e2", "e1",
+                "SEARCH('{fz} m', 'Average', 60)", "SUM(METRICS())" * 40, "(" * 300])},
+            {"Id": "e2", "Expression": "e1 + 1", "Period": 60}]}),
+    ]
+    choice = rng.randrange(4)
+    if choice == 0:
+        return Req("POST", "/", "", [["Content-Type", "application/x-www-form-urlencoded"]],
+                   rng.choice(forms).encode(), "monitoring", kind="form")
+    if choice == 1:
+        op, doc = rng.choice(docs)
+        return Req("POST", "/", "", [["X-Amz-Target", "GraniteServiceVersion20100801." + op],
+                                     ["Content-Type", "application/x-amz-json-1.0"]],
+                   json.dumps(doc).encode(), "monitoring", kind="json")
+    if choice == 2:
+        op = rng.choice(["PutMetricData", "GetMetricStatistics", "ListMetrics", "GetMetricData"])
+        return Req("POST", "/service/GraniteServiceVersion20100801/operation/" + op, "",
+                   [["smithy-protocol", "rpc-v2-cbor"], ["Content-Type", "application/cbor"]],
+                   CBOR_SEED, "monitoring", kind="cbor")
+    body = gzip.compress(forms[0].encode(), mtime=0) if rng.random() < 0.8 else b"\x1f\x8b not gzip"
+    return Req("POST", "/", "", [["Content-Type", "application/x-www-form-urlencoded"],
+                                 ["Content-Encoding", "gzip"]], body, "monitoring", kind="bytes")
+
+
+def alarm_seed(rng):
+    """CloudWatch metric alarms: PutMetricAlarm (good, and with the values CloudWatch refuses),
+    DescribeAlarms, DescribeAlarmHistory, SetAlarmState, DeleteAlarms, Enable/DisableAlarmActions,
+    as awsQuery forms and awsJson1.0 documents."""
+    name = rng.choice(["fz-alarm", "fz-alarm-2", "", "x" * 300])
+    action = rng.choice(["arn:aws:lambda:us-east-1:000000000000:function:fz",
+                         "arn:aws:sns:us-east-1:000000000000:t", "not-an-arn"])
+    forms = [
+        "Action=PutMetricAlarm&Version=2010-08-01&AlarmName=" + name + "&Namespace=" +
+        rng.choice(["AWS/Lambda", "fz", ""]) + "&MetricName=Errors&Statistic=" +
+        rng.choice(["Sum", "Average", "p99", "Nope"]) + "&Period=" +
+        rng.choice(["60", "30", "10", "45", "0", "86400"]) + "&EvaluationPeriods=" +
+        rng.choice(["1", "0", "3", "99999"]) + "&DatapointsToAlarm=" + rng.choice(["1", "5"]) +
+        "&Threshold=" + rng.choice(["0", "nan", "1e400"]) + "&ComparisonOperator=" +
+        rng.choice(["GreaterThanThreshold", "LessThanLowerThreshold", "Bigger"]) +
+        "&TreatMissingData=" + rng.choice(["missing", "ignore", "sometimes"]) +
+        "&AlarmActions.member.1=" + action,
+        "Action=DescribeAlarms&Version=2010-08-01&AlarmNamePrefix=fz&StateValue=" +
+        rng.choice(["ALARM", "OK", "BAD"]) + "&MaxRecords=" + rng.choice(["1", "0", "101"]) +
+        "&NextToken=" + rng.choice(["", "zz", "667a"]),
+        "Action=DescribeAlarmHistory&Version=2010-08-01&AlarmName=" + name +
+        "&HistoryItemType=" + rng.choice(["Action", "StateUpdate", "Nope"]) + "&ScanBy=" +
+        rng.choice(["TimestampAscending", "Sideways"]) + "&NextToken=" + rng.choice(["", "3a"]),
+        "Action=SetAlarmState&Version=2010-08-01&AlarmName=" + name + "&StateValue=" +
+        rng.choice(["ALARM", "OK", "INSUFFICIENT_DATA", "x"]) + "&StateReason=fz" +
+        "&StateReasonData=" + rng.choice(["%7B%7D", "%7B", ""]),
+        "Action=" + rng.choice(["DeleteAlarms", "EnableAlarmActions", "DisableAlarmActions"]) +
+        "&Version=2010-08-01&AlarmNames.member.1=" + name,
+    ]
+    docs = [
+        ("PutMetricAlarm", {"AlarmName": name, "Namespace": "fz", "MetricName": "m",
+                            "ExtendedStatistic": rng.choice(["p99", "p100.5", "tm99"]),
+                            "Period": 60, "EvaluationPeriods": rng.choice([1, 0, -1, 2 ** 40]),
+                            "Threshold": rng.choice([1.5, "NaN", None]),
+                            "ComparisonOperator": "LessThanThreshold",
+                            "Metrics": rng.choice([[], [{"Id": "m1", "Expression": "1"}]]),
+                            "OKActions": [action] * rng.choice([1, 6])}),
+        ("DescribeAlarms", {"AlarmNames": [name] * rng.choice([1, 101]),
+                            "AlarmTypes": rng.choice([["MetricAlarm"], ["CompositeAlarm"], ["X"]])}),
+        ("DescribeAlarmHistory", {"StartDate": 0, "EndDate": rng.choice([2 ** 40, -1]),
+                                  "MaxRecords": rng.choice([1, 100, 0])}),
+        ("SetAlarmState", {"AlarmName": name, "StateValue": "ALARM", "StateReason": "fz",
+                           "StateReasonData": rng.choice(["{}", "[", "x" * 5000])}),
+        ("DeleteAlarms", {"AlarmNames": rng.choice([[name], [], ["fz-nope"]])}),
+    ]
+    if rng.random() < 0.5:
+        return Req("POST", "/", "", [["Content-Type", "application/x-www-form-urlencoded"]],
+                   rng.choice(forms).encode(), "monitoring", kind="form")
+    op, doc = rng.choice(docs)
+    return Req("POST", "/", "", [["X-Amz-Target", "GraniteServiceVersion20100801." + op],
+                                 ["Content-Type", "application/x-amz-json-1.0"]],
+               json.dumps(doc).encode(), "monitoring", kind="json")
 
 def s3_post_seed(rng):
     """A browser form upload (POST Object): multipart/form-data with a SigV4, SigV2 or no
@@ -554,8 +700,30 @@ def s3_post_seed(rng):
     return Req("POST", "/" + b, "", [["Content-Type", content_type]], body, "none", kind="bytes")
 
 
+def xray_seed(rng):
+    now = time.time()
+    root = "1-%08x-%s" % (int(now), "ab" * 12)
+    segment = {"id": rng.choice(["70de5b6f19ff9a0a", "x", ""]), "trace_id": rng.choice([root, "1-x"]),
+               "name": rng.choice(["svc", "a<b>", "", "n" * 300]), "start_time": now - 1,
+               "end_time": now, "parent_id": "53995c3f42cd8ad8",
+               "type": rng.choice(["subsegment", "segment", 3]), "in_progress": rng.choice([True, "y"]),
+               "http": {"response": {"status": rng.choice([200, 500, "x"])}}}
+    choices = [
+        ("/TraceSegments", {"TraceSegmentDocuments": [json.dumps(segment),
+                                                      rng.choice(["{}", "[]", "x", "x" * 70000])]}),
+        ("/TraceSummaries", {"StartTime": now - rng.choice([60, 90000]), "EndTime": now,
+                             "TimeRangeType": rng.choice(["TraceId", "Event", "x"]),
+                             "NextToken": rng.choice(["0", "100", "x"])}),
+        ("/Traces", {"TraceIds": [root, rng.choice(["1-" + "a" * 40, "", root])]}),
+    ]
+    p, doc = rng.choice(choices)
+    return Req("POST", p, "", [["Content-Type", "application/json"]], json.dumps(doc).encode(),
+               "xray", kind="json")
+
+
 SEEDS = [s3_seed, s3_seed, s3_post_seed, lambda_seed, lambda_seed, lambda_seed, json_rpc_seed, json_rpc_seed,
-         scheduler_seed, iam_seed, iam_seed, access_analyzer_seed, other_seed]
+         scheduler_seed, iam_seed, iam_seed, access_analyzer_seed, other_seed, cloudwatch_seed,
+         xray_seed, alarm_seed]
 
 # --- mutations --------------------------------------------------------------------------------
 

@@ -334,13 +334,13 @@ namespace {
 
 constexpr std::string_view kBucketColumns =
     "name, created_ms, region, notification, policy, public_access_block, ownership, acl, "
-    "versioning, lifecycle, tagging, cors, encryption, object_lock";
+    "versioning, lifecycle, tagging, cors, encryption, object_lock, metrics";
 
 BucketRecord ReadBucket(Stmt& s) {
   return BucketRecord{s.String(0), s.Int(1),    s.String(2), s.String(3),
                       s.String(4), s.String(5), s.String(6), s.String(7),
                       s.String(8), s.String(9), s.String(10), s.String(11),
-                      s.String(12), s.String(13)};
+                      s.String(12), s.String(13), s.String(14)};
 }
 
 }  // namespace
@@ -353,6 +353,29 @@ Result<std::optional<BucketRecord>> SqliteObjects::GetBucket(ReadTxn& txn, std::
   if (!row.ok()) return std::move(row).error();
   if (!*row) return std::optional<BucketRecord>();
   return std::optional<BucketRecord>(ReadBucket(s));
+}
+
+Result<std::vector<StorageClassUsage>> SqliteObjects::StorageUsage(ReadTxn& txn,
+                                                                  std::string_view bucket) {
+  Connection& c = ConnectionOf(txn);
+  static const std::string sql =
+      "SELECT COALESCE(NULLIF(storage_class, ''), 'STANDARD') AS class, SUM(size), COUNT(*) FROM ("
+      " SELECT storage_class, size FROM objects WHERE bucket = ?1"
+      " UNION ALL SELECT storage_class, size FROM object_versions"
+      "  WHERE bucket = ?1 AND delete_marker = 0"
+      " UNION ALL SELECT u.storage_class, p.size FROM uploads u"
+      "  JOIN parts p ON p.upload_id = u.upload_id WHERE u.bucket = ?1"
+      ") GROUP BY class";
+  Stmt s = c.Prepare(sql);
+  s.Bind(1, bucket);
+  std::vector<StorageClassUsage> out;
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return std::move(row).error();
+    if (!*row) break;
+    out.push_back({s.String(0), static_cast<uint64_t>(s.Int(1)), static_cast<uint64_t>(s.Int(2))});
+  }
+  return out;
 }
 
 Result<std::vector<BucketRecord>> SqliteObjects::ListBuckets(ReadTxn& txn) {
@@ -595,6 +618,9 @@ Status SqliteObjects::SetBucketSetting(WriteTxn& t, std::string_view bucket,
       break;
     case BucketSetting::kObjectLock:
       sql = "UPDATE buckets SET object_lock = ?2 WHERE name = ?1";
+      break;
+    case BucketSetting::kMetrics:
+      sql = "UPDATE buckets SET metrics = ?2 WHERE name = ?1";
       break;
   }
   Stmt s = Db(t).Prepare(sql);

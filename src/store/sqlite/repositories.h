@@ -7,10 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include "store/alarms.h"
 #include "store/functions.h"
 #include "store/iam.h"
 #include "store/layers.h"
 #include "store/logs.h"
+#include "store/metrics.h"
 #include "store/objects.h"
 #include "store/schedules.h"
 
@@ -33,6 +35,8 @@ class SqliteObjects final : public ObjectRepository {
                                                  const VersionPosition& after,
                                                  size_t limit) override;
   Result<std::optional<UploadRecord>> GetUpload(ReadTxn& t, std::string_view upload_id) override;
+  Result<std::vector<StorageClassUsage>> StorageUsage(ReadTxn& t,
+                                                      std::string_view bucket) override;
   Result<std::vector<PartRecord>> ListParts(ReadTxn& t, std::string_view upload_id, int after,
                                             size_t limit) override;
   Result<std::vector<UploadRecord>> ListUploads(ReadTxn& t, std::string_view bucket,
@@ -139,6 +143,40 @@ class SqliteSchedules final : public ScheduleRepository {
   Result<std::vector<ScheduleGroupRecord>> ListScheduleGroups(ReadTxn& t) override;
   Status CreateScheduleGroup(WriteTxn& t, const ScheduleGroupRecord& group) override;
   Result<bool> DeleteScheduleGroup(WriteTxn& t, std::string_view name) override;
+};
+
+class SqliteAlarms final : public AlarmRepository {
+ public:
+  Result<std::optional<AlarmRecord>> GetAlarm(ReadTxn& t, std::string_view name) override;
+  Result<std::vector<AlarmRecord>> ListAlarms(ReadTxn& t, std::string_view after,
+                                              size_t limit) override;
+  Result<int64_t> CountAlarms(ReadTxn& t) override;
+  Result<std::vector<AlarmHistoryRecord>> ListHistory(ReadTxn& t,
+                                                      const AlarmHistoryQuery& query) override;
+  Status PutAlarm(WriteTxn& t, const AlarmRecord& alarm) override;
+  Status DeleteAlarm(WriteTxn& t, std::string_view name) override;
+  Status AddHistory(WriteTxn& t, const AlarmHistoryRecord& item) override;
+  Status DeleteHistoryBefore(WriteTxn& t, int64_t before_ms) override;
+};
+
+class SqliteMetrics final : public MetricRepository {
+ public:
+  Result<std::optional<MetricSeriesRecord>> FindSeries(ReadTxn& t, std::string_view key) override;
+  Result<std::vector<MetricSeriesRecord>> FindSeriesAnyUnit(ReadTxn& t,
+                                                            std::string_view name_space,
+                                                            std::string_view metric,
+                                                            std::string_view dimensions) override;
+  Result<std::vector<MetricSeriesRecord>> ListSeries(ReadTxn& t,
+                                                     const SeriesListing& listing) override;
+  Result<std::vector<StoredMetricPoint>> ReadPoints(ReadTxn& t, int64_t series_id, int period_s,
+                                                    int64_t start_s, int64_t end_s) override;
+  Result<std::vector<StoredMetricPoint>> ReadAllPoints(ReadTxn& t, int period_s, int64_t start_s,
+                                                       int64_t end_s) override;
+  Result<std::optional<StoredMetricPoint>> GetPoint(ReadTxn& t, int64_t series_id, int period_s,
+                                                    int64_t start_s) override;
+  Result<int64_t> TouchSeries(WriteTxn& t, const MetricSeriesRecord& series) override;
+  Status PutPoint(WriteTxn& t, const StoredMetricPoint& point) override;
+  Status DeletePointsBefore(WriteTxn& t, int period_s, int64_t before_s) override;
 };
 
 class SqliteIam final : public IamRepository {

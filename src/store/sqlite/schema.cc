@@ -279,6 +279,59 @@ ALTER TABLE object_versions ADD COLUMN lock_mode TEXT;
 ALTER TABLE object_versions ADD COLUMN lock_until_ms INTEGER;
 ALTER TABLE object_versions ADD COLUMN legal_hold TEXT;
 )sql",
+      // 16: CloudWatch metrics (docs/metrics.md): each series (namespace, metric, unit and
+      // dimension set, `key` encoding all four) with the latest time it has data for, and its
+      // aggregated points per period (1, 60, 300, 3600 s): count, sum, min, max and the
+      // quantile sketch (observe/metric_sketch.h; NULL: no distribution).
+      R"sql(
+CREATE TABLE metric_series (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  namespace TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  dimensions TEXT NOT NULL,
+  last_ms INTEGER NOT NULL
+);
+CREATE INDEX metric_series_by_name ON metric_series (namespace, metric, dimensions);
+
+CREATE TABLE metric_points (
+  series_id INTEGER NOT NULL,
+  period_s INTEGER NOT NULL,
+  start_s INTEGER NOT NULL,
+  count REAL NOT NULL,
+  sum REAL NOT NULL,
+  min REAL NOT NULL,
+  max REAL NOT NULL,
+  sketch BLOB,
+  PRIMARY KEY (series_id, period_s, start_s)
+) WITHOUT ROWID;
+CREATE INDEX metric_points_by_period ON metric_points (period_s, start_s);
+)sql",
+      // 17: each bucket's metrics configurations for S3's request metrics (docs/metrics.md,
+      // "AWS/S3"; s3/metrics_configuration.h's stored form; NULL: none).
+      R"sql(
+ALTER TABLE buckets ADD COLUMN metrics TEXT;
+)sql",
+      // 18: CloudWatch metric alarms (docs/metrics.md, "Alarms"): each alarm's document
+      // (observe/alarm_model.h) beside its name and state, and the alarms' history items.
+      R"sql(
+CREATE TABLE metric_alarms (
+  name TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  document TEXT NOT NULL
+);
+CREATE TABLE alarm_history (
+  id INTEGER PRIMARY KEY,
+  alarm_name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  summary TEXT NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX alarm_history_by_time ON alarm_history (time_ms, id);
+CREATE INDEX alarm_history_by_alarm ON alarm_history (alarm_name, time_ms, id);
+)sql",
   };
   return kMigrations;
 }

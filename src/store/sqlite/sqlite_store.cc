@@ -70,6 +70,8 @@ struct SqliteStore::Impl {
   SqliteAsyncQueue queue;
   SqliteLogs logs;
   SqliteSchedules schedules;
+  SqliteMetrics metrics;
+  SqliteAlarms alarms;
   SqliteIam iam;
 };
 
@@ -96,7 +98,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
 Store SqliteStore::view() {
   Impl& i = *impl_;
   return Store{*i.committer, i.blobs, i.objects, i.functions, i.layers,
-               i.queue,      i.logs,  i.schedules, i.iam};
+               i.queue,      i.logs,  i.schedules, i.iam,      i.metrics, i.alarms};
 }
 
 void SqliteStore::Stop() { impl_->committer->Stop(); }

@@ -11,6 +11,7 @@
 #include "s3/cors.h"
 #include "s3/encryption.h"
 #include "s3/lifecycle.h"
+#include "s3/metrics_configuration.h"
 #include "s3/multipart.h"
 #include "s3/notification.h"
 #include "s3/object_lock_rules.h"
@@ -21,7 +22,7 @@ using namespace evoke::s3;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string_view xml(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 10) {
+  switch (data[0] % 11) {
     case 0: {
       auto tags = ParseTaggingXml(xml);
       if (tags.ok()) {
@@ -69,6 +70,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 9:
       (void)ParseLegalHoldXml(xml);
       break;
+    case 10: {
+      auto config = ParseMetricsConfiguration(xml);
+      if (config.ok()) {
+        auto again = ParseMetricsConfiguration(MetricsConfigurationXml(*config));
+        if (!again.ok() || again->id != config->id || again->filter.tags != config->filter.tags ||
+            again->filter.prefix != config->filter.prefix) {
+          abort();
+        }
+        MetricsConfiguration one[] = {*config};
+        if (!ParseStoredMetricsConfigurations(StoredMetricsConfigurations(one)).ok()) abort();
+      }
+      break;
+    }
   }
   return 0;
 }

@@ -18,7 +18,7 @@ cmake -S "$HERE" -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
 ninja -C "$BUILD" -j "$(nproc)"
 
 status=0
-for target in fuzz_s3_xml fuzz_post_form fuzz_post_policy fuzz_metric_sketch; do
+for target in fuzz_s3_xml fuzz_post_form fuzz_post_policy fuzz_metric_sketch fuzz_metric_math; do
   scratch=$(mktemp -d -t "evoke-$target.XXXXXX")
   echo "=== libfuzzer: $target for ${SECONDS_EACH}s"
   if ! "$BUILD/$target" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
