@@ -231,16 +231,8 @@ class AlarmOperationsTest : public ::testing::Test {
 
   Result<json> Run(MetricsOperation op, const json& input,
                    Protocol protocol = Protocol::kAwsJson10) {
-    asio::io_context io;
-    std::optional<Result<json>> out;
     MetricsContext ctx{options_, *metrics_, InputReader(protocol), input};
-    asio::co_spawn(
-        io, [&]() -> Task<void> { out.emplace(co_await op(ctx)); },
-        [](std::exception_ptr e) {
-          if (e) std::rethrow_exception(e);
-        });
-    io.run();
-    return std::move(*out);
+    return RunToCompletion(op, ctx);
   }
 
   json History(const std::string& name, const std::string& type = "") {

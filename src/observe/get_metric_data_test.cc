@@ -67,16 +67,8 @@ class GetMetricDataTest : public ::testing::Test {
   }
 
   Result<json> Run(const json& input, Protocol protocol = Protocol::kAwsJson10) {
-    asio::io_context io;
-    std::optional<Result<json>> out;
     MetricsContext ctx{options_, *metrics_, InputReader(protocol), input};
-    asio::co_spawn(
-        io, [&]() -> Task<void> { out.emplace(co_await GetMetricData(ctx)); },
-        [](std::exception_ptr e) {
-          if (e) std::rethrow_exception(e);
-        });
-    io.run();
-    return std::move(*out);
+    return RunToCompletion(GetMetricData, ctx);
   }
 
   std::string ErrorOf(const json& input) {

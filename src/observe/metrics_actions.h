@@ -31,6 +31,10 @@ Task<Result<nlohmann::json>> EnableAlarmActions(MetricsContext& ctx);
 Task<Result<nlohmann::json>> DisableAlarmActions(MetricsContext& ctx);
 Task<Result<nlohmann::json>> GetMetricData(MetricsContext& ctx);  // get_metric_data.h
 
+// Runs `op` to completion on an io_context of its own, for callers off the I/O threads (the
+// unit tests).
+Result<nlohmann::json> RunToCompletion(MetricsOperation op, MetricsContext& ctx);
+
 // PutMetricData's limits (CloudWatch's, docs of the API reference).
 inline constexpr size_t kMaxMetricData = 1000;
 inline constexpr size_t kMaxDimensions = 30;

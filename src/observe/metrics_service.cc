@@ -1,6 +1,8 @@
 #include "observe/metrics_service.h"
 
 #include <array>
+#include <exception>
+#include <optional>
 
 #include "api/cbor_codec.h"
 #include "api/query_codec.h"
@@ -135,5 +137,17 @@ MetricsService::MetricsService(MetricsOptions options, MetricStore& store,
       service_(MakeMetricsTable(options_, store_)) {}
 
 Task<void> MetricsService::Handle(http::Exchange& ex) { return pipeline_.Handle(ex, service_); }
+
+Result<nlohmann::json> RunToCompletion(MetricsOperation op, MetricsContext& ctx) {
+  asio::io_context io;
+  std::optional<Result<nlohmann::json>> out;
+  asio::co_spawn(
+      io, [&]() -> Task<void> { out.emplace(co_await op(ctx)); },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+  io.run();
+  return std::move(*out);
+}
 
 }  // namespace evoke::observe

@@ -499,16 +499,8 @@ class MetricsOperationsTest : public ::testing::Test {
   }
 
   Result<json> Run(MetricsOperation op, Protocol protocol, const json& input) {
-    asio::io_context io;
-    std::optional<Result<json>> out;
     MetricsContext ctx{options_, *metrics_, InputReader(protocol), input};
-    asio::co_spawn(
-        io, [&]() -> Task<void> { out.emplace(co_await op(ctx)); },
-        [](std::exception_ptr e) {
-          if (e) std::rethrow_exception(e);
-        });
-    io.run();
-    return std::move(*out);
+    return RunToCompletion(op, ctx);
   }
 
   FakeClock clock_{kFixtureMs + 60'000};
