@@ -284,7 +284,9 @@ def test_cli(cli, cw):
             "--metric-name", "Depth", "--statistic", "Maximum", "--period", "60",
             "--evaluation-periods", "2", "--threshold", "10", "--comparison-operator",
             "LessThanThreshold", "--dimensions", "Name=Queue,Value=q1",
-            "--treat-missing-data", "breaching")
+            # "missing": with no data the evaluator, should a minute boundary pass before the
+            # describe, leaves the alarm in INSUFFICIENT_DATA ("breaching" would make it ALARM).
+            "--treat-missing-data", "missing")
     out = cli.json("cloudwatch", "describe-alarms", "--alarm-names", name)
     [alarm] = out["MetricAlarms"]
     assert alarm["Dimensions"] == [{"Name": "Queue", "Value": "q1"}]
