@@ -322,6 +322,10 @@ Result<Process> Process::Spawn(const HostSupport& host, const SpawnSpec& spec) {
     int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull < 0 || ::dup2(devnull, STDIN_FILENO) < 0) ::_exit(127);
     if (::dup2(out[1], STDOUT_FILENO) < 0 || ::dup2(err[1], STDERR_FILENO) < 0) ::_exit(127);
+    // The server's descriptors go at once, not at exec: a copy held here keeps a socket the
+    // server has closed in its epoll sets, where its events land on the next descriptor the
+    // server registers (exec/exit_watch.h).
+    ::syscall(SYS_close_range, 3U, ~0U, 0U);
     if (!procs.empty() && !ChildWriteFile(procs.c_str(), "0")) ChildFail("joining the cgroup");
     if (host.mount_namespaces) {
       int flags = CLONE_NEWNS | (host.user_namespace ? CLONE_NEWUSER : 0);

@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "base/time_format.h"
+#include "exec/exit_watch.h"
 #include "exec/report.h"
 #include "http/read_body.h"
 #include "http/server.h"
@@ -141,11 +142,7 @@ Status Sandbox::StartProcess() {
 
 Task<void> Sandbox::WatchExit() {
   auto self = shared_from_this();
-  asio::posix::stream_descriptor pidfd(home_, ::dup(process_.pidfd()));
-  boost::system::error_code ec;
-  co_await pidfd.async_wait(asio::posix::stream_descriptor::wait_read,
-                            asio::redirect_error(asio::use_awaitable, ec));
-  process_.Reap();
+  co_await AwaitExit(home_, process_);
   usable_.store(false);
   if (phase_ != Phase::kDead) {
     // Exited on its own: whoever waits learns it now.
@@ -306,7 +303,14 @@ Task<Outcome> Sandbox::Run(Invocation invocation) {
     }
     report.duration_ms = static_cast<double>(NowUs() - start_us) / 1000.0;
     out.duration_ms = report.duration_ms;
-    Emit({{clock_.NowMs(), EndLine(id)}, {clock_.NowMs(), ReportLine(report)}});
+    const int64_t now = clock_.NowMs();
+    std::vector<LogEvent> trailer = {{now, EndLine(id)}, {now, ReportLine(report)}};
+    if (!init_error_ && phase_ != Phase::kInit) {
+      // The runtime exited: why, as after an exit mid-invocation.
+      trailer.push_back({now, "RequestId: " + id + " Error: " + ExitDescription()});
+      trailer.push_back({now, report.error_type});
+    }
+    Emit(std::move(trailer));
     StopOnHome();
     out.log = std::move(log);
     co_return out;

@@ -196,6 +196,23 @@ def test_runtime_exit_and_crash_are_reported_and_contained(lam, shell_function):
                               % r["ResponseMetadata"]["RequestId"])
 
 
+def test_runtime_exit_during_init_is_reported(lam, functions):
+    # A bootstrap that exits before its first /next: the caller gets Runtime.ExitError and the
+    # log says why, as after an exit mid-invocation.
+    name = functions("provided.al2023", "x",
+                     {"bootstrap": (b"#!/bin/sh\necho 'giving up'\nexit 5\n", 0o755)})
+    r, body, log = invoke(lam, name, {}, tail=True)
+    assert r["FunctionError"] == "Unhandled"
+    request_id = r["ResponseMetadata"]["RequestId"]
+    message = "RequestId: %s Error: Runtime exited with error: exit status 5" % request_id
+    assert error_of(body) == ("Runtime.ExitError", message)
+    lines = log.rstrip("\n").split("\n")
+    assert "giving up" in lines
+    assert lines[-2:] == [message, "Runtime.ExitError"], log
+    report = [l for l in lines if l.startswith("REPORT")][0]
+    assert "Status: error\tError Type: Runtime.ExitError" in report, report
+
+
 def test_timeout(lam, shell_function):
     name = shell_function(Timeout=1)
     started = time.monotonic()
