@@ -10,6 +10,10 @@
                         benchmarks' evoke-user system signs its load with them.
   bench_role.py versioned ENDPOINT BUCKET
                         makes BUCKET with versioning enabled (the evoke-versioned system).
+  bench_role.py metrics ENDPOINT BUCKET
+                        gives BUCKET a request-metrics configuration for the whole bucket, so
+                        that every request to it records AWS/S3 request metrics (the evoke and
+                        evoke-nometrics systems of run_s3.sh).
 """
 
 import sys
@@ -45,9 +49,15 @@ def user_keys(iam, policy_arn):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] not in ("user", "versioned"):
-        sys.exit("usage: bench_role.py user ENDPOINT POLICY_ARN | versioned ENDPOINT BUCKET")
+    if len(sys.argv) != 4 or sys.argv[1] not in ("user", "versioned", "metrics"):
+        sys.exit("usage: bench_role.py user ENDPOINT POLICY_ARN | versioned ENDPOINT BUCKET | "
+                 "metrics ENDPOINT BUCKET")
     import boto3
+    if sys.argv[1] == "metrics":
+        s3 = boto3.client("s3", endpoint_url=sys.argv[2], region_name="us-east-1")
+        s3.put_bucket_metrics_configuration(Bucket=sys.argv[3], Id="EntireBucket",
+                                            MetricsConfiguration={"Id": "EntireBucket"})
+        sys.exit(0)
     if sys.argv[1] == "versioned":
         s3 = boto3.client("s3", endpoint_url=sys.argv[2], region_name="us-east-1")
         s3.create_bucket(Bucket=sys.argv[3])

@@ -174,18 +174,20 @@ RUNTIMES = [("py", "Python echo"), ("node", "Node.js echo"), ("cpp", "C++ echo (
 
 
 def before_after(p, systems, by, res, clean, cold_ms):
-    """evoke-base, evoke and evoke-user (the same build, invoked by an IAM user) side by side,
-    each figure with its ratio to nginx's no-op answer to the same requests, evoke / evoke-base
-    and evoke-user / evoke."""
+    """evoke-base, evoke, evoke-user (the same build, invoked by an IAM user) and
+    evoke-nometrics (the same build with --record-metrics off) side by side, each figure with
+    its ratio to nginx's no-op answer to the same requests, evoke / evoke-base,
+    evoke-user / evoke and evoke / evoke-nometrics."""
     def started(s):
         return s in systems and not by.get((s, "start"), {}).get("failed")
 
-    evokes = [s for s in ("evoke-base", "evoke", "evoke-user") if started(s)]
+    evokes = [s for s in ("evoke-base", "evoke", "evoke-user", "evoke-nometrics") if started(s)]
     if not evokes:
         return
     ref_ok = started("nginx")
-    both = "evoke-base" in evokes and "evoke" in evokes
-    as_user = "evoke" in evokes and "evoke-user" in evokes
+    # Ratio columns, (before, after): pairs of systems both measured in this run.
+    pairs = [(b, a) for b, a in (("evoke-base", "evoke"), ("evoke", "evoke-user"),
+                                 ("evoke-nometrics", "evoke")) if b in evokes and a in evokes]
 
     def ratio(r):
         return ("%.3f×" if r < 0.1 else "%.2f×") % r
@@ -203,15 +205,13 @@ def before_after(p, systems, by, res, clean, cold_ms):
     p("")
     p("Before / after and the physical reference: each evoke figure with its ratio to the same "
       "client's figure against nginx answering every Invoke with `{}` (the HTTP exchange alone), "
-      "and evoke / evoke-base. For invokes/s a ratio above 1 is better, for ms below 1.")
+      "and the after / before ratios (evoke / evoke-nometrics is what recording metrics costs). "
+      "For invokes/s a ratio above 1 is better, for ms below 1.")
     p("")
     head = "| function | figure | nginx no-op | " + " | ".join(evokes) + " |"
     line = "|---|---|---:|" + "---:|" * len(evokes)
-    if both:
-        head += " evoke / evoke-base |"
-        line += "---:|"
-    if as_user:
-        head += " evoke-user / evoke |"
+    for before, after in pairs:
+        head += " %s / %s |" % (after, before)
         line += "---:|"
     p(head)
     p(line)
@@ -247,11 +247,9 @@ def before_after(p, systems, by, res, clean, cold_ms):
             cells.append(c)
         row = "| %s | %s | %s | %s |" % (what, label, f.format(ref) + rerr if ref else "–", " | ".join(cells))
         val = dict(zip(evokes, (v for v, _ in vals)))
-        for on, (before, after) in ((both, ("evoke-base", "evoke")),
-                                    (as_user, ("evoke", "evoke-user"))):
-            if on:
-                b, a = val[before], val[after]
-                row += " %s |" % (ratio(a / b) if a is not None and b else "–")
+        for before, after in pairs:
+            b, a = val[before], val[after]
+            row += " %s |" % (ratio(a / b) if a is not None and b else "–")
         p(row)
 
 
@@ -314,7 +312,8 @@ def report(raw_path, meta_path):
       "invokes on one connection; 16 callers = 16 connections for %s s after a %s s warm-up. "
       "Latency in ms from the first byte sent to the last byte received." % (
           meta["cold_runs"], meta["seq_ops"], meta["duration"], meta["warmup"]))
-    together = [s for s in ("evoke-base", "evoke", "evoke-user", "nginx") if s in systems]
+    together = [s for s in ("evoke-base", "evoke", "evoke-user", "evoke-nometrics", "nginx")
+                if s in systems]
     if meta.get("order") == "interleave" and len(together) > 1:
         p("Order: %s were started together and each measurement ran on each of them in turn "
           "(the idle ones wait meanwhile); any other system ran alone afterwards." % ", ".join(together))

@@ -212,7 +212,7 @@ check_evoke_bins() {  # SYSTEM...
   local s b
   for s in "$@"; do
     case $s in
-      evoke|evoke-base|evoke-user)
+      evoke|evoke-base|evoke-user|evoke-nometrics)
         b=$(evoke_bin_of "$s")
         if [ -z "$b" ]; then
           log "$s needs EVOKE_BASE_BIN (the evoke binary built before the change; bench/README.md)"

@@ -9,9 +9,10 @@
 # it to bench/RESULTS.md. The peer serverless-offline can be added. See bench/README.md.
 #
 # usage: EVOKE_BASE_BIN=/path/to/old/evoke bench/run_lambda.sh [SYSTEM...]
-#   SYSTEM: evoke-base | evoke | evoke-user | nginx | serverless-offline
+#   SYSTEM: evoke-base | evoke | evoke-user | evoke-nometrics | nginx | serverless-offline
 #           (default: evoke-base evoke evoke-user nginx; evoke-user is the build under test with
-#           every Invoke signed by an IAM user allowed by AWSLambdaRole instead of the root keys)
+#           every Invoke signed by an IAM user allowed by AWSLambdaRole instead of the root keys,
+#           evoke-nometrics the build under test with --record-metrics off)
 # env:
 #   EVOKE_BIN    evoke binary under test (default build/release/evoke); the C++ echo function
 #                is runtimes/cpp/examples/echo beside it (ninja lambda_example_echo)
@@ -142,8 +143,9 @@ save_system() {  # SYSTEM
   S_PID[$1]=$SERVER_PID; S_EP[$1]=$ENDPOINT; S_AK[$1]=$AK; S_SK[$1]=$SK
 }
 
-start_evoke_sys() {  # SYSTEM (evoke | evoke-base | evoke-user)
-  local sys=$1 dir=$RUN/$1 bin cpp_echo
+start_evoke_sys() {  # SYSTEM (evoke | evoke-base | evoke-user | evoke-nometrics)
+  local sys=$1 dir=$RUN/$1 bin cpp_echo extra=() how=""
+  [ "$sys" = evoke-nometrics ] && { extra=(--record-metrics off); how=", --record-metrics off"; }
   bin=$(evoke_bin_of "$sys")
   cpp_echo=$(dirname "$bin")/runtimes/cpp/examples/echo
   mkdir -p "$dir"
@@ -152,7 +154,7 @@ start_evoke_sys() {  # SYSTEM (evoke | evoke-base | evoke-user)
     record "$sys" start '"failed":"no C++ echo function"'; return 1
   fi
   AK=benchkey; SK=benchsecret0000000000000000000000000000
-  if ! start_evoke_server "$bin" "$dir/data" "$dir/server.log" --access-log off; then
+  if ! start_evoke_server "$bin" "$dir/data" "$dir/server.log" --access-log off "${extra[@]}"; then
     record "$sys" start '"failed":"did not start"'; stop_server; return 1
   fi
   S_CPP[$sys]=$cpp_echo
@@ -164,7 +166,7 @@ start_evoke_sys() {  # SYSTEM (evoke | evoke-base | evoke-user)
     read -r S_IAK[$sys] S_ISK[$sys] <<<"$keys"
   fi
   save_system "$sys"
-  record "$sys" info "\"detail\":\"$bin ($(describe_bin "$bin"))\""
+  record "$sys" info "\"detail\":\"$bin ($(describe_bin "$bin"))$how\""
   log "$sys on $ENDPOINT, pid $SERVER_PID"
 }
 
@@ -183,7 +185,7 @@ stop_system() {  # SYSTEM
   [ -n "$SERVER_PID" ] && stop_server
   S_PID[$1]=""
   case $1 in
-    evoke|evoke-base|evoke-user) rm -rf "${RUN:?}/$1/data" ;;
+    evoke|evoke-base|evoke-user|evoke-nometrics) rm -rf "${RUN:?}/$1/data" ;;
     nginx) rm -rf "$RUN/nginx/tmp" ;;
   esac
 }
@@ -334,7 +336,7 @@ TOGETHER=()   # started together, each measurement on each in turn
 ALONE=()      # one after the other, after those
 for s in "${SYSTEMS[@]}"; do
   case $s in
-    evoke|evoke-base|evoke-user|nginx) if [ "$ORDER" = interleave ]; then TOGETHER+=("$s"); else ALONE+=("$s"); fi ;;
+    evoke|evoke-base|evoke-user|evoke-nometrics|nginx) if [ "$ORDER" = interleave ]; then TOGETHER+=("$s"); else ALONE+=("$s"); fi ;;
     serverless-offline|sls) ALONE+=(serverless-offline) ;;
     *) log "unknown system $s" ;;
   esac

@@ -3,14 +3,17 @@
 # (bench/s3load.cc), the evoke build before a change (evoke-base), the build under test (evoke),
 # the same build driven by an IAM user instead of the root keys (evoke-user: every request goes
 # through the policy decision), the same build with versioning enabled on the benchmark's bucket
-# (evoke-versioned: every PUT keeps the version it replaces) and the physical reference (nginx serving the same GETs as static 4 KiB files), each fresh on
+# (evoke-versioned: every PUT keeps the version it replaces), the same build with
+# --record-metrics off (evoke-nometrics: evoke and evoke-nometrics both have a request-metrics
+# configuration on the benchmark's bucket, so the pair is the cost of recording metrics) and the
+# physical reference (nginx serving the same GETs as static 4 KiB files), each fresh on
 # loopback; prints a table of every figure with its ratio to the reference and the after/before
 # ratio, the machine's baselines and evoke's targets, and appends it to bench/RESULTS.md.
 # The peers (moto_server, Ceph RGW) can be added to the list. See bench/README.md.
 #
 # usage: EVOKE_BASE_BIN=/path/to/old/evoke bench/run_s3.sh [SYSTEM...]
-#   SYSTEM: evoke-base | evoke | evoke-user | evoke-versioned | nginx | moto | rgw-bluestore |
-#           rgw-memstore
+#   SYSTEM: evoke-base | evoke | evoke-user | evoke-versioned | evoke-nometrics | nginx | moto |
+#           rgw-bluestore | rgw-memstore
 #           (default: evoke-base evoke evoke-user nginx)
 # env:
 #   EVOKE_BIN       evoke binary under test (default build/release/evoke)
@@ -107,12 +110,13 @@ use_system() {  # SYSTEM
   GROUP=${S_GROUP[$1]:-}
 }
 
-start_evoke() {  # SYSTEM (evoke | evoke-base | evoke-user | evoke-versioned)
-  local sys=$1 dir=$RUN/$1
+start_evoke() {  # SYSTEM (evoke | evoke-base | evoke-user | evoke-versioned | evoke-nometrics)
+  local sys=$1 dir=$RUN/$1 extra=()
   mkdir -p "$dir"
   AK=benchkey; SK=benchsecret
+  [ "$sys" = evoke-nometrics ] && extra=(--record-metrics off)
   # Its stdout, the access log (on, as by default), goes to server.log.
-  start_evoke_server "$(evoke_bin_of "$sys")" "$dir/data" "$dir/server.log"
+  start_evoke_server "$(evoke_bin_of "$sys")" "$dir/data" "$dir/server.log" "${extra[@]}"
   local rc=$?
   GROUP=$SERVER_PID   # also when it failed: stop_system stops what did start
   PIDS=("$SERVER_PID")
@@ -128,7 +132,9 @@ start_evoke() {  # SYSTEM (evoke | evoke-base | evoke-user | evoke-versioned)
     AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK python3 "$HERE/bench_role.py" versioned \
       "$ENDPOINT" bench || return 1
   fi
-  record "$sys" info "\"detail\":\"$(evoke_bin_of "$sys") ($(describe_bin "$(evoke_bin_of "$sys")"))\""
+  local how=""
+  [ "$sys" = evoke-nometrics ] && how=", --record-metrics off"
+  record "$sys" info "\"detail\":\"$(evoke_bin_of "$sys") ($(describe_bin "$(evoke_bin_of "$sys")"))$how\""
 }
 
 start_nginx_ref() {
@@ -257,7 +263,7 @@ prepare_system() {  # SYSTEM
   log "=== $sys"
   PIDS=(); ENDPOINT=""; AK=""; SK=""; GROUP=""; SERVER_PID=""
   case $sys in
-    evoke|evoke-base|evoke-user|evoke-versioned) start_evoke "$sys" && ok=1 ;;
+    evoke|evoke-base|evoke-user|evoke-versioned|evoke-nometrics) start_evoke "$sys" && ok=1 ;;
     nginx) start_nginx_ref && ok=1 ;;
     moto) start_moto && ok=1 ;;
     rgw-bluestore) start_rgw bluestore && ok=1 ;;
@@ -278,6 +284,15 @@ prepare_system() {  # SYSTEM
     stop_system; save_system "$sys"
     return 1
   fi
+  if [ "$sys" = evoke ] || [ "$sys" = evoke-nometrics ]; then
+    # Request metrics for the whole bucket: with metrics on, every request records them.
+    if ! AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK python3 "$HERE/bench_role.py" metrics \
+         "$ENDPOINT" bench; then
+      record "$sys" start "\"failed\":\"PutBucketMetricsConfiguration failed\""
+      stop_system; save_system "$sys"
+      return 1
+    fi
+  fi
   # Unmeasured warm-up (first writes allocate pools, files, caches).
   "$S3LOAD" put --endpoint "$ENDPOINT" --access-key "$AK" --secret-key "$SK" --bucket bench \
     --prefix warm- --conns 16 --duration 1 >&2
@@ -292,7 +307,7 @@ finish_system() {  # SYSTEM: peak RSS, stop, delete its data
   stop_system; save_system "$sys"
   if [ "$KEEP_DATA" != 1 ]; then
     case $sys in
-      evoke|evoke-base|evoke-user|evoke-versioned) rm -rf "${RUN:?}/$sys/data" ;;
+      evoke|evoke-base|evoke-user|evoke-versioned|evoke-nometrics) rm -rf "${RUN:?}/$sys/data" ;;
       nginx) rm -rf "$RUN/nginx/root" "$RUN/nginx/tmp" ;;
       rgw-*) rm -rf "$RUN/$sys/osd" "$RUN/$sys/mon" "$RUN/$sys"/block-* ;;
     esac
@@ -345,7 +360,7 @@ p(f"Baselines: dd 256 MiB conv=fsync {meta['dd_mb_s']} MB/s (median of {meta['dd
   f"dd 4 KiB oflag=dsync {meta['dsync_4k_ops_s']} writes/s. Client: bench/s3load, "
   f"{meta['duration']} s per 4 KiB scenario, {meta['big_iters']} × 64 MiB per direction. "
   f"MB = 10^6 bytes. Load average at start: {meta['load_at_start']}.")
-TOGETHER = ("evoke-base", "evoke", "evoke-user", "evoke-versioned", "nginx")
+TOGETHER = ("evoke-base", "evoke", "evoke-user", "evoke-versioned", "evoke-nometrics", "nginx")
 if meta.get("order") == "interleave" and sum(1 for s in TOGETHER if s in systems) > 1:
     p("Order: " + ", ".join(s for s in TOGETHER if s in systems) +
       " were started together and each scenario ran on each of them in turn (the idle ones "
@@ -372,7 +387,8 @@ for s in systems:
 def failed(s):
     return s not in systems or bool(by.get((s, "start"), {}).get("failed"))
 
-evokes = [s for s in ("evoke-base", "evoke", "evoke-user", "evoke-versioned") if not failed(s)]
+evokes = [s for s in ("evoke-base", "evoke", "evoke-user", "evoke-versioned", "evoke-nometrics")
+          if not failed(s)]
 if evokes:
     dsync = float(meta["dsync_4k_ops_s"]) if meta.get("dsync_4k_ops_s") else None
     ddmb = float(meta["dd_mb_s"]) if meta.get("dd_mb_s") else None
@@ -410,7 +426,8 @@ if evokes:
     line = "|---|---:|" + "---:|" * len(evokes)
     # Ratio columns: (after, before) pairs of systems both measured in this run.
     pairs = [(a, b) for a, b in (("evoke", "evoke-base"), ("evoke-user", "evoke"),
-                                 ("evoke-versioned", "evoke")) if a in evokes and b in evokes]
+                                 ("evoke-versioned", "evoke"), ("evoke", "evoke-nometrics"))
+             if a in evokes and b in evokes]
     for a, b in pairs:
         head += f" {a} / {b} |"
         line += "---:|"
@@ -539,7 +556,7 @@ TOGETHER=()   # started together, each scenario on each in turn
 ALONE=()      # one after the other, after those
 for s in "${SYSTEMS[@]}"; do
   case $s in
-    evoke|evoke-base|evoke-user|evoke-versioned|nginx) if [ "$ORDER" = interleave ]; then TOGETHER+=("$s"); else ALONE+=("$s"); fi ;;
+    evoke|evoke-base|evoke-user|evoke-versioned|evoke-nometrics|nginx) if [ "$ORDER" = interleave ]; then TOGETHER+=("$s"); else ALONE+=("$s"); fi ;;
     *) ALONE+=("$s") ;;
   esac
 done

@@ -1,14 +1,16 @@
 // MetricAccumulator: the metric points of the current periods, in memory, as values are
 // recorded; the writer takes what changed since it last looked and merges it into the store
-// (docs/metrics.md). Recording is a map update under one of a few locks, so callers on the
-// invoke path never wait for storage. Thread-safe.
+// (docs/metrics.md). Recording is a map update under the recording thread's own shard lock
+// (uncontended but for the writer's Take once a second), so callers on the invoke path never
+// wait for storage or for each other. Thread-safe.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -40,12 +42,23 @@ struct PointKey {
   auto operator<=>(const PointKey&) const = default;
 };
 
+// SeriesKey::Encode of the parts, appended to `out`; the dimensions as given.
+void AppendEncodedSeries(std::string& out, std::string_view name_space, std::string_view metric,
+                         std::string_view unit,
+                         const std::vector<std::pair<std::string, std::string>>& dimensions);
+
 class MetricAccumulator {
  public:
   // `count` occurrences of `value` at `time_ms`, into its minute's point and, when
   // `high_resolution`, its second's too.
   void Record(const SeriesKey& series, double value, int64_t time_ms, bool high_resolution = false,
               double count = 1);
+  // The same for a series given by its parts (unit as stored, "None" when none), the path of
+  // the metrics evoke emits: a lookup key is written into a reused buffer, and a SeriesKey is
+  // built only for a series the current points do not have yet.
+  void Record(std::string_view name_space, std::string_view metric, std::string_view unit,
+              const std::vector<std::pair<std::string, std::string>>& dimensions, double value,
+              int64_t time_ms);
   // A statistic set at `time_ms`.
   void RecordStatistics(const SeriesKey& series, double sample_count, double sum, double min,
                         double max, int64_t time_ms, bool high_resolution = false);
@@ -55,16 +68,32 @@ class MetricAccumulator {
     SeriesKey series;
     MetricPoint point;  // what was recorded since the last Take, to merge into the stored point
   };
-  // Everything recorded since the last call, emptied.
+  // Everything recorded since the last call, in key order, emptied.
   std::vector<Changed> Take();
 
  private:
+  // A series' points since the last Take: usually one minute's, two across a minute boundary.
+  struct Pending {
+    SeriesKey series;  // canonical
+    struct Point {
+      int period_s;
+      int64_t start_s;
+      MetricPoint point;
+    };
+    std::vector<Point> points;
+  };
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   struct Shard {
     std::mutex mutex;
-    std::map<PointKey, Changed> points;  // GUARDED_BY(mutex)
+    // By a lookup key of the canonical series (metric_accumulator.cc), cheaper than Encode().
+    std::unordered_map<std::string, Pending, KeyHash, std::equal_to<>> series;  // GUARDED_BY(mutex)
   };
-  template <typename Apply>
-  void Update(const SeriesKey& series, int64_t time_ms, bool high_resolution, Apply apply);
+  template <typename MakeSeries, typename Apply>
+  void Update(std::string_view lookup_key, MakeSeries make_series, int64_t time_ms,
+              bool high_resolution, Apply apply);
 
   std::array<Shard, 8> shards_;
 };

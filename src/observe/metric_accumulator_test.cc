@@ -49,6 +49,25 @@ TEST(MetricAccumulator, DimensionOrderAndUnitNameOneSeries) {
   EXPECT_EQ(changed[0].point.Statistic("Maximum"), 15);
 }
 
+TEST(MetricAccumulator, RecordingByPartsIsTheSameSeries) {
+  // The parts path (what MetricSink::Record takes) and the SeriesKey path meet in one series,
+  // sorted dimensions or not, unit given or not; its key and series are those of the SeriesKey.
+  MetricAccumulator acc;
+  SeriesKey key{"App", "Latency", "None", {{"a", "1"}, {"b", "x\"y"}}};
+  acc.Record(key, 1, 60'000);
+  acc.Record("App", "Latency", "None", {{"a", "1"}, {"b", "x\"y"}}, 2, 61'000);
+  acc.Record("App", "Latency", "None", {{"b", "x\"y"}, {"a", "1"}}, 3, 62'000);
+  acc.Record("App", "Latency", "", {{"a", "1"}, {"b", "x\"y"}}, 4, 63'000);
+  acc.Record("App", "Latency", "None", {{"a", "1"}}, 5, 64'000);
+  auto changed = acc.Take();
+  ASSERT_EQ(changed.size(), 2u);
+  const auto& both = changed[0].series.dimensions.size() == 2 ? changed[0] : changed[1];
+  EXPECT_EQ(both.key.series, key.Encode());
+  EXPECT_EQ(both.series, key);
+  EXPECT_EQ(both.point.Statistic("Sum"), 10);
+  EXPECT_EQ(both.point.Statistic("SampleCount"), 4);
+}
+
 TEST(MetricAccumulator, RecordsFromManyThreads) {
   MetricAccumulator acc;
   std::vector<std::thread> threads;
@@ -58,8 +77,11 @@ TEST(MetricAccumulator, RecordsFromManyThreads) {
     });
   }
   for (auto& t : threads) t.join();
+  // Each thread records into a shard of its own; Take gives one point per series and minute.
+  auto changed = acc.Take();
+  ASSERT_EQ(changed.size(), 3u);
   double total = 0;
-  for (auto& c : acc.Take()) total += *c.point.Statistic("SampleCount");
+  for (auto& c : changed) total += *c.point.Statistic("SampleCount");
   EXPECT_EQ(total, 4000);
 }
 

@@ -88,8 +88,7 @@ MetricStore::~MetricStore() { Stop(); }
 void MetricStore::Record(std::string_view name_space, std::string_view metric,
                          std::string_view unit, const MetricDimensions& dimensions, double value,
                          int64_t time_ms) {
-  SeriesKey key{std::string(name_space), std::string(metric), std::string(unit), dimensions};
-  accumulator_.Record(key, value, time_ms);
+  accumulator_.Record(name_space, metric, unit, dimensions, value, time_ms);
 }
 
 void MetricStore::RecordValue(const SeriesKey& series, double value, double count,
