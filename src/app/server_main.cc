@@ -249,6 +249,7 @@ int RunServer(const ServerConfig& config, const ServerHooks& hooks) {
   s3_deps.hashing = &hashing;
   s3_deps.retention_clock = &events_clock;  // Object Lock's dates, moved by --test-clock
   if (record) s3_deps.metrics = &metric_store;  // AWS/S3's request and daily storage metrics
+  s3_deps.traces = &trace_store;  // the AWS::S3 segments of requests in sampled traces
   // Buckets' policies and ACLs: S3 decides by them, and so does Lambda reading a code package.
   s3::BucketAccess bucket_access(store.txns, store.objects);
   s3_deps.access = &bucket_access;

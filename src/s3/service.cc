@@ -4,12 +4,14 @@
 #include <array>
 
 #include "base/encoding.h"
+#include "base/trace_header.h"
 #include "s3/actions.h"
 #include "s3/context.h"
 #include "s3/dispatch.h"
 #include "s3/errors.h"
 #include "s3/names.h"
 #include "s3/tagging.h"
+#include "s3/trace_segment.h"
 #include "store/write.h"
 
 namespace evoke::s3 {
@@ -340,29 +342,47 @@ void S3Service::AddExistingObjectTags(const api::Call& call,
 }
 
 Task<void> S3Service::Handle(http::Exchange& exchange) {
+  const http::Request& req = exchange.request();
   std::shared_ptr<const MetricsConfigurations> configs;
   std::optional<Target> target;
   if (request_metrics_.enabled()) {
-    auto parsed = ParseTarget(exchange.request(), options_.domains);
+    auto parsed = ParseTarget(req, options_.domains);
     if (parsed.ok() && !parsed->bucket.empty()) {
       configs = request_metrics_.For(parsed->bucket);
       if (configs) target = std::move(*parsed);
     }
   }
-  if (!configs) {
+  // A request in a sampled trace (an SDK inside an actively traced function sends one) gets
+  // S3's segment in it.
+  std::optional<TraceHeader> trace;
+  if (deps_.traces) {
+    if (auto header = req.headers.Get("X-Amzn-Trace-Id")) {
+      trace = ParseTraceHeader(*header);
+      if (trace && trace->sampled != true) trace.reset();
+    }
+  }
+  if (!configs && !trace) {
     co_await pipeline_.Handle(exchange, service_);
     co_return;
   }
+  if (!target) {
+    auto parsed = ParseTarget(req, options_.domains);
+    target = parsed.ok() ? std::move(*parsed) : Target{};
+  }
+  const double start_s = static_cast<double>(deps_.clock.NowMs()) / 1000.0;
   MeteredExchange metered(exchange);
   co_await pipeline_.Handle(metered, service_);
   RequestFacts facts;
-  const http::Request& req = exchange.request();
   facts.bucket = std::move(target->bucket);
   if (target->level == Level::kObject) facts.key = std::move(target->key);
   facts.action = Dispatch(req.method, target->level, req.query, req.headers);
   facts.method = req.method;
   metered.Fill(facts);
-  request_metrics_.Record(facts, *configs);
+  if (configs) request_metrics_.Record(facts, *configs);
+  if (trace) {
+    deps_.traces->Record({S3SegmentDocument(
+        {std::move(*trace), NewSegmentId(), exchange.log().request_id, start_s, &facts})});
+  }
 }
 
 S3Service::S3Service(S3Options options, S3Dependencies deps, const api::Pipeline& pipeline)

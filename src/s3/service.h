@@ -12,6 +12,7 @@
 #include "base/asio.h"
 #include "base/clock.h"
 #include "base/metric_sink.h"
+#include "base/trace_sink.h"
 #include "base/worker_pool.h"
 #include "s3/bucket_access.h"
 #include "http/exchange.h"
@@ -59,13 +60,17 @@ struct S3Dependencies {
   // Which buckets have metrics configurations, for the request path and the configuration
   // actions; set by S3Service to its own.
   RequestMetrics* request_metrics = nullptr;
+  // Where the AWS::S3 segments of requests in a sampled trace go (s3/trace_segment.h); none:
+  // S3 records no segments.
+  TraceSink* traces = nullptr;
 };
 
 class S3Service {
  public:
   S3Service(S3Options options, S3Dependencies deps, const api::Pipeline& pipeline);
   // Runs the request through the pipeline; for a bucket with metrics configurations, notes and
-  // records its request metrics once it is answered.
+  // records its request metrics once it is answered, and for a request in a sampled trace, its
+  // AWS::S3 segment.
   Task<void> Handle(http::Exchange& exchange);
   const api::Service& table() const { return service_; }
 

@@ -278,6 +278,58 @@ def test_a_function_sends_its_own_segments(lam, tracer, xray):
     assert mine["name"] == "my-work" and mine["parent_id"] == fields(body["header"])["Parent"]
 
 
+def test_s3_calls_in_a_sampled_trace_get_s3_segments(target, lam, s3, tracer, bucket_factory,
+                                                    xray):
+    # The function's boto3 sends its trace header (from _X_AMZN_TRACE_ID) with the PutObject:
+    # S3's segment joins the trace under the function's segment.
+    out = bucket_factory("out")
+    name = tracer("Active", OUT_BUCKET=out)
+    header = fields(invoke(lam, name)[1]["header"])
+    root = header["Root"]
+    deadline = time.time() + 10
+    while True:
+        segments = [json.loads(x["Document"])
+                    for t in xray.batch_get_traces(TraceIds=[root])["Traces"] for x in t["Segments"]]
+        found = [d for d in segments if d.get("origin") == "AWS::S3"]
+        if found or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    assert len(found) == 1, segments
+    seg = found[0]
+    assert seg["name"] == "S3" and seg["trace_id"] == root and seg["parent_id"] == header["Parent"]
+    assert seg["aws"]["operation"] == "PutObject" and seg["aws"]["bucket_name"] == out
+    assert seg["aws"]["key"].startswith("seen/")
+    assert seg["http"]["request"]["method"] == "PUT" and seg["http"]["response"]["status"] == 200
+    assert seg["end_time"] >= seg["start_time"] and "error" not in seg and "fault" not in seg
+
+    # A request of the caller's own: sampled, it gets a segment (a missing key: an error);
+    # not sampled, or with a header that does not parse, none.
+    sampled_root, unsampled_root = new_root(), new_root()
+    client = with_trace_header(target.boto3_client(),
+                               "Root=%s;Parent=53995c3f42cd8ad8;Sampled=1" % sampled_root)
+    with pytest.raises(ClientError):
+        client.get_object(Bucket=out, Key="missing")
+    with_trace_header(target.boto3_client(),
+                      "Root=%s;Sampled=0" % unsampled_root).list_objects_v2(Bucket=out)
+    with_trace_header(target.boto3_client(), "Root=nonsense;Sampled=1").list_objects_v2(Bucket=out)
+    trace = trace_of_s3(xray, sampled_root)
+    seg = json.loads(trace["Segments"][0]["Document"])
+    assert seg["aws"]["operation"] == "GetObject" and seg["parent_id"] == "53995c3f42cd8ad8"
+    assert seg["http"]["response"]["status"] == 404 and seg["error"] is True
+    assert xray.batch_get_traces(TraceIds=[unsampled_root])["Traces"] == []
+
+
+def trace_of_s3(xray, root, timeout=10):
+    deadline = time.time() + timeout
+    while True:
+        r = xray.batch_get_traces(TraceIds=[root])
+        if r["Traces"]:
+            return r["Traces"][0]
+        if time.time() > deadline:
+            pytest.fail("no segments for %s: %s" % (root, r))
+        time.sleep(0.1)
+
+
 def test_put_trace_segments_good_and_bad(xray):
     root, now = new_root(), time.time()
     good = {"id": uuid.uuid4().hex[:16], "trace_id": root, "name": "my-service",

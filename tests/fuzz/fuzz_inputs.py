@@ -759,6 +759,10 @@ EXTRA_HEADERS = [
     ("x-amz-meta-a", ["b" * 9000, "\u00e9"]), ("x-amz-tagging", ["a=b&c", "%zz=1"]),
     ("X-Amz-Target", ["AWSEvents.", "Logs_20140328.Nope", "AWSEvents.PutRule"]),
     ("smithy-protocol", ["rpc-v2-cbor", "json"]), ("x-amz-security-token", ["tok"]),
+    # Sampled traces: S3 records a segment of each such request (s3/trace_segment.h).
+    ("X-Amzn-Trace-Id", ["Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;"
+                         "Sampled=1", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1",
+                         "Root=;Sampled=1", "Sampled=1;" * 500, "Root=1-zz-zz;Parent=x;Sampled=1"]),
     ("Authorization", ["AWS4-HMAC-SHA256 Credential=", "Bearer x", "AWS4-HMAC-SHA256 "
                        "Credential=AKIDEVOKETEST0000001/20260101/us-east-1/lambda/aws4_request, "
                        "SignedHeaders=;;, Signature=zz"]),
