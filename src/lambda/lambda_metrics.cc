@@ -16,7 +16,7 @@ struct DimensionSets {
 };
 
 // The sets of `function`, kept per thread from one call to the next: an invocation records
-// sixteen values and a thread usually serves the same function again.
+// seventeen values and a thread usually serves the same function again.
 const DimensionSets& SetsOf(const std::string& function) {
   thread_local std::optional<DimensionSets> last;
   if (!last || last->function_only[0].second != function) last.emplace(function);
