@@ -5,8 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <exception>
 #include <optional>
 
 namespace evoke::exec {
@@ -14,6 +14,11 @@ namespace {
 
 using asio::ip::tcp;
 using namespace std::chrono_literals;
+
+// A wait that throws fails the test loudly instead of vanishing with a detached coroutine.
+void RethrowIfFailed(std::exception_ptr e) {
+  if (e) std::rethrow_exception(e);
+}
 
 Process SpawnSleeper() {
   SpawnSpec spec;
@@ -29,7 +34,7 @@ TEST(AwaitExit, ReturnsTheStatusOnceTheProcessEnds) {
   Process process = SpawnSleeper();
   std::optional<int> status;
   asio::co_spawn(io, [&]() -> Task<void> { status = co_await AwaitExit(io, process); },
-                 asio::detached);
+                 RethrowIfFailed);
   io.run_for(100ms);
   EXPECT_FALSE(status);
   process.Kill();
@@ -59,7 +64,7 @@ TEST(AwaitExit, ReadinessOfAClosedListenerIsNotTakenForTheExit) {
 
   std::optional<int> status;
   asio::co_spawn(io, [&]() -> Task<void> { status = co_await AwaitExit(io, process); },
-                 asio::detached);
+                 RethrowIfFailed);
   io.run_for(50ms);
   tcp::socket client(io);
   client.connect(address);
